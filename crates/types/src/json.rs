@@ -1,0 +1,157 @@
+//! JSON decoding that says where it failed: the JSON path (`ResultsByTime[0].TimePeriod`)
+//! and the byte offset, besides serde's message.
+
+use std::fmt;
+
+use serde::de::DeserializeOwned;
+
+/// What kind of failure a [`DecodeError`] is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DecodeErrorKind {
+    /// Not JSON at all (a stray byte, an unterminated string, ...).
+    Syntax,
+    /// Valid JSON of the wrong shape: a missing required field, a wrong type, a bad value.
+    Data,
+    /// The input ended early (a truncated body).
+    Eof,
+}
+
+/// A JSON document that did not decode into the expected type.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DecodeError {
+    /// Path to the failing value, in wire names (`.` for fields, `[i]` for items); empty at
+    /// the top level.
+    pub path: String,
+    /// What went wrong, as serde reports it (without its own position suffix).
+    pub message: String,
+    /// 1-based line of the failure.
+    pub line: usize,
+    /// 1-based column of the failure.
+    pub column: usize,
+    /// 0-based byte offset of the failure in the input.
+    pub offset: usize,
+    /// The kind of failure.
+    pub kind: DecodeErrorKind,
+}
+
+impl fmt::Display for DecodeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if !self.path.is_empty() {
+            write!(f, "at `{}`: ", self.path)?;
+        }
+        write!(
+            f,
+            "{} (line {}, column {}, byte offset {})",
+            self.message, self.line, self.column, self.offset
+        )
+    }
+}
+
+impl std::error::Error for DecodeError {}
+
+/// Decodes `T` from JSON bytes.
+pub fn from_slice<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, DecodeError> {
+    let mut de = serde_json::Deserializer::from_slice(bytes);
+    let value = serde_path_to_error::deserialize(&mut de).map_err(|e| convert(e, bytes))?;
+    de.end().map_err(|e| convert_plain(e, String::new(), bytes))?;
+    Ok(value)
+}
+
+/// Decodes `T` from a JSON string.
+pub fn from_str<T: DeserializeOwned>(text: &str) -> Result<T, DecodeError> {
+    from_slice(text.as_bytes())
+}
+
+fn convert(e: serde_path_to_error::Error<serde_json::Error>, bytes: &[u8]) -> DecodeError {
+    let path = e.path().to_string();
+    let path = if path == "." { String::new() } else { path };
+    convert_plain(e.into_inner(), path, bytes)
+}
+
+fn convert_plain(e: serde_json::Error, path: String, bytes: &[u8]) -> DecodeError {
+    let kind = match e.classify() {
+        serde_json::error::Category::Eof => DecodeErrorKind::Eof,
+        serde_json::error::Category::Syntax | serde_json::error::Category::Io => {
+            DecodeErrorKind::Syntax
+        }
+        serde_json::error::Category::Data => DecodeErrorKind::Data,
+    };
+    let (line, column) = (e.line(), e.column());
+    // serde_json appends " at line L column C"; we report the position in fields instead.
+    let full = e.to_string();
+    let suffix = format!(" at line {line} column {column}");
+    let message = full.strip_suffix(&suffix).unwrap_or(&full).to_string();
+    DecodeError {
+        path,
+        message,
+        line,
+        column,
+        // At end of input serde_json points at the last byte read; the failure is after it.
+        offset: if kind == DecodeErrorKind::Eof {
+            bytes.len()
+        } else {
+            offset_of(bytes, line, column)
+        },
+        kind,
+    }
+}
+
+/// Byte offset of a 1-based (line, column) position, clamped to the input.
+fn offset_of(bytes: &[u8], line: usize, column: usize) -> usize {
+    let line_start = if line <= 1 {
+        0
+    } else {
+        bytes
+            .iter()
+            .enumerate()
+            .filter(|(_, b)| **b == b'\n')
+            .nth(line - 2)
+            .map_or(bytes.len(), |(i, _)| i + 1)
+    };
+    (line_start + column.saturating_sub(1)).min(bytes.len())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde::Deserialize;
+
+    #[derive(Deserialize, Debug)]
+    #[allow(dead_code)]
+    struct Outer {
+        #[serde(rename = "Items")]
+        items: Vec<Inner>,
+    }
+    #[derive(Deserialize, Debug)]
+    #[allow(dead_code)]
+    struct Inner {
+        #[serde(rename = "Start")]
+        start: String,
+    }
+
+    #[test]
+    fn missing_field_names_its_path() {
+        let e = from_str::<Outer>("{\"Items\":[{\"Start\":\"a\"},\n {}]}").unwrap_err();
+        assert_eq!(e.path, "Items[1]");
+        assert_eq!(e.message, "missing field `Start`");
+        assert_eq!(e.kind, DecodeErrorKind::Data);
+        // Line 2 starts at byte 25; the `}` that ends the item is its third byte.
+        assert_eq!((e.line, e.column, e.offset), (2, 3, 27));
+    }
+
+    #[test]
+    fn truncated_input_gives_offset() {
+        let text = "{\"Items\":[{\"Start\":\"a\"";
+        let e = from_str::<Outer>(text).unwrap_err();
+        assert_eq!(e.kind, DecodeErrorKind::Eof);
+        assert_eq!(e.offset, text.len());
+        assert!(e.to_string().contains("byte offset"), "{e}");
+    }
+
+    #[test]
+    fn trailing_garbage_is_an_error() {
+        let e = from_str::<Inner>("{\"Start\":\"a\"} x").unwrap_err();
+        assert_eq!(e.kind, DecodeErrorKind::Syntax);
+        assert_eq!(e.offset, 14);
+    }
+}

@@ -1,0 +1,264 @@
+//! The constraint checks behind every generated `validate()`.
+//!
+//! Generated code walks a request and calls one [`Validator`] method per constraint in the
+//! spec; the validator keeps the path in wire names and collects every violation instead
+//! of stopping at the first, so a user sees all that is wrong at once.
+
+use std::fmt;
+use std::sync::OnceLock;
+
+use regex::Regex;
+use rust_decimal::Decimal;
+
+/// How deep a request may nest (e.g. `Expression.Not.Not...`) before validation stops
+/// descending. Far beyond any real filter; it exists so that a hostile or runaway value
+/// cannot overflow the stack.
+pub const MAX_DEPTH: usize = 64;
+
+/// One violated constraint.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ValidationError {
+    /// Path of the offending value in wire names, e.g. `accountIds[3]`.
+    pub path: String,
+    /// What the spec requires, e.g. `must match [0-9]{12}`.
+    pub message: String,
+}
+
+impl fmt::Display for ValidationError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.path.is_empty() {
+            f.write_str(&self.message)
+        } else {
+            write!(f, "{}: {}", self.path, self.message)
+        }
+    }
+}
+
+/// Every constraint a value violates (never empty).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ValidationErrors {
+    /// The violations, in the order the fields were visited.
+    pub errors: Vec<ValidationError>,
+}
+
+impl fmt::Display for ValidationErrors {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} invalid field(s): ", self.errors.len())?;
+        for (i, e) in self.errors.iter().enumerate() {
+            if i > 0 {
+                f.write_str("; ")?;
+            }
+            write!(f, "{e}")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for ValidationErrors {}
+
+/// Implemented by every generated structure.
+pub trait Validate {
+    /// Checks this value's constraints, reporting into `v` at its current path.
+    fn validate_into(&self, v: &mut Validator);
+
+    /// Checks every constraint and returns all violations.
+    fn validate(&self) -> Result<(), ValidationErrors> {
+        let mut v = Validator::default();
+        self.validate_into(&mut v);
+        v.finish()
+    }
+}
+
+impl<T: Validate + ?Sized> Validate for Box<T> {
+    fn validate_into(&self, v: &mut Validator) {
+        (**self).validate_into(v)
+    }
+}
+
+/// A regex pattern from the spec, compiled on first use.
+pub struct Pattern {
+    source: &'static str,
+    compiled: OnceLock<Result<Regex, String>>,
+}
+
+impl Pattern {
+    /// A pattern; `source` is the spec's pattern (unanchored, like Smithy and JSON Schema).
+    pub const fn new(source: &'static str) -> Self {
+        Self {
+            source,
+            compiled: OnceLock::new(),
+        }
+    }
+
+    /// The pattern as written in the spec.
+    pub fn source(&self) -> &'static str {
+        self.source
+    }
+
+    fn regex(&self) -> Result<&Regex, &str> {
+        self.compiled
+            .get_or_init(|| Regex::new(self.source).map_err(|e| e.to_string()))
+            .as_ref()
+            .map_err(String::as_str)
+    }
+}
+
+/// Collects violations while generated code walks a value.
+#[derive(Debug, Default)]
+pub struct Validator {
+    path: String,
+    depth: usize,
+    errors: Vec<ValidationError>,
+}
+
+impl Validator {
+    /// Runs `f` with `.name` appended to the path.
+    pub fn field(&mut self, name: &str, f: impl FnOnce(&mut Self)) {
+        let len = self.path.len();
+        if !self.path.is_empty() {
+            self.path.push('.');
+        }
+        self.path.push_str(name);
+        self.descend(f);
+        self.path.truncate(len);
+    }
+
+    /// Runs `f` with `[index]` appended to the path.
+    pub fn index(&mut self, index: usize, f: impl FnOnce(&mut Self)) {
+        use fmt::Write;
+        let len = self.path.len();
+        let _ = write!(self.path, "[{index}]");
+        self.descend(f);
+        self.path.truncate(len);
+    }
+
+    /// Runs `f` with `["key"]` appended to the path (a map entry).
+    pub fn key(&mut self, key: &str, f: impl FnOnce(&mut Self)) {
+        use fmt::Write;
+        let len = self.path.len();
+        let _ = write!(self.path, "[{key:?}]");
+        self.descend(f);
+        self.path.truncate(len);
+    }
+
+    fn descend(&mut self, f: impl FnOnce(&mut Self)) {
+        if self.depth >= MAX_DEPTH {
+            self.fail(format!("nested deeper than {MAX_DEPTH} levels"));
+            return;
+        }
+        self.depth += 1;
+        f(self);
+        self.depth -= 1;
+    }
+
+    /// Records a violation at the current path.
+    pub fn fail(&mut self, message: impl Into<String>) {
+        self.errors.push(ValidationError {
+            path: self.path.clone(),
+            message: message.into(),
+        });
+    }
+
+    /// String length in characters (Unicode scalar values, as Smithy counts).
+    pub fn length(&mut self, value: &str, min: Option<u64>, max: Option<u64>) {
+        let len = value.chars().count() as u64;
+        self.bounds("length", len, min, max);
+    }
+
+    /// Number of items in a list or entries in a map.
+    pub fn count(&mut self, len: usize, min: Option<u64>, max: Option<u64>) {
+        self.bounds("number of items", len as u64, min, max);
+    }
+
+    fn bounds(&mut self, what: &str, n: u64, min: Option<u64>, max: Option<u64>) {
+        if let Some(min) = min.filter(|m| n < *m) {
+            self.fail(format!("{what} must be at least {min}, got {n}"));
+        }
+        if let Some(max) = max.filter(|m| n > *m) {
+            self.fail(format!("{what} must be at most {max}, got {n}"));
+        }
+    }
+
+    /// Integer range, inclusive.
+    pub fn range(&mut self, value: i64, min: Option<i64>, max: Option<i64>) {
+        if let Some(min) = min.filter(|m| value < *m) {
+            self.fail(format!("must be at least {min}, got {value}"));
+        }
+        if let Some(max) = max.filter(|m| value > *m) {
+            self.fail(format!("must be at most {max}, got {value}"));
+        }
+    }
+
+    /// Decimal range, inclusive.
+    pub fn decimal_range(&mut self, value: &Decimal, min: Option<Decimal>, max: Option<Decimal>) {
+        if let Some(min) = min.filter(|m| value < m) {
+            self.fail(format!("must be at least {min}, got {value}"));
+        }
+        if let Some(max) = max.filter(|m| value > m) {
+            self.fail(format!("must be at most {max}, got {value}"));
+        }
+    }
+
+    /// The value must contain a match of `pattern` (anchors in the pattern make it whole).
+    pub fn pattern(&mut self, value: &str, pattern: &Pattern) {
+        match pattern.regex() {
+            Ok(re) if re.is_match(value) => {}
+            Ok(_) => self.fail(format!("must match {}", pattern.source)),
+            Err(e) => self.fail(format!("pattern {} does not compile: {e}", pattern.source)),
+        }
+    }
+
+    /// Ok if nothing was recorded, else every violation.
+    pub fn finish(self) -> Result<(), ValidationErrors> {
+        if self.errors.is_empty() {
+            Ok(())
+        } else {
+            Err(ValidationErrors {
+                errors: self.errors,
+            })
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    static DIGITS: Pattern = Pattern::new("[0-9]{12}");
+
+    #[test]
+    fn collects_every_violation_with_paths() {
+        let mut v = Validator::default();
+        v.field("accountIds", |v| {
+            v.count(2, Some(1), Some(1));
+            for (i, id) in ["123456789012", "nope"].iter().enumerate() {
+                v.index(i, |v| v.pattern(id, &DIGITS));
+            }
+        });
+        v.field("maxResults", |v| v.range(0, Some(1), Some(500)));
+        let errs = v.finish().unwrap_err();
+        let lines: Vec<String> = errs.errors.iter().map(ToString::to_string).collect();
+        assert_eq!(
+            lines,
+            [
+                "accountIds: number of items must be at most 1, got 2",
+                "accountIds[1]: must match [0-9]{12}",
+                "maxResults: must be at least 1, got 0",
+            ]
+        );
+    }
+
+    #[test]
+    fn depth_is_bounded() {
+        fn nest(v: &mut Validator, n: usize) {
+            if n > 0 {
+                v.field("Not", |v| nest(v, n - 1));
+            }
+        }
+        let mut v = Validator::default();
+        nest(&mut v, 10_000);
+        let errs = v.finish().unwrap_err();
+        assert_eq!(errs.errors.len(), 1);
+        assert!(errs.errors[0].message.contains("nested deeper"));
+    }
+}
