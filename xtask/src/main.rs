@@ -1,1 +1,76 @@
-fn main() {}
+//! `cargo xtask regenerate [--check]`: the only way generated files change.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+#[derive(Parser)]
+#[command(about = "Project tasks for the cloudcost workspace")]
+struct Cli {
+    #[command(subcommand)]
+    task: Task,
+}
+
+#[derive(Subcommand)]
+enum Task {
+    /// Regenerate the model crates and JSON Schemas from specs/.
+    Regenerate {
+        /// Change nothing; exit non-zero and name every file that differs from what the
+        /// specs generate (CI runs this).
+        #[arg(long)]
+        check: bool,
+        /// Workspace to read specs from and write into (default: this workspace).
+        #[arg(long, value_name = "DIR")]
+        root: Option<PathBuf>,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match cli.task {
+        Task::Regenerate { check, root } => {
+            let root = root.unwrap_or_else(workspace_root);
+            let files = match cloudcost_codegen::generate(&root) {
+                Ok(files) => files,
+                Err(e) => {
+                    eprintln!("error: {e}");
+                    return ExitCode::FAILURE;
+                }
+            };
+            if check {
+                let stale = cloudcost_codegen::check(&root, &files);
+                if stale.is_empty() {
+                    println!("{} generated files are up to date", files.len());
+                    return ExitCode::SUCCESS;
+                }
+                for s in &stale {
+                    eprintln!("stale: {s}");
+                }
+                eprintln!("{} stale file(s): run `cargo xtask regenerate` and commit the result", stale.len());
+                return ExitCode::FAILURE;
+            }
+            match cloudcost_codegen::write(&root, &files) {
+                Ok(changed) => {
+                    for c in &changed {
+                        println!("wrote {c}");
+                    }
+                    println!("{} generated files, {} changed", files.len(), changed.len());
+                    ExitCode::SUCCESS
+                }
+                Err(e) => {
+                    eprintln!("error: {e}");
+                    ExitCode::FAILURE
+                }
+            }
+        }
+    }
+}
+
+fn workspace_root() -> PathBuf {
+    // xtask lives one level below the workspace root.
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from("."))
+}

@@ -1,0 +1,80 @@
+//! The model crate's manifest and crate root.
+
+use crate::ir::{Direction, Service};
+use crate::naming::model_crate;
+
+pub fn manifest(service: &Service, header: &str) -> String {
+    format!(
+        r#"# {header}
+[package]
+name = "{name}"
+description = "Typed models of {title} ({version}), generated from {spec}."
+version.workspace = true
+edition.workspace = true
+rust-version.workspace = true
+license.workspace = true
+repository.workspace = true
+
+[dependencies]
+cloudcost-types.workspace = true
+serde.workspace = true
+"#,
+        name = model_crate(&service.family),
+        title = service.title,
+        version = service.version,
+        spec = service.spec_path,
+    )
+}
+
+/// The crate root: docs, module declarations, re-exports.
+pub fn lib_rs(service: &Service) -> String {
+    let mut ops = String::new();
+    for op in &service.operations {
+        let examples = op.examples.iter().filter(|e| e.direction == Direction::Response).count();
+        ops.push_str(&format!(
+            "//! | {} | `{} {}`{} | [`{}`] | [`{}`] | {} |\n",
+            op.name,
+            op.method,
+            op.path,
+            op.target.as_deref().map(|t| format!(" `X-Amz-Target: {t}`")).unwrap_or_default(),
+            op.input,
+            op.output,
+            if op.errors.is_empty() { "-".to_string() } else { op.errors.iter().map(|e| format!("[`{e}`]")).collect::<Vec<_>>().join(", ") },
+        ));
+        let _ = examples;
+    }
+    format!(
+        r#"//! Typed models of **{title}** (API version {version}, protocol {protocol}).
+//!
+//! Generated from `{spec}`. Every request type has a `validate()` that reports every violated
+//! constraint with its path; money and quantities are [`Decimal`]; enums are open to values
+//! newer than this crate; [`from_slice`] decodes with the JSON path and byte offset of any
+//! failure.
+//!
+//! | operation | HTTP | request | response | errors |
+//! |---|---|---|---|---|
+{ops}
+#![forbid(unsafe_code)]
+#![allow(clippy::all)]
+
+#[rustfmt::skip]
+mod enums;
+#[rustfmt::skip]
+mod types;
+#[rustfmt::skip]
+mod validate;
+
+pub use enums::*;
+pub use types::*;
+
+pub use cloudcost_types::rust_decimal::Decimal;
+pub use cloudcost_types::{{
+    from_slice, from_str, DecodeError, Validate, ValidationError, ValidationErrors, YearMonthDay,
+}};
+"#,
+        title = service.title,
+        version = service.version,
+        protocol = service.protocol.name(),
+        spec = service.spec_path,
+    )
+}

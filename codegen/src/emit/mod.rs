@@ -1,0 +1,7 @@
+//! Emitters: each reads the IR and returns files; none reads the specs.
+
+pub mod cargo;
+pub mod enums;
+pub mod model;
+pub mod schema;
+pub mod validate;

@@ -1,0 +1,166 @@
+//! JSON Schemas for other languages: one self-contained draft-07 file per request, response
+//! and error type, with every constraint of the spec. They describe what the Rust types
+//! accept, which is a little wider than the official model where the documented examples
+//! are: decimals as strings or numbers, enums open to new values.
+
+use serde_json::{json, Map, Value};
+
+use crate::ir::*;
+
+/// `(type name, schema)` for every operation's input, output and errors, sorted by name.
+pub fn emit(service: &Service, header: &str) -> Vec<(String, Value)> {
+    let mut roots = std::collections::BTreeSet::new();
+    for op in &service.operations {
+        roots.insert(op.input.clone());
+        roots.insert(op.output.clone());
+        roots.extend(op.errors.iter().cloned());
+    }
+    roots
+        .into_iter()
+        .map(|root| {
+            let mut defs = Map::new();
+            for name in service.closure(&root) {
+                if name != root {
+                    defs.insert(name.clone(), shape_schema(service, &name));
+                }
+            }
+            // A recursive root refers to itself through `definitions`.
+            if defs.values().any(|d| refers_to(d, &root)) {
+                defs.insert(root.clone(), shape_schema(service, &root));
+            }
+            let mut schema = Map::new();
+            schema.insert("$schema".into(), json!("http://json-schema.org/draft-07/schema#"));
+            schema.insert("$comment".into(), json!(header));
+            schema.insert("title".into(), json!(root));
+            if let Value::Object(body) = shape_schema(service, &root) {
+                schema.extend(body);
+            }
+            if !defs.is_empty() {
+                schema.insert("definitions".into(), Value::Object(defs));
+            }
+            (root, Value::Object(schema))
+        })
+        .collect()
+}
+
+fn refers_to(v: &Value, name: &str) -> bool {
+    match v {
+        Value::Object(m) => {
+            m.get("$ref").and_then(Value::as_str) == Some(&format!("#/definitions/{name}"))
+                || m.values().any(|x| refers_to(x, name))
+        }
+        Value::Array(a) => a.iter().any(|x| refers_to(x, name)),
+        _ => false,
+    }
+}
+
+fn shape_schema(service: &Service, name: &str) -> Value {
+    let shape = &service.shapes[name];
+    let mut out = match &shape.kind {
+        ShapeKind::Structure(s) => {
+            let mut props = Map::new();
+            let mut required = Vec::new();
+            for m in &s.members {
+                if let Location::Header(_) = m.location {
+                    continue; // travels in a header, not in the JSON body
+                }
+                let mut p = ty_schema(&m.ty);
+                if let (Some(d), Value::Object(o)) = (&m.docs, &mut p) {
+                    o.insert("description".into(), json!(d));
+                }
+                if m.required {
+                    required.push(json!(m.name));
+                }
+                props.insert(m.name.clone(), p);
+            }
+            let mut o = json!({"type": "object", "properties": props});
+            if !required.is_empty() {
+                o["required"] = Value::Array(required);
+            }
+            o
+        }
+        ShapeKind::Enum(values) => json!({
+            "anyOf": [
+                {"type": "string", "enum": values},
+                {"type": "string", "description": "A value newer than this schema; accepted and kept verbatim."}
+            ]
+        }),
+        ShapeKind::Alias(ty) => ty_schema(ty),
+    };
+    if let (Some(d), Value::Object(o)) = (&shape.docs, &mut out) {
+        o.insert("description".into(), json!(d));
+    }
+    out
+}
+
+fn ty_schema(ty: &Ty) -> Value {
+    let c = &ty.constraints;
+    let mut o = Map::new();
+    let mut put = |k: &str, v: Option<Value>| {
+        if let Some(v) = v {
+            o.insert(k.into(), v);
+        }
+    };
+    let mut types: Vec<&str> = Vec::new();
+    match &ty.kind {
+        TyKind::String => types.push("string"),
+        TyKind::Integer { bits } => {
+            types.push("integer");
+            put("format", Some(json!(format!("int{bits}"))));
+        }
+        TyKind::Boolean => types.push("boolean"),
+        TyKind::Decimal { wire } => {
+            // The Rust decoder accepts both; the documented GetReservationUtilization example
+            // sends numbers where the model says string.
+            types.extend(match wire {
+                DecimalWire::String => ["string", "number"],
+                DecimalWire::Number => ["number", "string"],
+            });
+            put("format", Some(json!("decimal")));
+        }
+        TyKind::Date => {
+            types.push("string");
+            put("format", Some(json!("date")));
+        }
+        TyKind::YearMonthDay => types.push("string"),
+        TyKind::EpochSeconds => {
+            types.push("number");
+            put("format", Some(json!("epoch-seconds")));
+        }
+        TyKind::LocalDateTime => {
+            types.push("string");
+            put("pattern", Some(json!(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?$")));
+        }
+        TyKind::Enum(n) | TyKind::Struct(n) => {
+            let r = json!({"$ref": format!("#/definitions/{n}")});
+            return if ty.nullable { json!({"anyOf": [r, {"type": "null"}]}) } else { r };
+        }
+        TyKind::List(item) => {
+            types.push("array");
+            put("items", Some(ty_schema(item)));
+        }
+        TyKind::Map { key, value } => {
+            types.push("object");
+            put("additionalProperties", Some(ty_schema(value)));
+            if !key.constraints.is_empty() {
+                put("propertyNames", Some(ty_schema(key)));
+            }
+        }
+    }
+    put("minLength", c.min_length.map(|n| json!(n)));
+    put("maxLength", c.max_length.map(|n| json!(n)));
+    put("pattern", c.pattern.clone().map(Value::String));
+    put("minItems", c.min_items.map(|n| json!(n)));
+    put("maxItems", c.max_items.map(|n| json!(n)));
+    put("minimum", c.minimum.clone().map(Value::Number));
+    put("maximum", c.maximum.clone().map(Value::Number));
+    put("default", c.default.clone());
+    if ty.nullable {
+        types.push("null");
+    }
+    o.insert(
+        "type".into(),
+        if types.len() == 1 { json!(types[0]) } else { json!(types) },
+    );
+    Value::Object(o)
+}

@@ -1,0 +1,301 @@
+//! The intermediate representation: what the specs mean, with every `$ref` resolved and
+//! every fact checked. Emitters read only this, never the YAML.
+
+use std::collections::BTreeMap;
+
+/// One API family, from one spec file.
+#[derive(Clone, Debug)]
+pub struct Service {
+    /// Spec path relative to the workspace root, e.g. `specs/aws-ce.yaml`.
+    pub spec_path: String,
+    /// Family name used for crate and schema directory names, e.g. `aws-ce`.
+    pub family: String,
+    pub title: String,
+    pub version: String,
+    pub docs: Option<String>,
+    pub protocol: Protocol,
+    pub auth: Auth,
+    /// awsJson1.1 `X-Amz-Target` prefix.
+    pub target_prefix: Option<String>,
+    pub endpoint: Endpoint,
+    /// The official model this spec is checked against, if any.
+    pub reference: Option<Reference>,
+    pub operations: Vec<Operation>,
+    /// Named shapes, by name (sorted: output must not depend on YAML order).
+    pub shapes: BTreeMap<String, Shape>,
+}
+
+impl Service {
+    /// Names of the structures and enums reachable from `root`, `root` included, sorted.
+    pub fn closure(&self, root: &str) -> Vec<String> {
+        let mut seen = std::collections::BTreeSet::new();
+        let mut stack = vec![root.to_string()];
+        while let Some(name) = stack.pop() {
+            if !seen.insert(name.clone()) {
+                continue;
+            }
+            if let Some(Shape {
+                kind: ShapeKind::Structure(s),
+                ..
+            }) = self.shapes.get(&name)
+            {
+                for m in &s.members {
+                    m.ty.visit_named(&mut |n| stack.push(n.to_string()));
+                }
+            }
+        }
+        seen.into_iter().collect()
+    }
+
+    /// The structure named `name`, if it is one.
+    pub fn structure(&self, name: &str) -> Option<&Structure> {
+        match self.shapes.get(name).map(|s| &s.kind) {
+            Some(ShapeKind::Structure(s)) => Some(s),
+            _ => None,
+        }
+    }
+}
+
+/// The wire protocol. Each protocol's rules (media type, routing) live here and nowhere else.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Protocol {
+    /// `POST /`, `X-Amz-Target`, `application/x-amz-json-1.1`.
+    AwsJson1_1,
+    /// HTTP bindings per operation, `application/json`.
+    RestJson1,
+    /// Samsung Cloud Platform Open API: REST with query parameters, HMAC headers.
+    ScpRest,
+}
+
+impl Protocol {
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "awsJson1_1" => Some(Self::AwsJson1_1),
+            "restJson1" => Some(Self::RestJson1),
+            "scpRest" => Some(Self::ScpRest),
+            _ => None,
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::AwsJson1_1 => "awsJson1_1",
+            Self::RestJson1 => "restJson1",
+            Self::ScpRest => "scpRest",
+        }
+    }
+
+    /// The media type of request and response bodies.
+    pub fn media_type(self) -> &'static str {
+        match self {
+            Self::AwsJson1_1 => "application/x-amz-json-1.1",
+            Self::RestJson1 | Self::ScpRest => "application/json",
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Auth {
+    SigV4 {
+        signing_name: String,
+        /// Set when the service signs for one fixed region (Cost Explorer: us-east-1).
+        signing_region: Option<String>,
+    },
+    ScpHmac {
+        /// `Scp-Api-Version` value, e.g. `costexplorer 1.0`.
+        api_version: String,
+    },
+}
+
+#[derive(Clone, Debug)]
+pub struct Endpoint {
+    /// URL template, e.g. `https://inspector2.{region}.amazonaws.com`.
+    pub url: String,
+    /// Template variables with their defaults.
+    pub variables: Vec<(String, String)>,
+}
+
+#[derive(Clone, Debug)]
+pub struct Reference {
+    pub source: String,
+    pub service: String,
+}
+
+#[derive(Clone, Debug)]
+pub struct Operation {
+    pub name: String,
+    pub docs: Option<String>,
+    pub method: String,
+    pub path: String,
+    /// awsJson1.1 `X-Amz-Target`.
+    pub target: Option<String>,
+    pub input: String,
+    pub output: String,
+    /// Error shape names, in spec order.
+    pub errors: Vec<String>,
+    pub pagination: Option<Pagination>,
+    pub examples: Vec<Example>,
+}
+
+#[derive(Clone, Debug)]
+pub struct Pagination {
+    pub input_token: String,
+    pub output_token: OutputToken,
+    pub page_size: Option<String>,
+    pub items: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum OutputToken {
+    /// The response member holding the next token.
+    Member(String),
+    /// Marker paging: the next marker is this member of the page's last item.
+    FromLastItem(String),
+}
+
+#[derive(Clone, Debug)]
+pub struct Example {
+    pub name: String,
+    pub summary: Option<String>,
+    /// The type the example is an instance of.
+    pub shape: String,
+    pub direction: Direction,
+    /// Path relative to the workspace root.
+    pub path: String,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Direction {
+    Request,
+    Response,
+}
+
+#[derive(Clone, Debug)]
+pub struct Shape {
+    pub name: String,
+    pub docs: Option<String>,
+    pub kind: ShapeKind,
+}
+
+#[derive(Clone, Debug)]
+pub enum ShapeKind {
+    Structure(Structure),
+    Enum(Vec<String>),
+    /// A named primitive, list or map (e.g. `NextPageToken`); members that refer to it get
+    /// its type and constraints.
+    Alias(Ty),
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct Structure {
+    pub members: Vec<Member>,
+    pub error: Option<ErrorInfo>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ErrorInfo {
+    pub code: String,
+    pub http_status: u16,
+    pub server_fault: bool,
+    pub retryable: bool,
+    pub throttling: bool,
+}
+
+#[derive(Clone, Debug)]
+pub struct Member {
+    /// The name on the wire.
+    pub name: String,
+    pub docs: Option<String>,
+    pub ty: Ty,
+    pub required: bool,
+    pub location: Location,
+    pub sensitive: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Location {
+    Body,
+    Header(String),
+    Query { explode: bool },
+}
+
+/// A member's type with its constraints.
+#[derive(Clone, Debug)]
+pub struct Ty {
+    pub kind: TyKind,
+    pub constraints: Constraints,
+    pub nullable: bool,
+    /// The named shape this type came from, if it was a `$ref`.
+    pub shape: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum TyKind {
+    String,
+    Integer { bits: u8 },
+    Boolean,
+    Decimal { wire: DecimalWire },
+    Date,
+    YearMonthDay,
+    EpochSeconds,
+    LocalDateTime,
+    Enum(String),
+    Struct(String),
+    List(Box<Ty>),
+    Map { key: Box<Ty>, value: Box<Ty> },
+}
+
+impl PartialEq for Ty {
+    fn eq(&self, other: &Self) -> bool {
+        self.kind == other.kind && self.nullable == other.nullable
+    }
+}
+impl Eq for Ty {}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DecimalWire {
+    String,
+    Number,
+}
+
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Constraints {
+    pub min_length: Option<u64>,
+    pub max_length: Option<u64>,
+    pub pattern: Option<String>,
+    /// The official pattern, where `pattern` had to be rewritten for Rust's regex.
+    pub aws_pattern: Option<String>,
+    pub min_items: Option<u64>,
+    pub max_items: Option<u64>,
+    pub minimum: Option<serde_json::Number>,
+    pub maximum: Option<serde_json::Number>,
+    pub default: Option<serde_json::Value>,
+    pub example: Option<serde_json::Value>,
+}
+
+impl Constraints {
+    pub fn is_empty(&self) -> bool {
+        self.min_length.is_none()
+            && self.max_length.is_none()
+            && self.pattern.is_none()
+            && self.min_items.is_none()
+            && self.max_items.is_none()
+            && self.minimum.is_none()
+            && self.maximum.is_none()
+    }
+}
+
+impl Ty {
+    /// Calls `f` with every named structure or enum this type refers to.
+    pub fn visit_named(&self, f: &mut impl FnMut(&str)) {
+        match &self.kind {
+            TyKind::Enum(n) | TyKind::Struct(n) => f(n),
+            TyKind::List(item) => item.visit_named(f),
+            TyKind::Map { key, value } => {
+                key.visit_named(f);
+                value.visit_named(f);
+            }
+            _ => {}
+        }
+    }
+}
