@@ -92,7 +92,11 @@ pub fn generate_service(service: &ir::Service) -> Result<Vec<GeneratedFile>> {
     let (types, names) = emit::model::structures(service)?;
     let validate = emit::validate::emit(service, &names)?;
     let enums = emit::enums::emit(service);
-    for (file, tokens) in [("types", types), ("enums", enums), ("validate", validate)] {
+    let mut modules = vec![("types", types), ("validate", validate)];
+    if emit::cargo::has_enums(service) {
+        modules.push(("enums", enums));
+    }
+    for (file, tokens) in modules {
         let ast: syn::File = syn::parse2(tokens).map_err(|e| Error::Emit {
             context: format!("{krate}/src/{file}.rs"),
             message: e.to_string(),

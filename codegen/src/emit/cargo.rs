@@ -26,6 +26,11 @@ serde.workspace = true
     )
 }
 
+/// Whether the family has enums (and so an `enums.rs`).
+pub fn has_enums(service: &Service) -> bool {
+    service.shapes.values().any(|s| matches!(s.kind, crate::ir::ShapeKind::Enum(_)))
+}
+
 /// The crate root: docs, module declarations, re-exports.
 pub fn lib_rs(service: &Service) -> String {
     let mut ops = String::new();
@@ -57,15 +62,12 @@ pub fn lib_rs(service: &Service) -> String {
 #![forbid(unsafe_code)]
 #![allow(clippy::all)]
 
-#[rustfmt::skip]
-mod enums;
-#[rustfmt::skip]
+{enums_mod}#[rustfmt::skip]
 mod types;
 #[rustfmt::skip]
 mod validate;
 
-pub use enums::*;
-pub use types::*;
+{enums_use}pub use types::*;
 
 pub use cloudcost_types::rust_decimal::Decimal;
 pub use cloudcost_types::{{
@@ -76,5 +78,7 @@ pub use cloudcost_types::{{
         version = service.version,
         protocol = service.protocol.name(),
         spec = service.spec_path,
+        enums_mod = if has_enums(service) { "#[rustfmt::skip]\nmod enums;\n" } else { "" },
+        enums_use = if has_enums(service) { "pub use enums::*;\n" } else { "" },
     )
 }
