@@ -1,0 +1,107 @@
+//! A broken spec gets an error naming its file and the JSON pointer of the problem.
+
+use std::path::{Path, PathBuf};
+
+use cloudcost_codegen::{loader, Error};
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap().to_path_buf()
+}
+
+const SPEC: &str = "specs/aws-inspector2.yaml";
+
+/// Loads the real spec after `edit` changed its YAML, and returns the error text.
+fn error_after(edit: impl FnOnce(&mut serde_yaml::Value)) -> String {
+    let text = std::fs::read_to_string(root().join(SPEC)).unwrap();
+    let mut doc: serde_yaml::Value = serde_yaml::from_str(&text).unwrap();
+    edit(&mut doc);
+    match loader::load_str(&root(), SPEC, &serde_yaml::to_string(&doc).unwrap()) {
+        Ok(_) => panic!("the edited spec loaded without error"),
+        Err(Error::Spec(e)) => {
+            assert_eq!(e.file, SPEC);
+            e.to_string()
+        }
+        Err(other) => panic!("expected a spec error, got {other}"),
+    }
+}
+
+fn yaml(s: &str) -> serde_yaml::Value {
+    serde_yaml::from_str(s).unwrap()
+}
+
+#[test]
+fn the_real_specs_load() {
+    cloudcost_codegen::load_all(&root()).unwrap();
+}
+
+#[test]
+fn dangling_ref() {
+    let e = error_after(|d| d["components"]["schemas"]["UsageTotal"]["properties"]["usage"] = yaml("{$ref: '#/components/schemas/Nope'}"));
+    assert_eq!(e, "specs/aws-inspector2.yaml#/components/schemas/UsageTotal/properties/usage/$ref: no shape named `Nope` in components/schemas");
+}
+
+#[test]
+fn unknown_format() {
+    let e = error_after(|d| d["components"]["schemas"]["UsageValue"]["format"] = yaml("money"));
+    assert_eq!(e, "specs/aws-inspector2.yaml#/components/schemas/UsageValue/format: format \"money\" is not known for type number (see specs/README.md)");
+}
+
+#[test]
+fn plain_number_would_be_f64() {
+    let e = error_after(|d| {
+        d["components"]["schemas"]["UsageValue"].as_mapping_mut().unwrap().remove("format");
+    });
+    assert!(e.starts_with("specs/aws-inspector2.yaml#/components/schemas/UsageValue: plain `number` would be f64"), "{e}");
+}
+
+#[test]
+fn inline_enum() {
+    let e = error_after(|d| d["components"]["schemas"]["Usage"]["properties"]["currency"] = yaml("{type: string, enum: [USD]}"));
+    assert!(e.starts_with("specs/aws-inspector2.yaml#/components/schemas/Usage/properties/currency: inline enums are not allowed"), "{e}");
+}
+
+#[test]
+fn pattern_rust_regex_rejects() {
+    let e = error_after(|d| d["components"]["schemas"]["UsageAccountId"]["pattern"] = yaml("'^(?! )x$'"));
+    assert!(e.starts_with("specs/aws-inspector2.yaml#/components/schemas/UsageAccountId/pattern: Rust's regex crate rejects this pattern"), "{e}");
+}
+
+#[test]
+fn constraint_on_the_wrong_type() {
+    let e = error_after(|d| d["components"]["schemas"]["ListUsageTotalsNextToken"]["maximum"] = yaml("3"));
+    assert_eq!(e, "specs/aws-inspector2.yaml#/components/schemas/ListUsageTotalsNextToken/maximum: `maximum` does not apply to type string");
+}
+
+#[test]
+fn error_under_the_wrong_status() {
+    let e = error_after(|d| d["components"]["schemas"]["ThrottlingException"]["x-cloudcost-error"]["httpStatus"] = yaml("503"));
+    assert!(e.contains("`ThrottlingException` has httpStatus 503 but is listed under 429"), "{e}");
+    assert!(e.starts_with("specs/aws-inspector2.yaml#/paths/~1usage~1list/post/responses/429/"), "{e}");
+}
+
+#[test]
+fn pagination_names_a_missing_member() {
+    let e = error_after(|d| d["paths"]["/usage/list"]["post"]["x-cloudcost-pagination"]["items"] = yaml("rows"));
+    assert_eq!(e, "specs/aws-inspector2.yaml#/paths/~1usage~1list/post/x-cloudcost-pagination/items: `ListUsageTotalsResponse` has no list member `rows`");
+}
+
+#[test]
+fn missing_example_file() {
+    let e = error_after(|d| {
+        d["paths"]["/usage/list"]["post"]["responses"]["200"]["content"]["application/json"]["examples"] =
+            yaml("{documented: {externalValue: examples/nope.json}}");
+    });
+    assert!(e.starts_with("specs/aws-inspector2.yaml#/paths/~1usage~1list/post/responses/200/content/application~1json/examples/documented/externalValue: cannot read specs/examples/nope.json"), "{e}");
+}
+
+#[test]
+fn openapi_3_1_is_refused() {
+    let e = error_after(|d| d["openapi"] = yaml("'3.1.0'"));
+    assert_eq!(e, "specs/aws-inspector2.yaml#/openapi: expected OpenAPI 3.0.x (progenitor reads only 3.0), found 3.1.0");
+}
+
+#[test]
+fn not_yaml_at_all() {
+    let err = loader::load_str(&root(), SPEC, "openapi: [unclosed").unwrap_err().to_string();
+    assert!(err.starts_with("specs/aws-inspector2.yaml#/: not valid YAML"), "{err}");
+}
