@@ -32,10 +32,16 @@ pub struct GeneratedFile {
 /// The spec files under `root/specs`, sorted.
 pub fn spec_paths(root: &Path) -> Result<Vec<String>> {
     let dir = root.join("specs");
-    let entries = std::fs::read_dir(&dir).map_err(|source| Error::Io { path: "specs".into(), source })?;
+    let entries = std::fs::read_dir(&dir).map_err(|source| Error::Io {
+        path: "specs".into(),
+        source,
+    })?;
     let mut out = Vec::new();
     for entry in entries {
-        let entry = entry.map_err(|source| Error::Io { path: "specs".into(), source })?;
+        let entry = entry.map_err(|source| Error::Io {
+            path: "specs".into(),
+            source,
+        })?;
         let name = entry.file_name().to_string_lossy().into_owned();
         if name.ends_with(".yaml") {
             out.push(format!("specs/{name}"));
@@ -86,8 +92,14 @@ pub fn generate_service(service: &ir::Service) -> Result<Vec<GeneratedFile>> {
     let header = header(service);
     let krate = format!("crates/{}-model", service.family);
     let mut files = vec![
-        GeneratedFile { path: format!("{krate}/Cargo.toml"), contents: emit::cargo::manifest(service, &header) },
-        GeneratedFile { path: format!("{krate}/src/lib.rs"), contents: format!("// {header}\n\n{}", emit::cargo::lib_rs(service)) },
+        GeneratedFile {
+            path: format!("{krate}/Cargo.toml"),
+            contents: emit::cargo::manifest(service, &header),
+        },
+        GeneratedFile {
+            path: format!("{krate}/src/lib.rs"),
+            contents: format!("// {header}\n\n{}", emit::cargo::lib_rs(service)),
+        },
     ];
     let (types, names) = emit::model::structures(service)?;
     let validate = emit::validate::emit(service, &names)?;
@@ -116,7 +128,10 @@ pub fn generate_service(service: &ir::Service) -> Result<Vec<GeneratedFile>> {
     for (name, schema) in emit::schema::emit(service, &header) {
         let mut text = serde_json::to_string_pretty(&schema).expect("JSON values serialize");
         text.push('\n');
-        files.push(GeneratedFile { path: format!("schemas/{}/{name}.json", service.family), contents: text });
+        files.push(GeneratedFile {
+            path: format!("schemas/{}/{name}.json", service.family),
+            contents: text,
+        });
     }
     Ok(files)
 }
@@ -160,7 +175,10 @@ pub fn check(root: &Path, files: &[GeneratedFile]) -> Vec<String> {
 pub fn write(root: &Path, files: &[GeneratedFile]) -> Result<Vec<String>> {
     let mut changed = Vec::new();
     for extra in orphans(root, files) {
-        std::fs::remove_file(root.join(&extra)).map_err(|source| Error::Io { path: extra.clone(), source })?;
+        std::fs::remove_file(root.join(&extra)).map_err(|source| Error::Io {
+            path: extra.clone(),
+            source,
+        })?;
         changed.push(extra);
     }
     for f in files {
@@ -169,9 +187,15 @@ pub fn write(root: &Path, files: &[GeneratedFile]) -> Result<Vec<String>> {
             continue;
         }
         if let Some(parent) = path.parent() {
-            std::fs::create_dir_all(parent).map_err(|source| Error::Io { path: f.path.clone(), source })?;
+            std::fs::create_dir_all(parent).map_err(|source| Error::Io {
+                path: f.path.clone(),
+                source,
+            })?;
         }
-        std::fs::write(&path, &f.contents).map_err(|source| Error::Io { path: f.path.clone(), source })?;
+        std::fs::write(&path, &f.contents).map_err(|source| Error::Io {
+            path: f.path.clone(),
+            source,
+        })?;
         changed.push(f.path.clone());
     }
     Ok(changed)
@@ -183,7 +207,9 @@ fn orphans(root: &Path, files: &[GeneratedFile]) -> Vec<String> {
     for dir in owned_dirs(files) {
         let mut stack = vec![dir];
         while let Some(d) = stack.pop() {
-            let Ok(entries) = std::fs::read_dir(root.join(&d)) else { continue };
+            let Ok(entries) = std::fs::read_dir(root.join(&d)) else {
+                continue;
+            };
             for e in entries.flatten() {
                 let rel = d.join(e.file_name());
                 if e.file_type().is_ok_and(|t| t.is_dir()) {

@@ -5,7 +5,10 @@ use std::path::{Path, PathBuf};
 use cloudcost_codegen::{loader, Error};
 
 fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap().to_path_buf()
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .unwrap()
+        .to_path_buf()
 }
 
 const SPEC: &str = "specs/aws-inspector2.yaml";
@@ -36,7 +39,10 @@ fn the_real_specs_load() {
 
 #[test]
 fn dangling_ref() {
-    let e = error_after(|d| d["components"]["schemas"]["UsageTotal"]["properties"]["usage"] = yaml("{$ref: '#/components/schemas/Nope'}"));
+    let e = error_after(|d| {
+        d["components"]["schemas"]["UsageTotal"]["properties"]["usage"] =
+            yaml("{$ref: '#/components/schemas/Nope'}")
+    });
     assert_eq!(e, "specs/aws-inspector2.yaml#/components/schemas/UsageTotal/properties/usage/$ref: no shape named `Nope` in components/schemas");
 }
 
@@ -49,47 +55,73 @@ fn unknown_format() {
 #[test]
 fn plain_number_would_be_f64() {
     let e = error_after(|d| {
-        d["components"]["schemas"]["UsageValue"].as_mapping_mut().unwrap().remove("format");
+        d["components"]["schemas"]["UsageValue"]
+            .as_mapping_mut()
+            .unwrap()
+            .remove("format");
     });
-    assert!(e.starts_with("specs/aws-inspector2.yaml#/components/schemas/UsageValue: plain `number` would be f64"), "{e}");
+    assert!(
+        e.starts_with(
+            "specs/aws-inspector2.yaml#/components/schemas/UsageValue: plain `number` would be f64"
+        ),
+        "{e}"
+    );
 }
 
 #[test]
 fn inline_enum() {
-    let e = error_after(|d| d["components"]["schemas"]["Usage"]["properties"]["currency"] = yaml("{type: string, enum: [USD]}"));
+    let e = error_after(|d| {
+        d["components"]["schemas"]["Usage"]["properties"]["currency"] =
+            yaml("{type: string, enum: [USD]}")
+    });
     assert!(e.starts_with("specs/aws-inspector2.yaml#/components/schemas/Usage/properties/currency: inline enums are not allowed"), "{e}");
 }
 
 #[test]
 fn pattern_rust_regex_rejects() {
-    let e = error_after(|d| d["components"]["schemas"]["UsageAccountId"]["pattern"] = yaml("'^(?! )x$'"));
+    let e = error_after(|d| {
+        d["components"]["schemas"]["UsageAccountId"]["pattern"] = yaml("'^(?! )x$'")
+    });
     assert!(e.starts_with("specs/aws-inspector2.yaml#/components/schemas/UsageAccountId/pattern: Rust's regex crate rejects this pattern"), "{e}");
 }
 
 #[test]
 fn constraint_on_the_wrong_type() {
-    let e = error_after(|d| d["components"]["schemas"]["ListUsageTotalsNextToken"]["maximum"] = yaml("3"));
+    let e = error_after(|d| {
+        d["components"]["schemas"]["ListUsageTotalsNextToken"]["maximum"] = yaml("3")
+    });
     assert_eq!(e, "specs/aws-inspector2.yaml#/components/schemas/ListUsageTotalsNextToken/maximum: `maximum` does not apply to type string");
 }
 
 #[test]
 fn error_under_the_wrong_status() {
-    let e = error_after(|d| d["components"]["schemas"]["ThrottlingException"]["x-cloudcost-error"]["httpStatus"] = yaml("503"));
-    assert!(e.contains("`ThrottlingException` has httpStatus 503 but is listed under 429"), "{e}");
-    assert!(e.starts_with("specs/aws-inspector2.yaml#/paths/~1usage~1list/post/responses/429/"), "{e}");
+    let e = error_after(|d| {
+        d["components"]["schemas"]["ThrottlingException"]["x-cloudcost-error"]["httpStatus"] =
+            yaml("503")
+    });
+    assert!(
+        e.contains("`ThrottlingException` has httpStatus 503 but is listed under 429"),
+        "{e}"
+    );
+    assert!(
+        e.starts_with("specs/aws-inspector2.yaml#/paths/~1usage~1list/post/responses/429/"),
+        "{e}"
+    );
 }
 
 #[test]
 fn pagination_names_a_missing_member() {
-    let e = error_after(|d| d["paths"]["/usage/list"]["post"]["x-cloudcost-pagination"]["items"] = yaml("rows"));
+    let e = error_after(|d| {
+        d["paths"]["/usage/list"]["post"]["x-cloudcost-pagination"]["items"] = yaml("rows")
+    });
     assert_eq!(e, "specs/aws-inspector2.yaml#/paths/~1usage~1list/post/x-cloudcost-pagination/items: `ListUsageTotalsResponse` has no list member `rows`");
 }
 
 #[test]
 fn missing_example_file() {
     let e = error_after(|d| {
-        d["paths"]["/usage/list"]["post"]["responses"]["200"]["content"]["application/json"]["examples"] =
-            yaml("{documented: {externalValue: examples/nope.json}}");
+        d["paths"]["/usage/list"]["post"]["responses"]["200"]["content"]["application/json"]
+            ["examples"] = yaml("{documented: {externalValue: examples/nope.json}}");
     });
     assert!(e.starts_with("specs/aws-inspector2.yaml#/paths/~1usage~1list/post/responses/200/content/application~1json/examples/documented/externalValue: cannot read specs/examples/nope.json"), "{e}");
 }
@@ -102,6 +134,11 @@ fn openapi_3_1_is_refused() {
 
 #[test]
 fn not_yaml_at_all() {
-    let err = loader::load_str(&root(), SPEC, "openapi: [unclosed").unwrap_err().to_string();
-    assert!(err.starts_with("specs/aws-inspector2.yaml#/: not valid YAML"), "{err}");
+    let err = loader::load_str(&root(), SPEC, "openapi: [unclosed")
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.starts_with("specs/aws-inspector2.yaml#/: not valid YAML"),
+        "{err}"
+    );
 }

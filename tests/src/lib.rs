@@ -10,7 +10,10 @@ use serde_json::Value;
 
 /// The workspace root.
 pub fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("tests/ is in the workspace").to_path_buf()
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("tests/ is in the workspace")
+        .to_path_buf()
 }
 
 /// What a documented example became.
@@ -24,11 +27,18 @@ pub struct RoundTrip {
 }
 
 /// Decodes, encodes and decodes again.
-pub fn round_trip<T: DeserializeOwned + Serialize + Debug + PartialEq>(bytes: &[u8]) -> Result<RoundTrip, String> {
+pub fn round_trip<T: DeserializeOwned + Serialize + Debug + PartialEq>(
+    bytes: &[u8],
+) -> Result<RoundTrip, String> {
     let first: T = cloudcost_types::from_slice(bytes).map_err(|e| e.to_string())?;
     let encoded = serde_json::to_vec(&first).map_err(|e| e.to_string())?;
-    let second: T = cloudcost_types::from_slice(&encoded).map_err(|e| format!("re-decoding: {e}"))?;
-    Ok(RoundTrip { debug: format!("{first:#?}"), stable: first == second, encoded })
+    let second: T =
+        cloudcost_types::from_slice(&encoded).map_err(|e| format!("re-decoding: {e}"))?;
+    Ok(RoundTrip {
+        debug: format!("{first:#?}"),
+        stable: first == second,
+        encoded,
+    })
 }
 
 type Decoder = fn(&[u8]) -> Result<RoundTrip, String>;
@@ -129,8 +139,15 @@ mod tests {
     #[test]
     fn comparison_finds_real_differences() {
         let doc = json!({"a": 1.5, "b": [1, 2], "c": {"": null}, "d": "x"});
-        assert!(json_differences(&doc, &json!({"a": "1.5", "b": [1, 2], "c": {"": null}, "d": "x"})).is_empty());
-        let diffs = json_differences(&doc, &json!({"a": "1.6", "b": [1], "c": {}, "e": 1, "d": "y"}));
+        assert!(json_differences(
+            &doc,
+            &json!({"a": "1.5", "b": [1, 2], "c": {"": null}, "d": "x"})
+        )
+        .is_empty());
+        let diffs = json_differences(
+            &doc,
+            &json!({"a": "1.6", "b": [1], "c": {}, "e": 1, "d": "y"}),
+        );
         assert_eq!(diffs.len(), 5, "{diffs:#?}");
         assert!(diffs.contains(&".c.: missing from the encoding".to_string()));
     }

@@ -16,7 +16,10 @@ fn every_documented_example_decodes_round_trips_and_is_snapshotted() {
                 seen += 1;
                 let bytes = std::fs::read(root.join(&example.path)).expect("example exists");
                 let Some(round_trip) = decoder(&service.family, &example.shape) else {
-                    failures.push(format!("{}: no decoder registered for {}::{}", example.path, service.family, example.shape));
+                    failures.push(format!(
+                        "{}: no decoder registered for {}::{}",
+                        example.path, service.family, example.shape
+                    ));
                     continue;
                 };
                 let rt = match round_trip(&bytes) {
@@ -34,7 +37,12 @@ fn every_documented_example_decodes_round_trips_and_is_snapshotted() {
                 for d in json_differences(&documented, &encoded) {
                     failures.push(format!("{}: {d}", example.path));
                 }
-                let stem = example.path.rsplit('/').next().unwrap().trim_end_matches(".json");
+                let stem = example
+                    .path
+                    .rsplit('/')
+                    .next()
+                    .unwrap()
+                    .trim_end_matches(".json");
                 let direction = match example.direction {
                     Direction::Request => "request",
                     Direction::Response => "response",
@@ -56,7 +64,11 @@ fn every_operation_type_is_registered() {
     for service in cloudcost_codegen::load_all(&root).unwrap() {
         for op in &service.operations {
             for name in [&op.input, &op.output].into_iter().chain(&op.errors) {
-                assert!(decoder(&service.family, name).is_some(), "{}::{name} missing from the registry", service.family);
+                assert!(
+                    decoder(&service.family, name).is_some(),
+                    "{}::{name} missing from the registry",
+                    service.family
+                );
             }
         }
     }

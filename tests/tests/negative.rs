@@ -24,7 +24,12 @@ fn a_valid_request_passes() {
 #[test]
 fn list_items_patterns_ranges_and_lengths_are_all_reported_with_paths() {
     let request = inspector::ListUsageTotalsRequest {
-        account_ids: Some(vec!["123456789012".into(), "12345".into(), "x123456789012y".into(), "abc".into()]),
+        account_ids: Some(vec![
+            "123456789012".into(),
+            "12345".into(),
+            "x123456789012y".into(),
+            "abc".into(),
+        ]),
         max_results: Some(501),
         next_token: Some(String::new()),
     };
@@ -42,10 +47,20 @@ fn list_items_patterns_ranges_and_lengths_are_all_reported_with_paths() {
 
 #[test]
 fn list_length_bounds() {
-    let empty = inspector::BatchGetFreeTrialInfoRequest { account_ids: vec![] };
-    assert_eq!(messages(empty.validate().unwrap_err()), ["accountIds: number of items must be at least 1, got 0"]);
-    let many = inspector::BatchGetFreeTrialInfoRequest { account_ids: vec!["123456789012".into(); 101] };
-    assert_eq!(messages(many.validate().unwrap_err()), ["accountIds: number of items must be at most 100, got 101"]);
+    let empty = inspector::BatchGetFreeTrialInfoRequest {
+        account_ids: vec![],
+    };
+    assert_eq!(
+        messages(empty.validate().unwrap_err()),
+        ["accountIds: number of items must be at least 1, got 0"]
+    );
+    let many = inspector::BatchGetFreeTrialInfoRequest {
+        account_ids: vec!["123456789012".into(); 101],
+    };
+    assert_eq!(
+        messages(many.validate().unwrap_err()),
+        ["accountIds: number of items must be at most 100, got 101"]
+    );
 }
 
 #[test]
@@ -54,16 +69,47 @@ fn nested_members_and_string_length_in_characters() {
     request.metrics.push("é".repeat(1025));
     request.billing_view_arn = Some("arn:aws:billing::123:billingview/x".into());
     request.filter = Some(Box::new(ce::Expression {
-        cost_categories: Some(ce::CostCategoryValues { key: Some(" leading space".into()), ..Default::default() }),
-        product_attributes: Some(ce::ProductAttributeValues { key: "1bad".into(), values: Some(vec![]), match_options: None }),
+        cost_categories: Some(ce::CostCategoryValues {
+            key: Some(" leading space".into()),
+            ..Default::default()
+        }),
+        product_attributes: Some(ce::ProductAttributeValues {
+            key: "1bad".into(),
+            values: Some(vec![]),
+            match_options: None,
+        }),
         ..Default::default()
     }));
     let errors = messages(request.validate().unwrap_err());
-    assert!(errors.contains(&"Metrics[1]: length must be at most 1024, got 1025".to_string()), "{errors:#?}");
-    assert!(errors.iter().any(|e| e.starts_with("BillingViewArn: must match ^arn:aws")), "{errors:#?}");
-    assert!(errors.iter().any(|e| e.starts_with("Filter.CostCategories.Key: must match ")), "{errors:#?}");
-    assert!(errors.contains(&"Filter.ProductAttributes.Key: must match ^([a-zA-Z][a-zA-Z0-9]*)?$".to_string()), "{errors:#?}");
-    assert!(errors.contains(&"Filter.ProductAttributes.Values: number of items must be at least 1, got 0".to_string()), "{errors:#?}");
+    assert!(
+        errors.contains(&"Metrics[1]: length must be at most 1024, got 1025".to_string()),
+        "{errors:#?}"
+    );
+    assert!(
+        errors
+            .iter()
+            .any(|e| e.starts_with("BillingViewArn: must match ^arn:aws")),
+        "{errors:#?}"
+    );
+    assert!(
+        errors
+            .iter()
+            .any(|e| e.starts_with("Filter.CostCategories.Key: must match ")),
+        "{errors:#?}"
+    );
+    assert!(
+        errors.contains(
+            &"Filter.ProductAttributes.Key: must match ^([a-zA-Z][a-zA-Z0-9]*)?$".to_string()
+        ),
+        "{errors:#?}"
+    );
+    assert!(
+        errors.contains(
+            &"Filter.ProductAttributes.Values: number of items must be at least 1, got 0"
+                .to_string()
+        ),
+        "{errors:#?}"
+    );
 }
 
 #[test]
@@ -72,7 +118,10 @@ fn cost_category_names_follow_the_official_rule_without_look_around() {
     let check = |name: &str| {
         let mut request = cost_request();
         request.filter = Some(Box::new(ce::Expression {
-            cost_categories: Some(ce::CostCategoryValues { key: Some(name.into()), ..Default::default() }),
+            cost_categories: Some(ce::CostCategoryValues {
+                key: Some(name.into()),
+                ..Default::default()
+            }),
             ..Default::default()
         }));
         request.validate().is_ok()
@@ -89,25 +138,41 @@ fn cost_category_names_follow_the_official_rule_without_look_around() {
 #[test]
 fn integer_minimum_and_decimal_minimum() {
     let request: ce::GetReservationUtilizationRequest =
-        ce::from_str(r#"{"TimePeriod":{"Start":"2017-07-01","End":"2017-10-01"},"MaxResults":0}"#).unwrap();
-    assert_eq!(messages(request.validate().unwrap_err()), ["MaxResults: must be at least 1, got 0"]);
+        ce::from_str(r#"{"TimePeriod":{"Start":"2017-07-01","End":"2017-10-01"},"MaxResults":0}"#)
+            .unwrap();
+    assert_eq!(
+        messages(request.validate().unwrap_err()),
+        ["MaxResults: must be at least 1, got 0"]
+    );
 
     use cloudcost_types::Validate;
-    let usage = inspector::Usage { total: Some(Decimal::new(-5, 1)), ..Default::default() };
-    assert_eq!(messages(usage.validate().unwrap_err()), ["total: must be at least 0, got -0.5"]);
+    let usage = inspector::Usage {
+        total: Some(Decimal::new(-5, 1)),
+        ..Default::default()
+    };
+    assert_eq!(
+        messages(usage.validate().unwrap_err()),
+        ["total: must be at least 0, got -0.5"]
+    );
 }
 
 #[test]
 fn deep_nesting_is_an_error_not_a_stack_overflow() {
     let mut expr = ce::Expression::default();
     for _ in 0..10_000 {
-        expr = ce::Expression { not: Some(Box::new(expr)), ..Default::default() };
+        expr = ce::Expression {
+            not: Some(Box::new(expr)),
+            ..Default::default()
+        };
     }
     let mut request = cost_request();
     request.filter = Some(Box::new(expr));
     let errors = request.validate().unwrap_err();
     assert_eq!(errors.errors.len(), 1);
-    assert!(errors.errors[0].message.contains("nested deeper than"), "{errors}");
+    assert!(
+        errors.errors[0].message.contains("nested deeper than"),
+        "{errors}"
+    );
     // Dropping 10,000 nested boxes recursively is serde's and std's business; keep the test
     // about validation by leaking the value instead of risking the drop's recursion.
     std::mem::forget(request);
@@ -115,9 +180,18 @@ fn deep_nesting_is_an_error_not_a_stack_overflow() {
 
 #[test]
 fn missing_required_fields_name_their_path() {
-    let e = ce::from_str::<ce::GetCostAndUsageRequest>(r#"{"TimePeriod":{"Start":"2017-09-01"},"Granularity":"DAILY","Metrics":[]}"#)
-        .unwrap_err();
-    assert_eq!((e.path.as_str(), e.message.as_str(), e.kind), ("TimePeriod", "missing field `End`", DecodeErrorKind::Data));
+    let e = ce::from_str::<ce::GetCostAndUsageRequest>(
+        r#"{"TimePeriod":{"Start":"2017-09-01"},"Granularity":"DAILY","Metrics":[]}"#,
+    )
+    .unwrap_err();
+    assert_eq!(
+        (e.path.as_str(), e.message.as_str(), e.kind),
+        ("TimePeriod", "missing field `End`", DecodeErrorKind::Data)
+    );
+    assert_eq!(
+        e.to_string(),
+        "at `TimePeriod`: missing field `End` (line 1, column 36, byte offset 35)"
+    );
 
     let e = ce::from_str::<ce::GetReservationUtilizationResponse>("{}").unwrap_err();
     assert_eq!(e.message, "missing field `UtilizationsByTime`");
@@ -132,7 +206,8 @@ fn missing_required_fields_name_their_path() {
 
 #[test]
 fn wrong_json_types_name_the_field_and_offset() {
-    let text = r#"{"TimePeriod":{"Start":"2017-09-01","End":"2017-10-01"},"Granularity":5,"Metrics":[]}"#;
+    let text =
+        r#"{"TimePeriod":{"Start":"2017-09-01","End":"2017-10-01"},"Granularity":5,"Metrics":[]}"#;
     let e = ce::from_str::<ce::GetCostAndUsageRequest>(text).unwrap_err();
     assert_eq!(e.path, "Granularity");
     assert!(e.message.contains("expected a string"), "{e}");
@@ -145,16 +220,23 @@ fn wrong_json_types_name_the_field_and_offset() {
     assert_eq!(e.path, "ResultsByTime[0].Total.BlendedCost.Amount");
     assert!(e.message.contains("expected a decimal number"), "{e}");
 
-    let e = ce::from_str::<ce::DateInterval>(r#"{"Start":"2017-02-30","End":"2017-10-01"}"#).unwrap_err();
+    let e = ce::from_str::<ce::DateInterval>(r#"{"Start":"2017-02-30","End":"2017-10-01"}"#)
+        .unwrap_err();
     assert_eq!(e.path, "Start");
 
-    let e = scp::from_str::<scp::UsageListResponse>(r#"{"usages":[{"usage_date":"2024-08-01 00:00"}]}"#).unwrap_err();
+    let e = scp::from_str::<scp::UsageListResponse>(
+        r#"{"usages":[{"usage_date":"2024-08-01 00:00"}]}"#,
+    )
+    .unwrap_err();
     assert_eq!(e.path, "usages[0].usage_date");
 }
 
 #[test]
 fn truncated_json_reports_the_end_offset() {
-    let full = std::fs::read_to_string(cloudcost_tests::root().join("specs/examples/aws-ce/GetCostAndUsage.response.json")).unwrap();
+    let full = std::fs::read_to_string(
+        cloudcost_tests::root().join("specs/examples/aws-ce/GetCostAndUsage.response.json"),
+    )
+    .unwrap();
     for cut in [1, full.len() / 3, full.len() / 2, full.len() - 2] {
         let e = ce::from_str::<ce::GetCostAndUsageResponse>(&full[..cut]).unwrap_err();
         assert_eq!(e.kind, DecodeErrorKind::Eof, "cut at {cut}: {e}");
@@ -168,7 +250,10 @@ fn unknown_fields_are_ignored_and_unknown_enum_values_kept() {
         r#"{"TimePeriod":{"Start":"2017-09-01","End":"2017-10-01"},"Granularity":"FORTNIGHTLY","Metrics":[],"NewField":{"x":1}}"#,
     )
     .unwrap();
-    assert_eq!(r.granularity, ce::Granularity::Unknown("FORTNIGHTLY".into()));
+    assert_eq!(
+        r.granularity,
+        ce::Granularity::Unknown("FORTNIGHTLY".into())
+    );
     assert!(r.granularity.is_unknown());
     let back = serde_json::to_value(&r).unwrap();
     assert_eq!(back["Granularity"], "FORTNIGHTLY");
@@ -180,18 +265,28 @@ fn unknown_fields_are_ignored_and_unknown_enum_values_kept() {
 #[test]
 fn documented_quirks_decode() {
     let root = cloudcost_tests::root();
-    let bytes = std::fs::read(root.join("specs/examples/aws-ce/GetReservationUtilization.response.json")).unwrap();
+    let bytes =
+        std::fs::read(root.join("specs/examples/aws-ce/GetReservationUtilization.response.json"))
+            .unwrap();
     let r: ce::GetReservationUtilizationResponse = ce::from_slice(&bytes).unwrap();
     let total = r.utilizations_by_time[0].total.as_ref().unwrap();
     // 34 significant digits, rounded to Decimal's 28-29.
-    assert_eq!(total.utilization_percentage.unwrap().to_string(), "69.113683209132709687648644363");
+    assert_eq!(
+        total.utilization_percentage.unwrap().to_string(),
+        "69.113683209132709687648644363"
+    );
     assert_eq!(total.purchased_hours, Some(Decimal::from(6307)));
     let group = &r.utilizations_by_time[0].groups.as_ref().unwrap()[1];
     let attributes = group.attributes.as_ref().unwrap();
     assert_eq!(attributes[""], Some("0123456789".to_string()));
     assert_eq!(attributes["AccountName"], None);
 
-    let bytes = std::fs::read(root.join("specs/examples/aws-ce/GetReservationUtilization.request.json")).unwrap();
+    let bytes =
+        std::fs::read(root.join("specs/examples/aws-ce/GetReservationUtilization.request.json"))
+            .unwrap();
     let r: ce::GetReservationUtilizationRequest = ce::from_slice(&bytes).unwrap();
-    assert_eq!(r.group_by.unwrap()[0].type_, Some(ce::GroupDefinitionType::Unknown("Dimension".into())));
+    assert_eq!(
+        r.group_by.unwrap()[0].type_,
+        Some(ce::GroupDefinitionType::Unknown("Dimension".into()))
+    );
 }

@@ -1,7 +1,7 @@
 //! `cargo xtask regenerate [--check]`: the only way generated files change.
 
-use std::path::PathBuf;
-use std::process::ExitCode;
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitCode};
 
 use clap::{Parser, Subcommand};
 
@@ -24,11 +24,20 @@ enum Task {
         #[arg(long, value_name = "DIR")]
         root: Option<PathBuf>,
     },
+    /// Run every test: the Rust workspace's, then the exported schemas checked by Python's
+    /// jsonschema and by TypeScript (installed locally into .venv and node_modules on first
+    /// use).
+    Test {
+        /// Skip the Python and TypeScript schema checks.
+        #[arg(long)]
+        rust_only: bool,
+    },
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.task {
+        Task::Test { rust_only } => test(&workspace_root(), rust_only),
         Task::Regenerate { check, root } => {
             let root = root.unwrap_or_else(workspace_root);
             let files = match cloudcost_codegen::generate(&root) {
@@ -47,7 +56,10 @@ fn main() -> ExitCode {
                 for s in &stale {
                     eprintln!("stale: {s}");
                 }
-                eprintln!("{} stale file(s): run `cargo xtask regenerate` and commit the result", stale.len());
+                eprintln!(
+                    "{} stale file(s): run `cargo xtask regenerate` and commit the result",
+                    stale.len()
+                );
                 return ExitCode::FAILURE;
             }
             match cloudcost_codegen::write(&root, &files) {
@@ -65,6 +77,37 @@ fn main() -> ExitCode {
             }
         }
     }
+}
+
+fn test(root: &Path, rust_only: bool) -> ExitCode {
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    let mut steps: Vec<(&str, Command)> = Vec::new();
+    let mut rust = Command::new(cargo);
+    rust.args(["test", "--workspace"]).current_dir(root);
+    steps.push(("cargo test --workspace", rust));
+    if !rust_only {
+        let mut schemas = Command::new("bash");
+        schemas
+            .arg("tests/schema-check/run.sh")
+            .arg(root)
+            .current_dir(root);
+        steps.push(("schema checks (Python jsonschema, TypeScript)", schemas));
+    }
+    for (name, mut command) in steps {
+        eprintln!("==> {name}");
+        match command.status() {
+            Ok(status) if status.success() => {}
+            Ok(status) => {
+                eprintln!("error: {name} failed ({status})");
+                return ExitCode::FAILURE;
+            }
+            Err(e) => {
+                eprintln!("error: could not start {name}: {e}");
+                return ExitCode::FAILURE;
+            }
+        }
+    }
+    ExitCode::SUCCESS
 }
 
 fn workspace_root() -> PathBuf {

@@ -28,23 +28,41 @@ serde.workspace = true
 
 /// Whether the family has enums (and so an `enums.rs`).
 pub fn has_enums(service: &Service) -> bool {
-    service.shapes.values().any(|s| matches!(s.kind, crate::ir::ShapeKind::Enum(_)))
+    service
+        .shapes
+        .values()
+        .any(|s| matches!(s.kind, crate::ir::ShapeKind::Enum(_)))
 }
 
 /// The crate root: docs, module declarations, re-exports.
 pub fn lib_rs(service: &Service) -> String {
     let mut ops = String::new();
     for op in &service.operations {
-        let examples = op.examples.iter().filter(|e| e.direction == Direction::Response).count();
+        let examples = op
+            .examples
+            .iter()
+            .filter(|e| e.direction == Direction::Response)
+            .count();
         ops.push_str(&format!(
             "//! | {} | `{} {}`{} | [`{}`] | [`{}`] | {} |\n",
             op.name,
             op.method,
             op.path,
-            op.target.as_deref().map(|t| format!(" `X-Amz-Target: {t}`")).unwrap_or_default(),
+            op.target
+                .as_deref()
+                .map(|t| format!(" `X-Amz-Target: {t}`"))
+                .unwrap_or_default(),
             op.input,
             op.output,
-            if op.errors.is_empty() { "-".to_string() } else { op.errors.iter().map(|e| format!("[`{e}`]")).collect::<Vec<_>>().join(", ") },
+            if op.errors.is_empty() {
+                "-".to_string()
+            } else {
+                op.errors
+                    .iter()
+                    .map(|e| format!("[`{e}`]"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            },
         ));
         let _ = examples;
     }
@@ -78,7 +96,15 @@ pub use cloudcost_types::{{
         version = service.version,
         protocol = service.protocol.name(),
         spec = service.spec_path,
-        enums_mod = if has_enums(service) { "#[rustfmt::skip]\nmod enums;\n" } else { "" },
-        enums_use = if has_enums(service) { "pub use enums::*;\n" } else { "" },
+        enums_mod = if has_enums(service) {
+            "#[rustfmt::skip]\nmod enums;\n"
+        } else {
+            ""
+        },
+        enums_use = if has_enums(service) {
+            "pub use enums::*;\n"
+        } else {
+            ""
+        },
     )
 }

@@ -12,10 +12,20 @@ use super::model::doc_attrs;
 pub fn emit(service: &Service) -> TokenStream {
     let mut out = TokenStream::new();
     for shape in service.shapes.values() {
-        let ShapeKind::Enum(values) = &shape.kind else { continue };
+        let ShapeKind::Enum(values) = &shape.kind else {
+            continue;
+        };
         let name = format_ident!("{}", shape.name);
-        let docs = doc_attrs(shape.docs.as_deref().unwrap_or(&format!("`{}`", shape.name)));
-        let variants: Vec<_> = values.iter().map(|v| format_ident!("{}", variant_ident(v))).collect();
+        let docs = doc_attrs(
+            shape
+                .docs
+                .as_deref()
+                .unwrap_or(&format!("`{}`", shape.name)),
+        );
+        let variants: Vec<_> = values
+            .iter()
+            .map(|v| format_ident!("{}", variant_ident(v)))
+            .collect();
         let variant_docs: Vec<_> = values.iter().map(|v| format!("`{v}`")).collect();
         let values_lit = values.iter();
         let values_lit2 = values.iter();

@@ -19,7 +19,8 @@ pub type FieldNames = BTreeMap<String, BTreeMap<String, syn::Ident>>;
 /// Runs typify over every structure of `service` and post-processes its output.
 pub fn structures(service: &Service) -> Result<(TokenStream, FieldNames)> {
     let root = typify_input(service);
-    let root: schemars::schema::RootSchema = serde_json::from_value(root).map_err(|e| emit_err(service, e))?;
+    let root: schemars::schema::RootSchema =
+        serde_json::from_value(root).map_err(|e| emit_err(service, e))?;
     let mut settings = typify::TypeSpaceSettings::default();
     settings
         .with_map_type("::std::collections::BTreeMap")
@@ -32,17 +33,24 @@ pub fn structures(service: &Service) -> Result<(TokenStream, FieldNames)> {
         }
     }
     // A plain type with its own serde impls: no adapter needed.
-    settings.with_replacement("CloudcostYearMonthDay", "::cloudcost_types::YearMonthDay", std::iter::empty());
+    settings.with_replacement(
+        "CloudcostYearMonthDay",
+        "::cloudcost_types::YearMonthDay",
+        std::iter::empty(),
+    );
     for (marker, _) in ADAPTER_MARKERS {
         // Placeholder field types, replaced below from the IR with the real type and codec.
         settings.with_replacement(*marker, "::std::string::String", std::iter::empty());
     }
     let mut space = typify::TypeSpace::new(&settings);
-    space.add_root_schema(root).map_err(|e| emit_err(service, e))?;
+    space
+        .add_root_schema(root)
+        .map_err(|e| emit_err(service, e))?;
     let mut file: syn::File = syn::parse2(space.to_stream()).map_err(|e| emit_err(service, e))?;
 
     // typify's ConversionError serves constrained newtypes, which we never let it make.
-    file.items.retain(|item| !matches!(item, syn::Item::Mod(m) if m.ident == "error"));
+    file.items
+        .retain(|item| !matches!(item, syn::Item::Mod(m) if m.ident == "error"));
 
     let mut names = FieldNames::new();
     for item in &mut file.items {
@@ -50,13 +58,19 @@ pub fn structures(service: &Service) -> Result<(TokenStream, FieldNames)> {
             let shape_name = s.ident.to_string();
             let structure = service.structure(&shape_name).ok_or_else(|| Error::Emit {
                 context: service.spec_path.clone(),
-                message: format!("typify produced `{shape_name}`, which is not a structure of the spec"),
+                message: format!(
+                    "typify produced `{shape_name}`, which is not a structure of the spec"
+                ),
             })?;
             let docs = service.shapes[&shape_name].docs.clone();
             names.insert(shape_name, rewrite_struct(s, structure, docs.as_deref())?);
         }
     }
-    for name in service.shapes.keys().filter(|n| service.structure(n).is_some()) {
+    for name in service
+        .shapes
+        .keys()
+        .filter(|n| service.structure(n).is_some())
+    {
         if !names.contains_key(name) {
             return Err(Error::Emit {
                 context: service.spec_path.clone(),
@@ -67,7 +81,9 @@ pub fn structures(service: &Service) -> Result<(TokenStream, FieldNames)> {
     let mut debug_impls = TokenStream::new();
     for item in &mut file.items {
         if let syn::Item::Struct(s) = item {
-            let structure = service.structure(&s.ident.to_string()).expect("checked above");
+            let structure = service
+                .structure(&s.ident.to_string())
+                .expect("checked above");
             if structure.members.iter().any(|m| m.sensitive) {
                 debug_impls.extend(redacted_debug(s, structure, &names[&s.ident.to_string()]));
             }
@@ -98,7 +114,10 @@ fn typify_input(service: &Service) -> Value {
             let mut props = Map::new();
             let mut required = Vec::new();
             for m in &s.members {
-                let optional = !m.required || m.ty.nullable || m.location != Location::Body && !matches!(m.location, Location::Query { .. });
+                let optional = !m.required
+                    || m.ty.nullable
+                    || m.location != Location::Body
+                        && !matches!(m.location, Location::Query { .. });
                 let mut schema = typify_ty(&m.ty);
                 if optional && matches!(m.ty.kind, TyKind::List(_) | TyKind::Map { .. }) {
                     let t = schema["type"].as_str().unwrap_or_default().to_string();
@@ -109,13 +128,19 @@ fn typify_input(service: &Service) -> Value {
                 }
                 props.insert(m.name.clone(), schema);
             }
-            defs.insert(name.clone(), json!({"type": "object", "properties": props, "required": required}));
+            defs.insert(
+                name.clone(),
+                json!({"type": "object", "properties": props, "required": required}),
+            );
         } else if let ShapeKind::Enum(_) = shape.kind {
             // Replaced (see `structures`), but typify still wants the definition to exist.
             defs.insert(name.clone(), json!({"type": "string"}));
         }
     }
-    defs.insert("CloudcostYearMonthDay".to_string(), json!({"type": "string"}));
+    defs.insert(
+        "CloudcostYearMonthDay".to_string(),
+        json!({"type": "string"}),
+    );
     for (marker, _) in ADAPTER_MARKERS {
         defs.insert(marker.to_string(), json!({"type": "string"}));
     }
@@ -128,8 +153,12 @@ fn typify_ty(ty: &Ty) -> Value {
         TyKind::String => json!({"type": "string"}),
         TyKind::Integer { bits } => json!({"type": "integer", "format": format!("int{bits}")}),
         TyKind::Boolean => json!({"type": "boolean"}),
-        TyKind::Decimal { wire: DecimalWire::String } => r("CloudcostWireDecimalString"),
-        TyKind::Decimal { wire: DecimalWire::Number } => r("CloudcostWireDecimalNumber"),
+        TyKind::Decimal {
+            wire: DecimalWire::String,
+        } => r("CloudcostWireDecimalString"),
+        TyKind::Decimal {
+            wire: DecimalWire::Number,
+        } => r("CloudcostWireDecimalNumber"),
         TyKind::Date => r("CloudcostWireDate"),
         TyKind::EpochSeconds => r("CloudcostWireEpochSeconds"),
         TyKind::LocalDateTime => r("CloudcostWireLocalDateTime"),
@@ -137,7 +166,9 @@ fn typify_ty(ty: &Ty) -> Value {
         TyKind::YearMonthDay => r("CloudcostYearMonthDay"),
         TyKind::Enum(n) | TyKind::Struct(n) => r(n),
         TyKind::List(item) => json!({"type": "array", "items": typify_ty(item)}),
-        TyKind::Map { value, .. } => json!({"type": "object", "additionalProperties": typify_ty(value)}),
+        TyKind::Map { value, .. } => {
+            json!({"type": "object", "additionalProperties": typify_ty(value)})
+        }
     };
     if ty.nullable && !matches!(ty.kind, TyKind::List(_) | TyKind::Map { .. }) {
         json!({"anyOf": [base, {"type": "null"}]})
@@ -149,14 +180,27 @@ fn typify_ty(ty: &Ty) -> Value {
 /// The Rust type users see for an adapted kind, and the codec module that reads it.
 fn adapter(kind: &TyKind) -> Option<(syn::Type, &'static str)> {
     Some(match kind {
-        TyKind::Decimal { wire: DecimalWire::String } => (parse_quote!(::cloudcost_types::rust_decimal::Decimal), "decimal_string"),
-        TyKind::Decimal { wire: DecimalWire::Number } => (parse_quote!(::cloudcost_types::rust_decimal::Decimal), "decimal_number"),
+        TyKind::Decimal {
+            wire: DecimalWire::String,
+        } => (
+            parse_quote!(::cloudcost_types::rust_decimal::Decimal),
+            "decimal_string",
+        ),
+        TyKind::Decimal {
+            wire: DecimalWire::Number,
+        } => (
+            parse_quote!(::cloudcost_types::rust_decimal::Decimal),
+            "decimal_number",
+        ),
         TyKind::Date => (parse_quote!(::cloudcost_types::chrono::NaiveDate), "date"),
         TyKind::EpochSeconds => (
             parse_quote!(::cloudcost_types::chrono::DateTime<::cloudcost_types::chrono::Utc>),
             "epoch_seconds",
         ),
-        TyKind::LocalDateTime => (parse_quote!(::cloudcost_types::chrono::NaiveDateTime), "local_date_time"),
+        TyKind::LocalDateTime => (
+            parse_quote!(::cloudcost_types::chrono::NaiveDateTime),
+            "local_date_time",
+        ),
         _ => return None,
     })
 }
@@ -174,24 +218,36 @@ fn rewrite_struct(
     };
     for field in fields.named.iter_mut() {
         let ident = field.ident.clone().expect("named field");
-        let wire = serde_rename(&field.attrs).unwrap_or_else(|| ident.to_string().trim_start_matches("r#").to_string());
-        let member = structure.members.iter().find(|m| m.name == wire).ok_or_else(|| Error::Emit {
-            context: struct_name.clone(),
-            message: format!("typify produced a field for `{wire}`, which the spec does not have"),
-        })?;
+        let wire = serde_rename(&field.attrs)
+            .unwrap_or_else(|| ident.to_string().trim_start_matches("r#").to_string());
+        let member = structure
+            .members
+            .iter()
+            .find(|m| m.name == wire)
+            .ok_or_else(|| Error::Emit {
+                context: struct_name.clone(),
+                message: format!(
+                    "typify produced a field for `{wire}`, which the spec does not have"
+                ),
+            })?;
         let optional = is_option(&field.ty);
         let mut member_docs = member.docs.clone().unwrap_or_default();
         if let Location::Header(header) = &member.location {
             if !member_docs.is_empty() {
                 member_docs.push_str("\n\n");
             }
-            member_docs.push_str(&format!("Bound to the `{header}` response header, not the body."));
+            member_docs.push_str(&format!(
+                "Bound to the `{header}` response header, not the body."
+            ));
         }
         replace_docs(&mut field.attrs, &member_docs);
         if let Location::Header(_) = &member.location {
             field.attrs.retain(|a| !a.path().is_ident("serde"));
             field.attrs.push(parse_quote!(#[serde(skip)]));
-        } else if let Some((real, codec)) = needs_adapter(&member.ty).then(|| adapter(&member.ty.kind)).flatten() {
+        } else if let Some((real, codec)) = needs_adapter(&member.ty)
+            .then(|| adapter(&member.ty.kind))
+            .flatten()
+        {
             field.attrs.retain(|a| !a.path().is_ident("serde"));
             let module = if optional {
                 format!("::cloudcost_types::wire::{codec}::option")
@@ -203,7 +259,9 @@ fn rewrite_struct(
                 field.attrs.push(parse_quote!(#[serde(rename = #wire, with = #module, default, skip_serializing_if = "::std::option::Option::is_none")]));
             } else {
                 field.ty = real;
-                field.attrs.push(parse_quote!(#[serde(rename = #wire, with = #module)]));
+                field
+                    .attrs
+                    .push(parse_quote!(#[serde(rename = #wire, with = #module)]));
             }
         } else if optional {
             // Absent and `null` both decode to `None`; `None` is never sent.
@@ -215,11 +273,17 @@ fn rewrite_struct(
     Ok(names)
 }
 
-fn redacted_debug(s: &mut syn::ItemStruct, structure: &Structure, names: &BTreeMap<String, syn::Ident>) -> TokenStream {
+fn redacted_debug(
+    s: &mut syn::ItemStruct,
+    structure: &Structure,
+    names: &BTreeMap<String, syn::Ident>,
+) -> TokenStream {
     // Drop the derived Debug; print sensitive members as a fixed placeholder.
     for attr in &mut s.attrs {
         if attr.path().is_ident("derive") {
-            if let Ok(list) = attr.parse_args_with(syn::punctuated::Punctuated::<syn::Path, syn::Token![,]>::parse_terminated) {
+            if let Ok(list) = attr.parse_args_with(
+                syn::punctuated::Punctuated::<syn::Path, syn::Token![,]>::parse_terminated,
+            ) {
                 let kept: Vec<_> = list.into_iter().filter(|p| !p.is_ident("Debug")).collect();
                 *attr = parse_quote!(#[derive(#(#kept),*)]);
             }
@@ -267,7 +331,10 @@ fn serde_rename(attrs: &[syn::Attribute]) -> Option<String> {
 
 fn replace_docs(attrs: &mut Vec<syn::Attribute>, docs: &str) {
     attrs.retain(|a| !a.path().is_ident("doc"));
-    let mut out: Vec<syn::Attribute> = doc_lines(docs).into_iter().map(|l| parse_quote!(#[doc = #l])).collect();
+    let mut out: Vec<syn::Attribute> = doc_lines(docs)
+        .into_iter()
+        .map(|l| parse_quote!(#[doc = #l]))
+        .collect();
     out.append(attrs);
     *attrs = out;
 }
@@ -276,7 +343,15 @@ fn doc_lines(docs: &str) -> Vec<String> {
     if docs.trim().is_empty() {
         return Vec::new();
     }
-    docs.lines().map(|l| if l.is_empty() { String::new() } else { format!(" {l}") }).collect()
+    docs.lines()
+        .map(|l| {
+            if l.is_empty() {
+                String::new()
+            } else {
+                format!(" {l}")
+            }
+        })
+        .collect()
 }
 
 /// `#[doc]` attributes for a description.
@@ -286,5 +361,8 @@ pub fn doc_attrs(docs: &str) -> TokenStream {
 }
 
 fn emit_err(service: &Service, e: impl std::fmt::Display) -> Error {
-    Error::Emit { context: format!("{} (typify)", service.spec_path), message: e.to_string() }
+    Error::Emit {
+        context: format!("{} (typify)", service.spec_path),
+        message: e.to_string(),
+    }
 }

@@ -29,7 +29,10 @@ pub fn emit(service: &Service, header: &str) -> Vec<(String, Value)> {
                 defs.insert(root.clone(), shape_schema(service, &root));
             }
             let mut schema = Map::new();
-            schema.insert("$schema".into(), json!("http://json-schema.org/draft-07/schema#"));
+            schema.insert(
+                "$schema".into(),
+                json!("http://json-schema.org/draft-07/schema#"),
+            );
             schema.insert("$comment".into(), json!(header));
             schema.insert("title".into(), json!(root));
             if let Value::Object(body) = shape_schema(service, &root) {
@@ -129,11 +132,18 @@ fn ty_schema(ty: &Ty) -> Value {
         }
         TyKind::LocalDateTime => {
             types.push("string");
-            put("pattern", Some(json!(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?$")));
+            put(
+                "pattern",
+                Some(json!(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?$")),
+            );
         }
         TyKind::Enum(n) | TyKind::Struct(n) => {
             let r = json!({"$ref": format!("#/definitions/{n}")});
-            return if ty.nullable { json!({"anyOf": [r, {"type": "null"}]}) } else { r };
+            return if ty.nullable {
+                json!({"anyOf": [r, {"type": "null"}]})
+            } else {
+                r
+            };
         }
         TyKind::List(item) => {
             types.push("array");
@@ -160,7 +170,11 @@ fn ty_schema(ty: &Ty) -> Value {
     }
     o.insert(
         "type".into(),
-        if types.len() == 1 { json!(types[0]) } else { json!(types) },
+        if types.len() == 1 {
+            json!(types[0])
+        } else {
+            json!(types)
+        },
     );
     Value::Object(o)
 }

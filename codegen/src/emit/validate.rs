@@ -11,10 +11,14 @@ use crate::ir::*;
 use super::model::FieldNames;
 
 pub fn emit(service: &Service, names: &FieldNames) -> Result<TokenStream> {
-    let mut cx = Cx { patterns: Vec::new() };
+    let mut cx = Cx {
+        patterns: Vec::new(),
+    };
     let mut impls = TokenStream::new();
     for (name, shape) in &service.shapes {
-        let ShapeKind::Structure(s) = &shape.kind else { continue };
+        let ShapeKind::Structure(s) = &shape.kind else {
+            continue;
+        };
         let ident = format_ident!("{name}");
         let fields = &names[name];
         let mut body = TokenStream::new();
@@ -35,7 +39,11 @@ pub fn emit(service: &Service, names: &FieldNames) -> Result<TokenStream> {
                 quote! { { let value = &self.#f; v.field(#wire, |v| { #check }); } }
             });
         }
-        let v = if body.is_empty() { quote!(_v) } else { quote!(v) };
+        let v = if body.is_empty() {
+            quote!(_v)
+        } else {
+            quote!(v)
+        };
         impls.extend(quote! {
             impl ::cloudcost_types::Validate for #ident {
                 fn validate_into(&self, #v: &mut ::cloudcost_types::Validator) { #body }
@@ -103,7 +111,10 @@ impl Cx {
                 }
             }
             TyKind::Integer { .. } => {
-                let bound = |n: &Option<serde_json::Number>| match n.as_ref().and_then(serde_json::Number::as_i64) {
+                let bound = |n: &Option<serde_json::Number>| match n
+                    .as_ref()
+                    .and_then(serde_json::Number::as_i64)
+                {
                     Some(n) => quote!(Some(#n)),
                     None => quote!(None),
                 };
@@ -122,7 +133,9 @@ impl Cx {
             // YearMonthDay pattern, dates), so a constructed value cannot violate it.
             TyKind::YearMonthDay | TyKind::Date | TyKind::EpochSeconds | TyKind::LocalDateTime => {}
             TyKind::Boolean | TyKind::Enum(_) => {}
-            TyKind::Struct(_) => out.extend(quote!(::cloudcost_types::Validate::validate_into(#value, v);)),
+            TyKind::Struct(_) => {
+                out.extend(quote!(::cloudcost_types::Validate::validate_into(#value, v);))
+            }
             TyKind::List(item) => {
                 if c.min_items.is_some() || c.max_items.is_some() {
                     let (min, max) = (u(c.min_items), u(c.max_items));
@@ -169,7 +182,9 @@ impl Cx {
 /// can succeed at offset 0), so checking it would only cost time: `[\S\s]*` is the common
 /// case in the AWS models.
 fn matches_everything(p: &str) -> bool {
-    let anchored = ["^", "$", "\\b", "\\B", "\\A", "\\z"].iter().any(|a| p.contains(a));
+    let anchored = ["^", "$", "\\b", "\\B", "\\A", "\\z"]
+        .iter()
+        .any(|a| p.contains(a));
     !anchored && regex::Regex::new(p).is_ok_and(|r| r.is_match(""))
 }
 
@@ -185,7 +200,12 @@ fn decimal_bound(n: &Option<serde_json::Number>) -> Result<TokenStream> {
     // Decimal holds 96-bit mantissas with scale <= 28; a bigger constant would panic at
     // run time, so refuse it here.
     if scale > 28 || mantissa.unsigned_abs() >= 1u128 << 96 {
-        return Err(Error::Emit { context: "decimal bound".into(), message: format!("{text} does not fit in a Decimal") });
+        return Err(Error::Emit {
+            context: "decimal bound".into(),
+            message: format!("{text} does not fit in a Decimal"),
+        });
     }
-    Ok(quote!(Some(::cloudcost_types::rust_decimal::Decimal::from_i128_with_scale(#mantissa, #scale))))
+    Ok(
+        quote!(Some(::cloudcost_types::rust_decimal::Decimal::from_i128_with_scale(#mantissa, #scale))),
+    )
 }

@@ -53,7 +53,8 @@ impl std::error::Error for DecodeError {}
 pub fn from_slice<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, DecodeError> {
     let mut de = serde_json::Deserializer::from_slice(bytes);
     let value = serde_path_to_error::deserialize(&mut de).map_err(|e| convert(e, bytes))?;
-    de.end().map_err(|e| convert_plain(e, String::new(), bytes))?;
+    de.end()
+        .map_err(|e| convert_plain(e, String::new(), bytes))?;
     Ok(value)
 }
 

@@ -236,8 +236,12 @@ where
     T::Err: Display,
 {
     let text = Cow::<str>::deserialize(deserializer)?;
-    text.parse::<T>()
-        .map_err(|e| D::Error::custom(format!("expected {expected}, found {}: {e}", preview(&text))))
+    text.parse::<T>().map_err(|e| {
+        D::Error::custom(format!(
+            "expected {expected}, found {}: {e}",
+            preview(&text)
+        ))
+    })
 }
 
 /// Shortens a value quoted in an error message, so that a huge or hostile input cannot
@@ -261,7 +265,11 @@ mod tests {
         s: Decimal,
         #[serde(with = "decimal_number")]
         n: Decimal,
-        #[serde(with = "decimal_string::option", default, skip_serializing_if = "Option::is_none")]
+        #[serde(
+            with = "decimal_string::option",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )]
         o: Option<Decimal>,
         #[serde(with = "epoch_seconds")]
         t: DateTime<Utc>,
