@@ -68,8 +68,13 @@ fn shape_schema(service: &Service, name: &str) -> Value {
                     continue; // travels in a header, not in the JSON body
                 }
                 let mut p = ty_schema(&m.ty);
+                // Next to a `$ref`, draft-07 ignores keywords, and json-schema-to-typescript
+                // would emit a renamed copy of the referenced type; the definition carries
+                // its own description.
                 if let (Some(d), Value::Object(o)) = (&m.docs, &mut p) {
-                    o.insert("description".into(), json!(d));
+                    if !o.contains_key("$ref") {
+                        o.insert("description".into(), json!(d));
+                    }
                 }
                 if m.required {
                     required.push(json!(m.name));
@@ -159,7 +164,16 @@ fn ty_schema(ty: &Ty) -> Value {
     }
     put("minLength", c.min_length.map(|n| json!(n)));
     put("maxLength", c.max_length.map(|n| json!(n)));
-    put("pattern", c.pattern.clone().map(Value::String));
+    match &c.pattern {
+        // Unicode property escapes (`\p{L}`) are not portable: Python's `re` rejects them and
+        // ECMA-262 reads them literally without the `u` flag, so such a pattern would make
+        // validators fail or silently reject valid values. It is carried under an extension
+        // keyword instead (validators ignore unknown keywords); the Rust `validate()` still
+        // enforces it.
+        Some(p) if p.contains("\\p{") || p.contains("\\P{") => put("x-unicode-pattern", Some(json!(p))),
+        Some(p) => put("pattern", Some(json!(p))),
+        None => {}
+    }
     put("minItems", c.min_items.map(|n| json!(n)));
     put("maxItems", c.max_items.map(|n| json!(n)));
     put("minimum", c.minimum.clone().map(Value::Number));
