@@ -187,6 +187,22 @@ fn check(service: &Service, reference: &Value) -> Report {
     }
 
     let closure = cx.closure(roots);
+    // The extraction lists each operation's closures too: they must agree with the shapes.
+    let listed: BTreeSet<String> = ops
+        .values()
+        .flat_map(|op| ["input_closure", "output_closure", "error_closure"].map(|k| &op[k]))
+        .flat_map(|c| {
+            c.as_array()
+                .into_iter()
+                .flatten()
+                .filter_map(Value::as_str)
+                .map(str::to_string)
+        })
+        .collect();
+    assert!(
+        listed.is_empty() || listed == closure,
+        "{REFERENCE}: `{name}` closures disagree with its shapes"
+    );
     for shape in &closure {
         let s = &cx.shapes[shape.as_str()];
         match str_at(s, "type") {
@@ -449,22 +465,28 @@ impl Checker<'_> {
             if let Err(e) = self.compatible(target, &ours.ty) {
                 p.push(e);
             }
-            let expected = match location {
-                None => Ok(Location::Body),
-                Some("header") => Ok(Location::Header(
-                    str_at(m, "locationName").unwrap_or(m_name).to_string(),
-                )),
-                Some("querystring") if str_at(m, "locationName").unwrap_or(m_name) == ours.name => {
-                    Err("query")
-                }
-                Some(other) => Err(other),
+            // HTTP binding: body, a header (`location: header` + `locationName`), or a
+            // query parameter of the member's name.
+            let loc_name = str_at(m, "locationName").unwrap_or(m_name);
+            let bound = match (location, &ours.location) {
+                (None, Location::Body) => true,
+                (Some("header"), Location::Header(h)) => h == loc_name,
+                (Some("querystring"), Location::Query { .. }) => ours.name == loc_name,
+                _ => false,
             };
-            match (expected, &ours.location) {
-                (Ok(want), got) if &want == got => {}
-                (Err("query"), Location::Query { .. }) => {}
-                (want, got) => p.push(format!(
-                    "bound to {got:?} in the spec, {want:?} ({location:?}) in the official model"
-                )),
+            if !bound {
+                let ours_loc = match &ours.location {
+                    Location::Body => "the body".to_string(),
+                    Location::Header(h) => format!("header {h}"),
+                    Location::Query { .. } => format!("query parameter {}", ours.name),
+                };
+                let theirs_loc = match location {
+                    None => "the body".to_string(),
+                    Some(l) => format!("{l} {loc_name}"),
+                };
+                p.push(format!(
+                    "in {ours_loc} in the spec, in {theirs_loc} in the official model"
+                ));
             }
             rep.record(Category::Members, &key, p);
             self.constraints(target, &ours.ty, rep);
@@ -568,7 +590,14 @@ impl Checker<'_> {
                 rep.record(
                     Category::Constraints,
                     &format!("{shape}.{bound}"),
-                    problem(theirs == ours_f, || format!("{spec_name} {ours_f:?} in the spec, {bound} {theirs:?} in the official model")),
+                    problem(theirs == ours_f, || {
+                        let show = |n: Option<f64>| n.map_or("none".to_string(), |n| n.to_string());
+                        format!(
+                            "{spec_name} {} in the spec, {bound} {} in the official model",
+                            show(ours_f),
+                            show(theirs)
+                        )
+                    }),
                 );
             }
         }
@@ -860,7 +889,9 @@ fn rewrite_agrees(official: &str, rewritten: &str) -> Vec<String> {
 /// `^(?!L)BODY(?<!L)$` with a literal L, becomes `^BODY$` plus "does not start (end) with
 /// L"; and a `-` right after a class escape inside `[...]` (`[\p{Z}-_]`) is a literal `-`,
 /// as in the Java-style regexes of the official models, so it is escaped.
-fn official_matcher(p: &str) -> Result<Box<dyn Fn(&str) -> bool>, String> {
+type Matcher = Box<dyn Fn(&str) -> bool>;
+
+fn official_matcher(p: &str) -> Result<Matcher, String> {
     let literal = |l: &str| -> Result<String, String> {
         if l.is_empty() || l.chars().any(|c| "\\^$.|?*+()[]{}".contains(c)) {
             Err(format!("look-around {l:?} is not a literal"))
@@ -1145,6 +1176,11 @@ fn checker_reports_a_broken_copy() {
             .expect("BillingViewArn");
         m.ty.constraints.max_length = Some(1000);
     });
+    // A rewrite that forgets the "no leading or trailing space" rule of the official pattern.
+    with_structure(&mut bad, "CostCategoryValues", |s| {
+        let m = s.members.iter_mut().find(|m| m.name == "Key").expect("Key");
+        m.ty.constraints.pattern = Some(r"^[\p{L}\p{N}\p{Z}_-]*$".into());
+    });
 
     let before = check(&good, &reference);
     let after = check(&bad, &reference);
@@ -1155,6 +1191,10 @@ fn checker_reports_a_broken_copy() {
         ),
         (Category::EnumValues, "ce/enum/Granularity"),
         (Category::Constraints, "ce/constraint/BillingViewArn.max"),
+        (
+            Category::Constraints,
+            "ce/constraint/CostCategoryName.pattern-rewrite",
+        ),
     ] {
         assert!(
             !before.is_failing(id),
