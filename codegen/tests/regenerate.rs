@@ -146,3 +146,36 @@ fn check_names_changed_missing_and_orphaned_files() {
     assert!(check(tmp.path(), &files).is_empty());
     assert!(!tmp.path().join("schemas/aws-ce/Old.json").exists());
 }
+
+/// `x-cloudcost-sensitive` members never reach `Debug` output.
+#[test]
+fn sensitive_members_are_redacted_in_debug() {
+    let tmp = tempfile::tempdir().unwrap();
+    copy_dir(&root().join("specs"), &tmp.path().join("specs"));
+    let spec_path = tmp.path().join("specs/aws-inspector2.yaml");
+    let mut spec: serde_yaml::Value =
+        serde_yaml::from_str(&std::fs::read_to_string(&spec_path).unwrap()).unwrap();
+    spec["components"]["schemas"]["ListUsageTotalsRequest"]["properties"]["nextToken"]
+        .as_mapping_mut()
+        .unwrap()
+        .insert("x-cloudcost-sensitive".into(), true.into());
+    std::fs::write(&spec_path, serde_yaml::to_string(&spec).unwrap()).unwrap();
+
+    let files = generate(tmp.path()).unwrap();
+    let types = &files
+        .iter()
+        .find(|f| f.path == "crates/aws-inspector2-model/src/types.rs")
+        .unwrap()
+        .contents;
+    let start = types.find("pub struct ListUsageTotalsRequest").unwrap();
+    let derive = &types[types[..start].rfind("#[derive(").unwrap()..start];
+    assert!(
+        !derive.contains("Debug"),
+        "Debug must not be derived: {derive}"
+    );
+    let debug_impl = &types[types
+        .find("impl ::std::fmt::Debug for ListUsageTotalsRequest")
+        .unwrap()..];
+    assert!(debug_impl.contains(".field(\"next_token\", &\"** redacted **\")"));
+    assert!(debug_impl.contains(".field(\"max_results\", &self.max_results)"));
+}
