@@ -93,13 +93,23 @@ fn test(root: &Path, rust_only: bool) -> ExitCode {
             .current_dir(root);
         steps.push(("schema checks (Python jsonschema, TypeScript)", schemas));
     }
+    let mut total = Counts::default();
     for (name, mut command) in steps {
         eprintln!("==> {name}");
-        match command.status() {
-            Ok(status) if status.success() => {}
-            Ok(status) => {
-                eprintln!("error: {name} failed ({status})");
-                return ExitCode::FAILURE;
+        let result = run_counting(&mut command);
+        match result {
+            Ok((status, counts)) => {
+                total.passed += counts.passed;
+                total.failed += counts.failed;
+                if !status.success() {
+                    eprintln!("error: {name} failed ({status})");
+                    println!(
+                        "total: {} passed, {} failed",
+                        total.passed,
+                        total.failed.max(1)
+                    );
+                    return ExitCode::FAILURE;
+                }
             }
             Err(e) => {
                 eprintln!("error: could not start {name}: {e}");
@@ -107,7 +117,61 @@ fn test(root: &Path, rust_only: bool) -> ExitCode {
             }
         }
     }
+    // One closing line for the whole run, in the form test-report readers look for.
+    println!("total: {} passed, {} failed", total.passed, total.failed);
     ExitCode::SUCCESS
+}
+
+#[derive(Default)]
+struct Counts {
+    passed: u64,
+    failed: u64,
+}
+
+/// Runs `command`, echoing its stdout, and adds up the pass/fail counts it reports
+/// (libtest's `test result:` lines and the checkers' `N passed, M failed` lines).
+fn run_counting(command: &mut Command) -> std::io::Result<(std::process::ExitStatus, Counts)> {
+    use std::io::{BufRead, BufReader};
+    let mut child = command.stdout(std::process::Stdio::piped()).spawn()?;
+    let mut counts = Counts::default();
+    // A checker prints sub-totals before its grand total: only its last plain line counts.
+    let mut last_plain: Option<(u64, u64)> = None;
+    if let Some(out) = child.stdout.take() {
+        for line in BufReader::new(out).lines() {
+            let line = line?;
+            println!("{line}");
+            let number_before = |word: &str| {
+                line.split(word).next().and_then(|head| {
+                    head.trim_end()
+                        .rsplit(|c: char| !c.is_ascii_digit())
+                        .next()
+                        .and_then(|n| n.parse::<u64>().ok())
+                })
+            };
+            if line.starts_with("test result:") {
+                counts.passed += number_before(" passed").unwrap_or(0);
+                let failed_part = line.split("passed;").nth(1).unwrap_or("");
+                counts.failed += failed_part
+                    .split(" failed")
+                    .next()
+                    .and_then(|n| n.trim().parse::<u64>().ok())
+                    .unwrap_or(0);
+            } else if let Some((p, f)) = line.trim().split_once(" passed, ") {
+                let (p, f) = (
+                    p.parse::<u64>(),
+                    f.trim_end_matches(" failed").parse::<u64>(),
+                );
+                if let (Ok(p), Ok(f)) = (p, f) {
+                    last_plain = Some((p, f));
+                }
+            }
+        }
+    }
+    if let Some((p, f)) = last_plain {
+        counts.passed += p;
+        counts.failed += f;
+    }
+    Ok((child.wait()?, counts))
 }
 
 fn workspace_root() -> PathBuf {
