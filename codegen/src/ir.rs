@@ -85,6 +85,33 @@ impl Protocol {
         }
     }
 
+    /// Whether the input travels as query parameters (else as a JSON body).
+    pub fn uses_query(self) -> bool {
+        matches!(self, Self::ScpRest)
+    }
+
+    /// Whether an error's code is read from the response (`X-Amzn-ErrorType`, `__type`) or
+    /// only its HTTP status identifies it; names a `cloudcost_runtime::ErrorCodeSource`.
+    pub fn error_code_source(self) -> &'static str {
+        match self {
+            Self::AwsJson1_1 | Self::RestJson1 => "AwsJson",
+            Self::ScpRest => "HttpStatus",
+        }
+    }
+
+    /// Fixed headers of every request of an operation: the body's media type and, for
+    /// awsJson1.1, the `X-Amz-Target`.
+    pub fn request_headers(self, op: &Operation) -> Vec<(&'static str, String)> {
+        let mut headers = Vec::new();
+        if !self.uses_query() {
+            headers.push(("Content-Type", self.media_type().to_string()));
+        }
+        if let Some(target) = &op.target {
+            headers.push(("X-Amz-Target", target.clone()));
+        }
+        headers
+    }
+
     /// The media type of request and response bodies.
     pub fn media_type(self) -> &'static str {
         match self {
@@ -178,6 +205,7 @@ pub struct Shape {
 }
 
 #[derive(Clone, Debug)]
+#[allow(clippy::large_enum_variant)] // a few dozen shapes per spec: size is irrelevant
 pub enum ShapeKind {
     Structure(Structure),
     Enum(Vec<String>),

@@ -125,6 +125,7 @@ pub fn generate_service(service: &ir::Service) -> Result<Vec<GeneratedFile>> {
             f.contents = format!("{head}\n\n{uses}\n{body}");
         }
     }
+    files.extend(client_files(service, &header, &names)?);
     for (name, schema) in emit::schema::emit(service, &header) {
         let mut text = serde_json::to_string_pretty(&schema).expect("JSON values serialize");
         text.push('\n');
@@ -134,6 +135,53 @@ pub fn generate_service(service: &ir::Service) -> Result<Vec<GeneratedFile>> {
         });
     }
     Ok(files)
+}
+
+fn client_files(
+    service: &ir::Service,
+    header: &str,
+    names: &emit::model::FieldNames,
+) -> Result<Vec<GeneratedFile>> {
+    let krate = format!("crates/{}-client", service.family);
+    let tokens = emit::client::emit(service, names)?;
+    let ast: syn::File = syn::parse2(tokens).map_err(|e| Error::Emit {
+        context: format!("{krate}/src/client.rs"),
+        message: e.to_string(),
+    })?;
+    let ops: String = service
+        .operations
+        .iter()
+        .map(|op| {
+            let method = naming::snake(&op.name);
+            let paged = if op.pagination.is_some() {
+                format!(", [`Client::{method}_pages`], [`Client::{method}_items`]")
+            } else {
+                String::new()
+            };
+            format!("//! - [`Client::{method}`]{paged}: {}\n", op.name)
+        })
+        .collect();
+    let lib = format!(
+        "// {header}\n\n//! Async client for **{title}** (API version {version}, protocol {protocol}), generated from `{spec}`.\n//!\n//! Every call validates its request first, signs each attempt, retries throttling and\n//! transient failures with backoff, and returns the operation's typed error. Behaviour\n//! lives in `cloudcost-runtime`; this crate only describes the operations.\n//!\n{ops}\n#![forbid(unsafe_code)]\n#![allow(clippy::all)]\n\n#[rustfmt::skip]\nmod client;\n\npub use client::*;\n",
+        title = service.title,
+        version = service.version,
+        protocol = service.protocol.name(),
+        spec = service.spec_path,
+    );
+    Ok(vec![
+        GeneratedFile {
+            path: format!("{krate}/Cargo.toml"),
+            contents: emit::client::manifest(service, header),
+        },
+        GeneratedFile {
+            path: format!("{krate}/src/lib.rs"),
+            contents: lib,
+        },
+        GeneratedFile {
+            path: format!("{krate}/src/client.rs"),
+            contents: format!("// {header}\n\n{}", prettyplease::unparse(&ast)),
+        },
+    ])
 }
 
 /// Directories the generator owns: anything in them it did not produce is stale.

@@ -20,18 +20,49 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+pub mod aws_auth;
+pub mod client;
+pub mod config;
+pub mod error;
 pub mod error_code;
+pub mod meta;
 pub mod paginate;
+pub mod query;
 pub mod retry;
 pub mod scp;
 
+pub use aws_auth::{
+    default_credentials_chain, default_region, sign_request, AwsAuthError, AwsCredentials,
+    DefaultCredentialsChain, ProvideAwsCredentials, StaticCredentials,
+};
 pub use error_code::{error_code, error_code_from_value, sanitize_error_code};
 pub use paginate::{items, marker_from_last_item, pages, Items, PaginationError};
 pub use retry::{
     classify_http, classify_io, parse_retry_after, retry_after_from_seconds, run_with_retries,
-    ErrorKind, RandomSource, RetryBudget, RetryBudgetConfig, RetryConfig, SplitMix64,
+    run_with_retries_using, ErrorKind, RandomSource, RetryBudget, RetryBudgetConfig, RetryConfig,
+    Sleep, SplitMix64, TokioSleep,
 };
 pub use scp::{ScpCredentials, ScpCredentialsError, ScpSigner};
 
+pub use client::{BuildError, ClientCore};
+pub use config::{Config, ConfigBuilder};
+pub use error::{header_value, Error, ErrorMeta, OperationError, TimeoutKind};
+pub use meta::{AuthMeta, ErrorCodeSource, ModeledError, OperationMeta, ServiceMeta};
+
+/// The page stream of a paged operation: boxed, so it is `Unpin` (`.next().await` works
+/// without pinning) and generated code does not monomorphise a stream type per operation.
+pub type PageStream<Page, E> =
+    std::pin::Pin<Box<dyn Stream<Item = Result<Page, PaginationError<E>>> + Send + 'static>>;
+
+/// The item stream of a paged operation (see [`Items::max_items`]).
+pub type ItemStream<Page, Item, E> = Items<PageStream<Page, E>, fn(Page) -> Vec<Item>, Item>;
+
+/// Re-exported so that generated clients and their users agree on one version.
+pub use cloudcost_types;
+/// Re-exported for generated code (header maps in error decoding).
+pub use http;
+
 /// Re-exported so that clients and their users name one `Stream` trait.
 pub use futures_core::Stream;
+/// Re-exported so that users can `.next().await` a page or item stream without another dependency.
+pub use futures_util::StreamExt;

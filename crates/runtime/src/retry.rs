@@ -18,6 +18,7 @@ use std::collections::hash_map::RandomState;
 use std::fmt;
 use std::future::Future;
 use std::hash::BuildHasher;
+use std::pin::Pin;
 use std::sync::atomic::{AtomicU32, AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
@@ -452,6 +453,39 @@ impl RetryConfig {
 pub async fn run_with_retries<T, E, F, Fut, C>(
     config: &RetryConfig,
     budget: &RetryBudget,
+    attempt: F,
+    classify: C,
+) -> Result<T, E>
+where
+    F: FnMut(u32) -> Fut,
+    Fut: Future<Output = Result<T, E>>,
+    C: Fn(&E) -> (ErrorKind, Option<Duration>),
+{
+    run_with_retries_using(config, budget, &TokioSleep, attempt, classify).await
+}
+
+/// Waits between attempts. A client holds one, so tests can substitute a recording sleeper
+/// (a mock clock) for tokio's timer when a real socket makes a paused clock unsuitable.
+pub trait Sleep: Send + Sync + fmt::Debug {
+    /// A future that completes after `duration`.
+    fn sleep(&self, duration: Duration) -> Pin<Box<dyn Future<Output = ()> + Send>>;
+}
+
+/// The default [`Sleep`]: `tokio::time::sleep`.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct TokioSleep;
+
+impl Sleep for TokioSleep {
+    fn sleep(&self, duration: Duration) -> Pin<Box<dyn Future<Output = ()> + Send>> {
+        Box::pin(tokio::time::sleep(duration))
+    }
+}
+
+/// [`run_with_retries`] with the waits done by `sleep`.
+pub async fn run_with_retries_using<T, E, F, Fut, C>(
+    config: &RetryConfig,
+    budget: &RetryBudget,
+    sleep: &dyn Sleep,
     mut attempt: F,
     classify: C,
 ) -> Result<T, E>
@@ -506,7 +540,7 @@ where
             server_hint = hint.is_some(),
             "attempt failed, retrying"
         );
-        tokio::time::sleep(delay).await;
+        sleep.sleep(delay).await;
         number = number.saturating_add(1);
     }
 }

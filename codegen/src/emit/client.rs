@@ -1,0 +1,487 @@
+//! Client crates: a `Client` with one async method per operation, page and item streams
+//! for paged operations, and one typed error enum per operation.
+//!
+//! progenitor is not used for this layer: the three protocols need what its generated
+//! code cannot express — awsJson1.1 routes every operation through `POST /` by header,
+//! errors are told apart by code rather than by status, each retry must be signed anew
+//! over the final bytes, and pagination is by token rather than Dropshot's convention. The
+//! generated layer is therefore thin and declarative (operation metadata and calls into
+//! `cloudcost-runtime`), and everything behavioural lives in the runtime.
+
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+
+use crate::error::{Error, Result};
+use crate::ir::*;
+use crate::naming::{model_crate, snake};
+
+use super::model::{doc_attrs, FieldNames};
+
+pub fn manifest(service: &Service, header: &str) -> String {
+    format!(
+        r#"# {header}
+[package]
+name = "cloudcost-{family}-client"
+description = "Async client for {title} ({version}), generated from {spec}."
+version.workspace = true
+edition.workspace = true
+rust-version.workspace = true
+license.workspace = true
+repository.workspace = true
+
+[dependencies]
+{model} = {{ path = "../{family}-model", version = "0.1.0" }}
+cloudcost-runtime.workspace = true
+
+[dev-dependencies]
+# The examples/ programs need a runtime to run in.
+tokio = {{ workspace = true, features = ["macros", "rt-multi-thread"] }}
+"#,
+        family = service.family,
+        title = service.title,
+        version = service.version,
+        spec = service.spec_path,
+        model = model_crate(&service.family),
+    )
+}
+
+/// The client crate's `src/lib.rs` body.
+pub fn emit(service: &Service, names: &FieldNames) -> Result<TokenStream> {
+    let model = format_ident!("{}", model_crate(&service.family).replace('-', "_"));
+    let service_meta = service_meta(service);
+    let mut metas = TokenStream::new();
+    let mut methods = TokenStream::new();
+    let mut errors = TokenStream::new();
+    for op in &service.operations {
+        metas.extend(operation_meta(service, op));
+        methods.extend(operation_methods(service, op, names)?);
+        errors.extend(error_enum(service, op, names)?);
+    }
+    let title = &service.title;
+    let client_doc = format!(
+        " A client of {title}. Cheap to clone: clones share one connection pool and retry budget."
+    );
+    Ok(quote! {
+        pub use #model as model;
+        pub use ::cloudcost_runtime::{
+            BuildError, Config, ConfigBuilder, Error, ErrorMeta, ItemStream, PageStream, PaginationError, RetryConfig, Stream, StreamExt, TimeoutKind,
+        };
+
+        #service_meta
+        #metas
+
+        #[doc = #client_doc]
+        #[derive(Clone, Debug)]
+        pub struct Client {
+            core: ::std::sync::Arc<::cloudcost_runtime::ClientCore>,
+        }
+
+        impl Client {
+            /// A client with `config`.
+            pub fn new(config: Config) -> ::std::result::Result<Self, BuildError> {
+                Ok(Self { core: ::std::sync::Arc::new(::cloudcost_runtime::ClientCore::new(&SERVICE, config)?) })
+            }
+
+            /// A client with the default configuration: default endpoint, region and
+            /// credentials from the environment and profile files.
+            pub fn from_env() -> ::std::result::Result<Self, BuildError> {
+                Self::new(Config::default())
+            }
+
+            /// The endpoint requests go to.
+            pub fn endpoint(&self) -> &str {
+                self.core.endpoint()
+            }
+
+            #methods
+        }
+
+        #errors
+    })
+}
+
+fn service_meta(service: &Service) -> TokenStream {
+    let title = &service.title;
+    let endpoint = &service.endpoint.url;
+    let defaults = service
+        .endpoint
+        .variables
+        .iter()
+        .filter(|(n, _)| n != "region")
+        .map(|(n, d)| quote!((#n, #d)));
+    let auth = match &service.auth {
+        Auth::SigV4 {
+            signing_name,
+            signing_region,
+        } => {
+            let region = match signing_region {
+                Some(r) => quote!(Some(#r)),
+                None => quote!(None),
+            };
+            quote!(::cloudcost_runtime::AuthMeta::SigV4 { signing_name: #signing_name, signing_region: #region })
+        }
+        Auth::ScpHmac { api_version } => {
+            quote!(::cloudcost_runtime::AuthMeta::ScpHmac { api_version: #api_version })
+        }
+    };
+    let source = format_ident!("{}", service.protocol.error_code_source());
+    quote! {
+        static SERVICE: ::cloudcost_runtime::ServiceMeta = ::cloudcost_runtime::ServiceMeta {
+            title: #title,
+            endpoint: #endpoint,
+            endpoint_defaults: &[#(#defaults),*],
+            auth: #auth,
+            error_codes: ::cloudcost_runtime::ErrorCodeSource::#source,
+        };
+    }
+}
+
+fn meta_ident(op: &Operation) -> syn::Ident {
+    format_ident!("{}", snake(&op.name).to_uppercase())
+}
+
+fn operation_meta(service: &Service, op: &Operation) -> TokenStream {
+    let ident = meta_ident(op);
+    let (name, method, path) = (&op.name, &op.method, &op.path);
+    let headers = service
+        .protocol
+        .request_headers(op)
+        .into_iter()
+        .map(|(n, v)| quote!((#n, #v)));
+    let errors = op.errors.iter().map(|e| {
+        let info = service.structure(e).and_then(|s| s.error.as_ref()).expect("loader checked errors");
+        let (code, status, retryable, throttling) = (&info.code, info.http_status, info.retryable, info.throttling);
+        quote!(::cloudcost_runtime::ModeledError { code: #code, status: #status, retryable: #retryable, throttling: #throttling })
+    });
+    quote! {
+        static #ident: ::cloudcost_runtime::OperationMeta = ::cloudcost_runtime::OperationMeta {
+            name: #name,
+            method: #method,
+            path: #path,
+            headers: &[#(#headers),*],
+            errors: &[#(#errors),*],
+        };
+    }
+}
+
+fn field<'a>(names: &'a FieldNames, shape: &str, member: &str) -> Result<&'a syn::Ident> {
+    names
+        .get(shape)
+        .and_then(|m| m.get(member))
+        .ok_or_else(|| Error::Emit {
+            context: shape.to_string(),
+            message: format!("no field for member `{member}`"),
+        })
+}
+
+fn member<'a>(service: &'a Service, shape: &str, name: &str) -> Result<&'a Member> {
+    service
+        .structure(shape)
+        .and_then(|s| s.members.iter().find(|m| m.name == name))
+        .ok_or_else(|| Error::Emit {
+            context: shape.to_string(),
+            message: format!("no member `{name}`"),
+        })
+}
+
+fn operation_methods(service: &Service, op: &Operation, names: &FieldNames) -> Result<TokenStream> {
+    let method = format_ident!("{}", snake(&op.name));
+    let meta = meta_ident(op);
+    let input = format_ident!("{}", op.input);
+    let output = format_ident!("{}", op.output);
+    let error = format_ident!("{}Error", op.name);
+    let docs = doc_attrs(op.docs.as_deref().unwrap_or(&op.name));
+    let wire = format!(
+        " `{} {}`{}. Validates `input` first: an invalid request is never sent.",
+        op.method,
+        op.path,
+        op.target
+            .as_deref()
+            .map(|t| format!(" with `X-Amz-Target: {t}`"))
+            .unwrap_or_default()
+    );
+    let call = if service.protocol.uses_query() {
+        let pushes = query_pushes(service, op, names)?;
+        quote! {
+            let mut query = ::std::vec::Vec::new();
+            #pushes
+            self.core.invoke_query(&#meta, input, query).await
+        }
+    } else {
+        quote!(self.core.invoke_json(&#meta, input).await)
+    };
+    let mut out = quote! {
+        #docs
+        ///
+        #[doc = #wire]
+        pub async fn #method(&self, input: &model::#input) -> ::std::result::Result<model::#output, Error<#error>> {
+            #call
+        }
+    };
+    if let Some(p) = &op.pagination {
+        out.extend(paginators(service, op, p, names)?);
+    }
+    Ok(out)
+}
+
+fn query_pushes(service: &Service, op: &Operation, names: &FieldNames) -> Result<TokenStream> {
+    let structure = service.structure(&op.input).expect("input is a structure");
+    let mut out = TokenStream::new();
+    for m in &structure.members {
+        let Location::Query { explode } = m.location else {
+            continue;
+        };
+        let f = field(names, &op.input, &m.name)?;
+        let name = &m.name;
+        let optional = !m.required || m.ty.nullable;
+        let scalar_ok = |ty: &Ty| {
+            !matches!(
+                ty.kind,
+                TyKind::Struct(_)
+                    | TyKind::Map { .. }
+                    | TyKind::List(_)
+                    | TyKind::EpochSeconds
+                    | TyKind::LocalDateTime
+            )
+        };
+        let push = match &m.ty.kind {
+            TyKind::List(item) if scalar_ok(item) => {
+                if optional {
+                    quote!(if let Some(values) = &input.#f { ::cloudcost_runtime::query::list(&mut query, #name, values, #explode); })
+                } else {
+                    quote!(::cloudcost_runtime::query::list(&mut query, #name, &input.#f, #explode);)
+                }
+            }
+            _ if scalar_ok(&m.ty) => {
+                if optional {
+                    quote!(::cloudcost_runtime::query::optional(&mut query, #name, input.#f.as_ref());)
+                } else {
+                    quote!(::cloudcost_runtime::query::scalar(&mut query, #name, &input.#f);)
+                }
+            }
+            _ => {
+                return Err(Error::Emit {
+                    context: format!("{}.{}", op.input, m.name),
+                    message: "this type cannot be a query parameter".into(),
+                })
+            }
+        };
+        out.extend(push);
+    }
+    Ok(out)
+}
+
+fn paginators(
+    service: &Service,
+    op: &Operation,
+    p: &Pagination,
+    names: &FieldNames,
+) -> Result<TokenStream> {
+    let method = format_ident!("{}", snake(&op.name));
+    let pages = format_ident!("{}_pages", snake(&op.name));
+    let items_fn = format_ident!("{}_items", snake(&op.name));
+    let input = format_ident!("{}", op.input);
+    let output = format_ident!("{}", op.output);
+    let error = format_ident!("{}Error", op.name);
+
+    let in_token = member(service, &op.input, &p.input_token)?;
+    let in_token_f = field(names, &op.input, &p.input_token)?;
+    let set_token = if !in_token.required || in_token.ty.nullable {
+        quote!(request.#in_token_f = Some(token))
+    } else {
+        quote!(request.#in_token_f = token)
+    };
+
+    let items_m = member(service, &op.output, &p.items)?;
+    let items_f = field(names, &op.output, &p.items)?;
+    let items_optional = !items_m.required || items_m.ty.nullable;
+    let TyKind::List(item_ty) = &items_m.ty.kind else {
+        return Err(Error::Emit {
+            context: op.name.clone(),
+            message: "items member is not a list".into(),
+        });
+    };
+    let item = match &item_ty.kind {
+        TyKind::Struct(n) => {
+            let n = format_ident!("{n}");
+            quote!(model::#n)
+        }
+        _ => {
+            return Err(Error::Emit {
+                context: op.name.clone(),
+                message: "items must be structures".into(),
+            })
+        }
+    };
+    let take_items = if items_optional {
+        quote!(page.#items_f.unwrap_or_default())
+    } else {
+        quote!(page.#items_f)
+    };
+
+    let (prelude, next_token) = match &p.output_token {
+        OutputToken::Member(name) => {
+            let m = member(service, &op.output, name)?;
+            let f = field(names, &op.output, name)?;
+            let next = if !m.required || m.ty.nullable {
+                quote!(page.#f.clone())
+            } else {
+                quote!(Some(page.#f.clone()))
+            };
+            (quote!(), quote!(move |page: &model::#output| #next))
+        }
+        OutputToken::FromLastItem(id) => {
+            let TyKind::Struct(item_shape) = &item_ty.kind else {
+                unreachable!("checked above")
+            };
+            let id_m = member(service, item_shape, id)?;
+            let id_f = field(names, item_shape, id)?;
+            let id_expr = if !id_m.required || id_m.ty.nullable {
+                quote!(item.#id_f.as_deref())
+            } else {
+                quote!(Some(item.#id_f.as_str()))
+            };
+            let limit = match &p.page_size {
+                Some(ps) => {
+                    let f = field(names, &op.input, ps)?;
+                    quote!(input.#f.and_then(|limit| u32::try_from(limit).ok()))
+                }
+                None => quote!(None),
+            };
+            let items_ref = if items_optional {
+                quote!(page.#items_f.as_deref().unwrap_or(&[]))
+            } else {
+                quote!(&page.#items_f)
+            };
+            (
+                quote!(let limit: ::std::option::Option<u32> = #limit;),
+                quote!(move |page: &model::#output| ::cloudcost_runtime::marker_from_last_item(#items_ref, limit, |item: &#item| #id_expr)),
+            )
+        }
+    };
+    let token_doc = match &p.output_token {
+        OutputToken::Member(m) => format!(" Follows `{m}` until it is absent or empty; a repeated token ends the stream with an error."),
+        OutputToken::FromLastItem(id) => format!(
+            " Marker paging: the next `{}` is the `{id}` of the page's last item; paging ends on a page shorter than `{}` or empty.",
+            p.input_token,
+            p.page_size.as_deref().unwrap_or("the page size")
+        ),
+    };
+    let pages_doc = format!(
+        " Every page of `{}`, in order, starting from `input`.",
+        op.name
+    );
+    let items_doc = format!(" Every item of `{}` across pages, holding one page at a time. `.max_items(n)` stops early.", p.items);
+    Ok(quote! {
+        #[doc = #pages_doc]
+        ///
+        #[doc = #token_doc]
+        /// A page that fails after its retries ends the stream with that error.
+        pub fn #pages(&self, input: &model::#input) -> ::cloudcost_runtime::PageStream<model::#output, Error<#error>> {
+            let client = self.clone();
+            #prelude
+            ::std::boxed::Box::pin(::cloudcost_runtime::pages(
+                input.clone(),
+                move |request: model::#input| {
+                    let client = client.clone();
+                    async move { client.#method(&request).await }
+                },
+                #next_token,
+                |request: &mut model::#input, token: ::std::string::String| #set_token,
+            ))
+        }
+
+        #[doc = #items_doc]
+        pub fn #items_fn(&self, input: &model::#input) -> ::cloudcost_runtime::ItemStream<model::#output, #item, Error<#error>> {
+            fn take(page: model::#output) -> ::std::vec::Vec<#item> { #take_items }
+            ::cloudcost_runtime::items(self.#pages(input), take as fn(model::#output) -> ::std::vec::Vec<#item>)
+        }
+    })
+}
+
+fn error_enum(service: &Service, op: &Operation, names: &FieldNames) -> Result<TokenStream> {
+    let ident = format_ident!("{}Error", op.name);
+    let doc = format!(" The modeled errors of {}.", op.name);
+    let mut variants = TokenStream::new();
+    let mut arms = TokenStream::new();
+    let mut codes = TokenStream::new();
+    let mut uses_headers = false;
+    for e in &op.errors {
+        let s = service.structure(e).expect("loader checked errors");
+        let info = s.error.as_ref().expect("loader checked errors");
+        let v = format_ident!("{e}");
+        let code = &info.code;
+        let vdoc = format!(
+            " `{code}` (HTTP {}{}).",
+            info.http_status,
+            if info.throttling {
+                ", throttling: retried"
+            } else if info.retryable {
+                ", retried"
+            } else {
+                ""
+            }
+        );
+        variants.extend(quote!(#[doc = #vdoc] #v(model::#v),));
+        codes.extend(quote!(Self::#v(_) => #code,));
+        let mut fill = TokenStream::new();
+        for m in &s.members {
+            if let Location::Header(h) = &m.location {
+                let f = field(names, e, &m.name)?;
+                fill.extend(quote!(error.#f = ::cloudcost_runtime::header_value(headers, #h);));
+            }
+        }
+        uses_headers |= !fill.is_empty();
+        let bind = if fill.is_empty() {
+            quote!(error)
+        } else {
+            quote!(mut error)
+        };
+        arms.extend(quote! {
+            #code => ::cloudcost_runtime::cloudcost_types::from_slice::<model::#v>(body).map(|#bind| { #fill Self::#v(error) }),
+        });
+    }
+    let headers_arg = if uses_headers {
+        quote!(headers)
+    } else {
+        quote!(_headers)
+    };
+    let body_arg = if arms.is_empty() {
+        quote!(_body)
+    } else {
+        quote!(body)
+    };
+    let code_fn = if op.errors.is_empty() {
+        quote!(match *self {})
+    } else {
+        quote!(match self { #codes })
+    };
+    Ok(quote! {
+        #[doc = #doc]
+        #[derive(Clone, Debug, PartialEq)]
+        #[non_exhaustive]
+        pub enum #ident { #variants }
+
+        impl #ident {
+            /// The wire error code.
+            pub fn code(&self) -> &'static str { #code_fn }
+        }
+
+        impl ::std::fmt::Display for #ident {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result { f.write_str(self.code()) }
+        }
+
+        impl ::cloudcost_runtime::OperationError for #ident {
+            fn from_code(
+                code: &str,
+                #body_arg: &[u8],
+                #headers_arg: &::cloudcost_runtime::http::HeaderMap,
+            ) -> ::std::option::Option<::std::result::Result<Self, ::cloudcost_runtime::cloudcost_types::DecodeError>> {
+                Some(match code {
+                    #arms
+                    _ => return None,
+                })
+            }
+        }
+    })
+}

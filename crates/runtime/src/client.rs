@@ -1,0 +1,606 @@
+//! The call path every generated operation goes through: validate, encode, sign, send with
+//! retries and timeouts, decode the output or the typed error.
+//!
+//! ```text
+//! validate ─▶ encode (JSON body | query) ─▶ ┌ sign ─▶ send ─▶ read body ┐ ×attempts ─▶ decode
+//!                                            └──── classify, back off ◀─┘
+//! ```
+
+use std::fmt;
+use std::sync::Arc;
+use std::time::{Duration, Instant, SystemTime};
+
+use bytes::Bytes;
+use cloudcost_types::Validate;
+use http::{HeaderMap, HeaderName, HeaderValue, Method};
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+use tracing::Instrument;
+
+use crate::aws_auth::{self, ProvideAwsCredentials};
+use crate::config::Config;
+use crate::error::{Error, ErrorMeta, OperationError, TimeoutKind};
+use crate::meta::{AuthMeta, ErrorCodeSource, OperationMeta, ServiceMeta};
+use crate::retry::{classify_http, classify_io, parse_retry_after, ErrorKind, RetryBudget};
+use crate::scp::{ScpCredentials, ScpSigner};
+
+/// Why a client could not be built.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum BuildError {
+    /// The endpoint needs a region and none was configured or found.
+    #[error(
+        "{service}: no region: set one on the client, or AWS_REGION, or `region` in the profile"
+    )]
+    MissingRegion {
+        /// Service title.
+        service: &'static str,
+    },
+    /// The endpoint URL does not parse.
+    #[error("{service}: invalid endpoint URL {url:?}: {reason}")]
+    InvalidEndpoint {
+        /// Service title.
+        service: &'static str,
+        /// The URL.
+        url: String,
+        /// Why.
+        reason: String,
+    },
+    /// Credentials could not be loaded (the message names what is missing, never a secret).
+    #[error("{service}: credentials: {message}")]
+    Credentials {
+        /// Service title.
+        service: &'static str,
+        /// What is missing.
+        message: String,
+    },
+    /// The HTTP client could not be built.
+    #[error("{service}: HTTP client: {message}")]
+    Http {
+        /// Service title.
+        service: &'static str,
+        /// Why.
+        message: String,
+    },
+}
+
+enum Signer {
+    Aws {
+        credentials: Arc<dyn ProvideAwsCredentials>,
+        region: String,
+        signing_name: &'static str,
+    },
+    Scp(Box<ScpSigner>),
+}
+
+impl fmt::Debug for Signer {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Aws {
+                credentials,
+                region,
+                signing_name,
+            } => f
+                .debug_struct("SigV4")
+                .field("credentials", credentials)
+                .field("region", region)
+                .field("signing_name", signing_name)
+                .finish(),
+            Self::Scp(signer) => signer.fmt(f),
+        }
+    }
+}
+
+/// A client of one service: what a generated `Client` wraps.
+#[derive(Debug)]
+pub struct ClientCore {
+    service: &'static ServiceMeta,
+    config: Config,
+    http: reqwest::Client,
+    budget: RetryBudget,
+    endpoint: url::Url,
+    signer: Signer,
+}
+
+/// The request a generated operation hands over.
+#[derive(Debug)]
+pub enum RequestBody {
+    /// A JSON body (awsJson1.1, restJson1).
+    Json(Vec<u8>),
+    /// Query parameters in order, repeated names for list members (SCP).
+    Query(Vec<(&'static str, String)>),
+}
+
+/// A response as received.
+#[derive(Debug)]
+struct RawResponse {
+    status: u16,
+    headers: HeaderMap,
+    body: Bytes,
+}
+
+impl RawResponse {
+    fn request_id(&self) -> Option<String> {
+        ["x-amzn-requestid", "x-amz-request-id", "x-request-id"]
+            .iter()
+            .find_map(|h| self.headers.get(*h))
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned)
+    }
+}
+
+/// Why one attempt failed.
+#[derive(Debug)]
+enum AttemptError {
+    Response {
+        response: Box<RawResponse>,
+        code: Option<String>,
+    },
+    Transport {
+        message: String,
+        kind: ErrorKind,
+    },
+    Timeout(Duration),
+    Auth(String),
+    Build(String),
+}
+
+impl ClientCore {
+    /// Builds a client of `service`.
+    pub fn new(service: &'static ServiceMeta, config: Config) -> Result<Self, BuildError> {
+        let title = service.title;
+        let (signer, region) = match service.auth {
+            AuthMeta::SigV4 {
+                signing_name,
+                signing_region,
+            } => {
+                let region = config
+                    .region
+                    .clone()
+                    .or_else(|| aws_auth::default_region(config.profile.as_deref()));
+                let signing = signing_region.map(str::to_owned).or_else(|| region.clone());
+                let signing = signing.ok_or(BuildError::MissingRegion { service: title })?;
+                let credentials = config.aws_credentials.clone().unwrap_or_else(|| {
+                    aws_auth::default_credentials_chain(config.profile.as_deref())
+                });
+                (
+                    Signer::Aws {
+                        credentials,
+                        region: signing,
+                        signing_name,
+                    },
+                    region,
+                )
+            }
+            AuthMeta::ScpHmac { api_version } => {
+                let credentials = match &config.scp_credentials {
+                    Some(c) => c.clone(),
+                    None => ScpCredentials::load().map_err(|e| BuildError::Credentials {
+                        service: title,
+                        message: e.to_string(),
+                    })?,
+                };
+                let signer = ScpSigner::new(credentials, api_version)
+                    .with_accept_language(config.accept_language.clone());
+                (Signer::Scp(Box::new(signer)), config.region.clone())
+            }
+        };
+        let endpoint =
+            resolve_endpoint(service, config.endpoint_url.as_deref(), region.as_deref())?;
+        let http = match &config.http {
+            Some(client) => client.clone(),
+            None => reqwest::Client::builder()
+                .connect_timeout(config.connect_timeout)
+                .build()
+                .map_err(|e| BuildError::Http {
+                    service: title,
+                    message: e.to_string(),
+                })?,
+        };
+        let budget = config.retry.new_budget();
+        Ok(Self {
+            service,
+            config,
+            http,
+            budget,
+            endpoint,
+            signer,
+        })
+    }
+
+    /// The endpoint requests go to.
+    pub fn endpoint(&self) -> &str {
+        self.endpoint.as_str()
+    }
+
+    /// Calls a JSON-bodied operation.
+    pub async fn invoke_json<I, O, E>(
+        &self,
+        op: &'static OperationMeta,
+        input: &I,
+    ) -> Result<O, Error<E>>
+    where
+        I: Serialize + Validate,
+        O: DeserializeOwned,
+        E: OperationError,
+    {
+        self.validate(op, input)?;
+        let body = serde_json::to_vec(input).map_err(|e| Error::Transport {
+            operation: op.name,
+            message: format!("encoding the request: {e}"),
+        })?;
+        self.invoke(op, RequestBody::Json(body)).await
+    }
+
+    /// Calls a query-parameter operation; `query` is the input's parameters in order.
+    pub async fn invoke_query<I, O, E>(
+        &self,
+        op: &'static OperationMeta,
+        input: &I,
+        query: Vec<(&'static str, String)>,
+    ) -> Result<O, Error<E>>
+    where
+        I: Validate,
+        O: DeserializeOwned,
+        E: OperationError,
+    {
+        self.validate(op, input)?;
+        self.invoke(op, RequestBody::Query(query)).await
+    }
+
+    fn validate<I: Validate, E>(
+        &self,
+        op: &'static OperationMeta,
+        input: &I,
+    ) -> Result<(), Error<E>> {
+        input.validate().map_err(|errors| Error::Validation {
+            operation: op.name,
+            errors,
+        })
+    }
+
+    async fn invoke<O, E>(
+        &self,
+        op: &'static OperationMeta,
+        body: RequestBody,
+    ) -> Result<O, Error<E>>
+    where
+        O: DeserializeOwned,
+        E: OperationError,
+    {
+        let span = tracing::info_span!(
+            "cloudcost.call",
+            service = self.service.title,
+            operation = op.name
+        );
+        async {
+            let started = Instant::now();
+            let result = match self.config.total_timeout {
+                Some(total) => {
+                    match tokio::time::timeout(total, self.with_retries(op, &body)).await {
+                        Ok(result) => result,
+                        Err(_) => {
+                            return Err(Error::Timeout {
+                                operation: op.name,
+                                kind: TimeoutKind::Total,
+                                after: total,
+                            })
+                        }
+                    }
+                }
+                None => self.with_retries(op, &body).await,
+            };
+            let elapsed_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
+            match result {
+                Ok(response) => {
+                    tracing::debug!(status = response.status, elapsed_ms, "call succeeded");
+                    cloudcost_types::from_slice(&response.body).map_err(|error| Error::Decode {
+                        operation: op.name,
+                        request_id: response.request_id(),
+                        error,
+                    })
+                }
+                Err(e) => {
+                    tracing::debug!(elapsed_ms, "call failed");
+                    Err(self.to_error(op, e))
+                }
+            }
+        }
+        .instrument(span)
+        .await
+    }
+
+    async fn with_retries(
+        &self,
+        op: &'static OperationMeta,
+        body: &RequestBody,
+    ) -> Result<RawResponse, AttemptError> {
+        let retryable = op.retryable_codes();
+        let throttling = op.throttling_codes();
+        crate::retry::run_with_retries_using(
+            &self.config.retry,
+            &self.budget,
+            self.config.sleep.as_ref(),
+            |attempt| {
+                let span = tracing::debug_span!("cloudcost.attempt", attempt);
+                self.attempt(op, body).instrument(span)
+            },
+            |e| match e {
+                AttemptError::Response { response, code } => {
+                    let hint = response
+                        .headers
+                        .get(http::header::RETRY_AFTER)
+                        .and_then(|v| v.to_str().ok())
+                        .and_then(parse_retry_after);
+                    (
+                        classify_http(response.status, code.as_deref(), &retryable, &throttling),
+                        hint,
+                    )
+                }
+                AttemptError::Transport { kind, .. } => (*kind, None),
+                AttemptError::Timeout(_) => (ErrorKind::Transport, None),
+                AttemptError::Auth(_) | AttemptError::Build(_) => (ErrorKind::NotRetryable, None),
+            },
+        )
+        .await
+    }
+
+    async fn attempt(
+        &self,
+        op: &'static OperationMeta,
+        body: &RequestBody,
+    ) -> Result<RawResponse, AttemptError> {
+        let started = Instant::now();
+        let request = self.build_request(op, body).await?;
+        let send = async {
+            let response = self.http.execute(request).await.map_err(transport_error)?;
+            let status = response.status().as_u16();
+            let headers = response.headers().clone();
+            let body = response.bytes().await.map_err(transport_error)?;
+            Ok::<_, AttemptError>(RawResponse {
+                status,
+                headers,
+                body,
+            })
+        };
+        let response = match self.config.attempt_timeout {
+            Some(limit) => tokio::time::timeout(limit, send)
+                .await
+                .map_err(|_| AttemptError::Timeout(limit))??,
+            None => send.await?,
+        };
+        let latency_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
+        tracing::debug!(status = response.status, latency_ms, "attempt answered");
+        if (200..300).contains(&response.status) {
+            return Ok(response);
+        }
+        let code = self.error_code(op, &response);
+        Err(AttemptError::Response {
+            response: Box::new(response),
+            code,
+        })
+    }
+
+    /// Builds and signs one attempt's request (signed anew each attempt: fresh time,
+    /// refreshed credentials).
+    async fn build_request(
+        &self,
+        op: &'static OperationMeta,
+        body: &RequestBody,
+    ) -> Result<reqwest::Request, AttemptError> {
+        let method = Method::from_bytes(op.method.as_bytes())
+            .map_err(|_| AttemptError::Build(format!("invalid HTTP method {:?}", op.method)))?;
+        let mut url = self
+            .endpoint
+            .join(op.path.trim_start_matches('/'))
+            .map_err(|e| AttemptError::Build(format!("invalid path {:?}: {e}", op.path)))?;
+        let payload: &[u8] = match body {
+            RequestBody::Json(bytes) => bytes,
+            RequestBody::Query(pairs) => {
+                if !pairs.is_empty() {
+                    url.query_pairs_mut()
+                        .extend_pairs(pairs.iter().map(|(k, v)| (*k, v.as_str())));
+                }
+                &[]
+            }
+        };
+        let mut headers = HeaderMap::new();
+        for (name, value) in op.headers {
+            headers.insert(header_name(name)?, header_value(name, value)?);
+        }
+        match &self.signer {
+            Signer::Aws {
+                credentials,
+                region,
+                signing_name,
+            } => {
+                let creds = credentials
+                    .credentials()
+                    .await
+                    .map_err(|e| AttemptError::Auth(e.to_string()))?;
+                aws_auth::sign_request(
+                    &method,
+                    url.as_str(),
+                    &mut headers,
+                    payload,
+                    &creds,
+                    region,
+                    signing_name,
+                    SystemTime::now(),
+                )
+                .map_err(|e| AttemptError::Auth(e.to_string()))?;
+            }
+            Signer::Scp(signer) => {
+                for (name, value) in signer.sign_now(method.as_str(), url.as_str()) {
+                    headers.insert(header_name(name)?, header_value(name, &value)?);
+                }
+            }
+        }
+        let mut request = reqwest::Request::new(method, url);
+        *request.headers_mut() = headers;
+        if !payload.is_empty() || matches!(body, RequestBody::Json(_)) {
+            *request.body_mut() = Some(reqwest::Body::from(payload.to_vec()));
+        }
+        Ok(request)
+    }
+
+    fn error_code(&self, op: &OperationMeta, response: &RawResponse) -> Option<String> {
+        match self.service.error_codes {
+            ErrorCodeSource::AwsJson => {
+                let header = response
+                    .headers
+                    .get("x-amzn-errortype")
+                    .and_then(|v| v.to_str().ok());
+                crate::error_code::error_code(header, &response.body)
+            }
+            ErrorCodeSource::HttpStatus => op
+                .errors
+                .iter()
+                .find(|e| e.status == response.status)
+                .map(|e| e.code.to_owned()),
+        }
+    }
+
+    fn to_error<E: OperationError>(&self, op: &'static OperationMeta, e: AttemptError) -> Error<E> {
+        match e {
+            AttemptError::Transport { message, .. } => Error::Transport {
+                operation: op.name,
+                message,
+            },
+            AttemptError::Timeout(after) => Error::Timeout {
+                operation: op.name,
+                kind: TimeoutKind::Attempt,
+                after,
+            },
+            AttemptError::Auth(message) => Error::Auth {
+                operation: op.name,
+                message,
+            },
+            AttemptError::Build(message) => Error::Transport {
+                operation: op.name,
+                message: format!("building the request: {message}"),
+            },
+            AttemptError::Response { response, code } => {
+                let json: Option<serde_json::Value> =
+                    if response.body.iter().all(u8::is_ascii_whitespace) {
+                        Some(serde_json::Value::Object(Default::default()))
+                    } else {
+                        serde_json::from_slice(&response.body).ok()
+                    };
+                let message = json.as_ref().and_then(|v| {
+                    ["message", "Message", "errorMessage"]
+                        .iter()
+                        .find_map(|k| v.get(*k).and_then(|m| m.as_str()))
+                        .map(str::to_owned)
+                });
+                let meta = ErrorMeta {
+                    operation: op.name,
+                    status: response.status,
+                    code: code.clone(),
+                    message,
+                    request_id: response.request_id(),
+                };
+                let (Some(code), Some(_)) = (code, json) else {
+                    return Error::Http {
+                        body_preview: preview(&response.body),
+                        meta,
+                    };
+                };
+                let body: &[u8] = if response.body.iter().all(u8::is_ascii_whitespace) {
+                    b"{}"
+                } else {
+                    &response.body
+                };
+                match E::from_code(&code, body, &response.headers) {
+                    Some(Ok(error)) => Error::Service { error, meta },
+                    Some(Err(error)) => Error::Decode {
+                        operation: op.name,
+                        request_id: meta.request_id,
+                        error,
+                    },
+                    None => Error::UnknownService { meta },
+                }
+            }
+        }
+    }
+}
+
+fn transport_error(e: reqwest::Error) -> AttemptError {
+    // Connection resets, refused connections and timeouts are retried; find the io error.
+    let mut source: Option<&(dyn std::error::Error + 'static)> = Some(&e);
+    let mut kind = ErrorKind::Transport;
+    while let Some(s) = source {
+        if let Some(io) = s.downcast_ref::<std::io::Error>() {
+            kind = classify_io(io.kind());
+            break;
+        }
+        source = s.source();
+    }
+    if e.is_timeout() || e.is_connect() {
+        kind = ErrorKind::Transport;
+    }
+    let mut message = e.to_string();
+    let mut source = std::error::Error::source(&e);
+    while let Some(s) = source {
+        message.push_str(": ");
+        message.push_str(&s.to_string());
+        source = s.source();
+    }
+    AttemptError::Transport { message, kind }
+}
+
+fn preview(body: &[u8]) -> String {
+    let text = String::from_utf8_lossy(body);
+    let mut out: String = text.chars().take(200).collect();
+    if text.chars().count() > 200 {
+        out.push('…');
+    }
+    out
+}
+
+/// The endpoint: the override, or the service's template with `{region}` and the other
+/// variables filled in.
+fn resolve_endpoint(
+    service: &'static ServiceMeta,
+    override_url: Option<&str>,
+    region: Option<&str>,
+) -> Result<url::Url, BuildError> {
+    let url = match override_url {
+        Some(url) => url.to_owned(),
+        None => {
+            let mut url = service.endpoint.to_owned();
+            if url.contains("{region}") {
+                let region = region.ok_or(BuildError::MissingRegion {
+                    service: service.title,
+                })?;
+                url = url.replace("{region}", region);
+            }
+            for (name, value) in service.endpoint_defaults {
+                url = url.replace(&format!("{{{name}}}"), value);
+            }
+            url
+        }
+    };
+    let mut parsed = url::Url::parse(&url).map_err(|e| BuildError::InvalidEndpoint {
+        service: service.title,
+        url: url.clone(),
+        reason: e.to_string(),
+    })?;
+    // `join` treats the last path segment as a file unless the path ends in `/`.
+    if !parsed.path().ends_with('/') {
+        let path = format!("{}/", parsed.path());
+        parsed.set_path(&path);
+    }
+    Ok(parsed)
+}
+
+fn header_name(name: &str) -> Result<HeaderName, AttemptError> {
+    HeaderName::from_bytes(name.as_bytes())
+        .map_err(|_| AttemptError::Build(format!("invalid header name {name:?}")))
+}
+
+/// Never echoes the value: it may be a signature.
+fn header_value(name: &str, value: &str) -> Result<HeaderValue, AttemptError> {
+    HeaderValue::from_str(value)
+        .map_err(|_| AttemptError::Build(format!("header {name} has an invalid value")))
+}

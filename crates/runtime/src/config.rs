@@ -1,0 +1,163 @@
+//! Client configuration: one builder for every generated client.
+
+use std::fmt;
+use std::sync::Arc;
+use std::time::Duration;
+
+use crate::aws_auth::{AwsCredentials, ProvideAwsCredentials, StaticCredentials};
+use crate::retry::{RetryConfig, Sleep, TokioSleep};
+use crate::scp::ScpCredentials;
+
+/// Settings of a client. Build with [`Config::builder`]; every setting has a default.
+#[derive(Clone)]
+pub struct Config {
+    pub(crate) endpoint_url: Option<String>,
+    pub(crate) region: Option<String>,
+    pub(crate) profile: Option<String>,
+    pub(crate) retry: RetryConfig,
+    pub(crate) connect_timeout: Duration,
+    pub(crate) attempt_timeout: Option<Duration>,
+    pub(crate) total_timeout: Option<Duration>,
+    pub(crate) accept_language: String,
+    pub(crate) aws_credentials: Option<Arc<dyn ProvideAwsCredentials>>,
+    pub(crate) scp_credentials: Option<ScpCredentials>,
+    pub(crate) sleep: Arc<dyn Sleep>,
+    pub(crate) http: Option<reqwest::Client>,
+}
+
+impl fmt::Debug for Config {
+    // Credentials print through their own redacting Debug impls.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Config")
+            .field("endpoint_url", &self.endpoint_url)
+            .field("region", &self.region)
+            .field("profile", &self.profile)
+            .field("retry", &self.retry)
+            .field("connect_timeout", &self.connect_timeout)
+            .field("attempt_timeout", &self.attempt_timeout)
+            .field("total_timeout", &self.total_timeout)
+            .field("accept_language", &self.accept_language)
+            .field("aws_credentials", &self.aws_credentials)
+            .field("scp_credentials", &self.scp_credentials)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Self {
+            endpoint_url: None,
+            region: None,
+            profile: None,
+            retry: RetryConfig::default(),
+            connect_timeout: Duration::from_secs(10),
+            attempt_timeout: Some(Duration::from_secs(60)),
+            total_timeout: Some(Duration::from_secs(300)),
+            accept_language: "en-US".to_string(),
+            aws_credentials: None,
+            scp_credentials: None,
+            sleep: Arc::new(TokioSleep),
+            http: None,
+        }
+    }
+}
+
+impl Config {
+    /// A builder with the defaults: the service's default endpoint, the region from
+    /// `AWS_REGION` / the profile, credentials from the standard chain (AWS) or
+    /// `SCP_ACCESS_KEY` / `~/.scp/credentials` (SCP), 3 attempts with 1 s base and 20 s cap,
+    /// 10 s connect, 60 s per attempt and 300 s total timeouts.
+    pub fn builder() -> ConfigBuilder {
+        ConfigBuilder(Config::default())
+    }
+}
+
+/// Builds a [`Config`].
+#[derive(Debug, Default)]
+#[must_use]
+pub struct ConfigBuilder(Config);
+
+impl ConfigBuilder {
+    /// Sends requests here instead of the service's default endpoint (a mock, a proxy).
+    pub fn endpoint_url(mut self, url: impl Into<String>) -> Self {
+        self.0.endpoint_url = Some(url.into());
+        self
+    }
+
+    /// The region (for services whose endpoint or signature depends on it).
+    pub fn region(mut self, region: impl Into<String>) -> Self {
+        self.0.region = Some(region.into());
+        self
+    }
+
+    /// The AWS (or SCP) profile to read credentials and region from.
+    pub fn profile(mut self, profile: impl Into<String>) -> Self {
+        self.0.profile = Some(profile.into());
+        self
+    }
+
+    /// Retry settings.
+    pub fn retry(mut self, retry: RetryConfig) -> Self {
+        self.0.retry = retry;
+        self
+    }
+
+    /// Time allowed to establish a connection.
+    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
+        self.0.connect_timeout = timeout;
+        self
+    }
+
+    /// Time allowed for one attempt, or `None` for no limit.
+    pub fn attempt_timeout(mut self, timeout: Option<Duration>) -> Self {
+        self.0.attempt_timeout = timeout;
+        self
+    }
+
+    /// Time allowed for the whole call including retries, or `None` for no limit.
+    pub fn total_timeout(mut self, timeout: Option<Duration>) -> Self {
+        self.0.total_timeout = timeout;
+        self
+    }
+
+    /// `Accept-Language` sent to SCP (default `en-US`).
+    pub fn accept_language(mut self, language: impl Into<String>) -> Self {
+        self.0.accept_language = language.into();
+        self
+    }
+
+    /// Fixed AWS credentials instead of the standard chain.
+    pub fn aws_credentials(mut self, credentials: AwsCredentials) -> Self {
+        self.0.aws_credentials = Some(Arc::new(StaticCredentials::new(credentials)));
+        self
+    }
+
+    /// A custom AWS credentials provider.
+    pub fn aws_credentials_provider(mut self, provider: Arc<dyn ProvideAwsCredentials>) -> Self {
+        self.0.aws_credentials = Some(provider);
+        self
+    }
+
+    /// SCP credentials instead of the environment or config file.
+    pub fn scp_credentials(mut self, credentials: ScpCredentials) -> Self {
+        self.0.scp_credentials = Some(credentials);
+        self
+    }
+
+    /// How to wait between attempts (tests substitute a recording sleeper).
+    pub fn sleep(mut self, sleep: Arc<dyn Sleep>) -> Self {
+        self.0.sleep = sleep;
+        self
+    }
+
+    /// A preconfigured HTTP client (proxies, custom TLS roots).
+    pub fn http_client(mut self, client: reqwest::Client) -> Self {
+        self.0.http = Some(client);
+        self
+    }
+
+    /// The configuration.
+    pub fn build(self) -> Config {
+        self.0
+    }
+}

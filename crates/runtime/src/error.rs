@@ -1,0 +1,219 @@
+//! What a call can fail with. Every variant names the operation; service errors carry the
+//! code, message and request id; none carries a credential or a signature.
+
+use std::fmt;
+use std::time::Duration;
+
+use cloudcost_types::{DecodeError, ValidationErrors};
+
+/// The failure of one operation call; `E` is the operation's typed error enum.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum Error<E> {
+    /// The request failed `validate()`; nothing was sent.
+    Validation {
+        /// Operation name.
+        operation: &'static str,
+        /// Every violated constraint.
+        errors: ValidationErrors,
+    },
+    /// The service answered with a modeled error.
+    Service {
+        /// The typed error, with its members.
+        error: E,
+        /// Everything else known about the response.
+        meta: ErrorMeta,
+    },
+    /// The service answered with an error code the spec does not list.
+    UnknownService {
+        /// What is known about the response.
+        meta: ErrorMeta,
+    },
+    /// An HTTP error without a usable error body (not JSON, or no code).
+    Http {
+        /// What is known about the response.
+        meta: ErrorMeta,
+        /// The start of the body, for diagnosis.
+        body_preview: String,
+    },
+    /// The response (or a modeled error body) did not decode.
+    Decode {
+        /// Operation name.
+        operation: &'static str,
+        /// `x-amzn-RequestId`, if sent.
+        request_id: Option<String>,
+        /// Where and why decoding failed.
+        error: DecodeError,
+    },
+    /// Connecting, sending or receiving failed.
+    Transport {
+        /// Operation name.
+        operation: &'static str,
+        /// The transport's message.
+        message: String,
+    },
+    /// A timeout elapsed.
+    Timeout {
+        /// Operation name.
+        operation: &'static str,
+        /// Which timeout.
+        kind: TimeoutKind,
+        /// Its length.
+        after: Duration,
+    },
+    /// Credentials could not be found or refreshed, or the request could not be signed.
+    Auth {
+        /// Operation name.
+        operation: &'static str,
+        /// What went wrong (never a secret).
+        message: String,
+    },
+}
+
+/// Which timeout elapsed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TimeoutKind {
+    /// One attempt (send and read the whole response).
+    Attempt,
+    /// The whole call, retries included.
+    Total,
+}
+
+/// What is known about an error response.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ErrorMeta {
+    /// Operation name.
+    pub operation: &'static str,
+    /// HTTP status.
+    pub status: u16,
+    /// Error code, namespace and suffix stripped.
+    pub code: Option<String>,
+    /// The error's message, if the body had one.
+    pub message: Option<String>,
+    /// `x-amzn-RequestId`, if sent.
+    pub request_id: Option<String>,
+}
+
+impl<E> Error<E> {
+    /// The operation that failed.
+    pub fn operation(&self) -> &'static str {
+        match self {
+            Self::Validation { operation, .. }
+            | Self::Decode { operation, .. }
+            | Self::Transport { operation, .. }
+            | Self::Timeout { operation, .. }
+            | Self::Auth { operation, .. } => operation,
+            Self::Service { meta, .. }
+            | Self::UnknownService { meta }
+            | Self::Http { meta, .. } => meta.operation,
+        }
+    }
+
+    /// The error code, for service errors.
+    pub fn code(&self) -> Option<&str> {
+        match self {
+            Self::Service { meta, .. }
+            | Self::UnknownService { meta }
+            | Self::Http { meta, .. } => meta.code.as_deref(),
+            _ => None,
+        }
+    }
+
+    /// The modeled error, if this is one.
+    pub fn service_error(&self) -> Option<&E> {
+        match self {
+            Self::Service { error, .. } => Some(error),
+            _ => None,
+        }
+    }
+
+    /// The request id, if the service sent one.
+    pub fn request_id(&self) -> Option<&str> {
+        match self {
+            Self::Service { meta, .. }
+            | Self::UnknownService { meta }
+            | Self::Http { meta, .. } => meta.request_id.as_deref(),
+            Self::Decode { request_id, .. } => request_id.as_deref(),
+            _ => None,
+        }
+    }
+}
+
+fn write_meta(f: &mut fmt::Formatter<'_>, meta: &ErrorMeta) -> fmt::Result {
+    write!(f, "{} failed: ", meta.operation)?;
+    match &meta.code {
+        Some(code) => write!(f, "{code} (HTTP {})", meta.status)?,
+        None => write!(f, "HTTP {}", meta.status)?,
+    }
+    if let Some(message) = &meta.message {
+        write!(f, ": {message}")?;
+    }
+    if let Some(id) = &meta.request_id {
+        write!(f, " [request id {id}]")?;
+    }
+    Ok(())
+}
+
+impl<E> fmt::Display for Error<E> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Validation { operation, errors } => {
+                write!(f, "{operation}: invalid request, not sent: {errors}")
+            }
+            Self::Service { meta, .. } | Self::UnknownService { meta } => write_meta(f, meta),
+            Self::Http { meta, body_preview } => {
+                write_meta(f, meta)?;
+                if !body_preview.is_empty() {
+                    write!(f, "; body: {body_preview}")?;
+                }
+                Ok(())
+            }
+            Self::Decode {
+                operation,
+                request_id,
+                error,
+            } => {
+                write!(f, "{operation}: could not decode the response: {error}")?;
+                if let Some(id) = request_id {
+                    write!(f, " [request id {id}]")?;
+                }
+                Ok(())
+            }
+            Self::Transport { operation, message } => {
+                write!(f, "{operation}: transport error: {message}")
+            }
+            Self::Timeout {
+                operation,
+                kind,
+                after,
+            } => {
+                let which = match kind {
+                    TimeoutKind::Attempt => "attempt",
+                    TimeoutKind::Total => "total",
+                };
+                write!(f, "{operation}: {which} timeout after {after:?}")
+            }
+            Self::Auth { operation, message } => {
+                write!(f, "{operation}: authentication: {message}")
+            }
+        }
+    }
+}
+
+impl<E: fmt::Debug> std::error::Error for Error<E> {}
+
+/// Implemented by each generated per-operation error enum.
+pub trait OperationError: Sized + fmt::Debug {
+    /// Decodes the modeled error `code` from an error response body and headers; `None`
+    /// when the operation does not model `code`.
+    fn from_code(
+        code: &str,
+        body: &[u8],
+        headers: &http::HeaderMap,
+    ) -> Option<Result<Self, DecodeError>>;
+}
+
+/// Reads a header as a value of `T` (`Retry-After` into `retryAfterSeconds`).
+pub fn header_value<T: std::str::FromStr>(headers: &http::HeaderMap, name: &str) -> Option<T> {
+    headers.get(name)?.to_str().ok()?.trim().parse().ok()
+}

@@ -1,0 +1,92 @@
+//! Static descriptions of a service and its operations, written by the generator from the
+//! spec. The runtime reads them; it never matches on a service's name.
+
+/// How a service authenticates requests.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AuthMeta {
+    /// AWS Signature Version 4.
+    SigV4 {
+        /// The signing name (`ce`, `inspector2`).
+        signing_name: &'static str,
+        /// A region the service always signs for (Cost Explorer: `us-east-1`), whatever the
+        /// client's region.
+        signing_region: Option<&'static str>,
+    },
+    /// Samsung Cloud Platform HMAC headers.
+    ScpHmac {
+        /// The `Scp-Api-Version` value, e.g. `costexplorer 1.0`.
+        api_version: &'static str,
+    },
+}
+
+/// Where a failed response's error code comes from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ErrorCodeSource {
+    /// AWS JSON protocols: `X-Amzn-ErrorType`, else the body's `__type` / `code`.
+    AwsJson,
+    /// The HTTP status alone, looked up in the operation's error list (SCP).
+    HttpStatus,
+}
+
+/// A service, as the generated client describes it.
+#[derive(Debug)]
+pub struct ServiceMeta {
+    /// Human name, for messages (`AWS Cost Explorer`).
+    pub title: &'static str,
+    /// Default endpoint template, e.g. `https://inspector2.{region}.amazonaws.com`.
+    pub endpoint: &'static str,
+    /// Defaults of the template's variables other than `region`.
+    pub endpoint_defaults: &'static [(&'static str, &'static str)],
+    /// Authentication scheme.
+    pub auth: AuthMeta,
+    /// Error code source.
+    pub error_codes: ErrorCodeSource,
+}
+
+/// One modeled error of an operation.
+#[derive(Debug)]
+pub struct ModeledError {
+    /// The wire error code.
+    pub code: &'static str,
+    /// Its HTTP status.
+    pub status: u16,
+    /// Retried by the client.
+    pub retryable: bool,
+    /// A throttling error (retried, and counted as throttling).
+    pub throttling: bool,
+}
+
+/// One operation, as the generated client describes it.
+#[derive(Debug)]
+pub struct OperationMeta {
+    /// Operation name (`GetCostAndUsage`).
+    pub name: &'static str,
+    /// HTTP method.
+    pub method: &'static str,
+    /// Request path.
+    pub path: &'static str,
+    /// Fixed request headers (`Content-Type`, `X-Amz-Target`).
+    pub headers: &'static [(&'static str, &'static str)],
+    /// The modeled errors.
+    pub errors: &'static [ModeledError],
+}
+
+impl OperationMeta {
+    /// Codes of the modeled errors that are retried (throttling ones included).
+    pub(crate) fn retryable_codes(&self) -> Vec<&'static str> {
+        self.errors
+            .iter()
+            .filter(|e| e.retryable || e.throttling)
+            .map(|e| e.code)
+            .collect()
+    }
+
+    /// Codes of the modeled throttling errors.
+    pub(crate) fn throttling_codes(&self) -> Vec<&'static str> {
+        self.errors
+            .iter()
+            .filter(|e| e.throttling)
+            .map(|e| e.code)
+            .collect()
+    }
+}

@@ -1,0 +1,42 @@
+//! Prints Samsung Cloud Platform usages for a date range, following markers.
+//!
+//! ```sh
+//! SCP_ACCESS_KEY=... SCP_SECRET_KEY=... SCP_ACCOUNT_ID=... \
+//!   cargo run -p cloudcost-scp-ce-client --example usages -- 2024-08-01 2024-08-31
+//! ```
+
+use cloudcost_scp_ce_client::model::ListUsagesRequest;
+use cloudcost_scp_ce_client::StreamExt;
+use cloudcost_scp_ce_client::{Client, Config};
+
+#[tokio::main]
+async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let mut args = std::env::args().skip(1);
+    let start_date = args.next().map(|d| d.parse()).transpose()?;
+    let end_date = args.next().map(|d| d.parse()).transpose()?;
+    let mut config = Config::builder().accept_language("en-US");
+    if let Ok(url) = std::env::var("CLOUDCOST_ENDPOINT_URL") {
+        config = config.endpoint_url(url);
+    }
+    let client = Client::new(config.build())?;
+    let request = ListUsagesRequest {
+        start_date,
+        end_date,
+        limit: Some(100),
+        ..Default::default()
+    };
+    let mut usages = client.list_usages_items(&request);
+    while let Some(usage) = usages.next().await {
+        let usage = usage?;
+        let amounts = usage.amounts.unwrap_or_default();
+        println!(
+            "{}\t{}\t{}\tKRW {}\tUSD {}",
+            usage.usage_date.map(|d| d.to_string()).unwrap_or_default(),
+            usage.service_category.as_deref().unwrap_or("-"),
+            usage.billing_item_id.as_deref().unwrap_or("-"),
+            amounts.krw.map(|a| a.to_string()).unwrap_or_default(),
+            amounts.usd.map(|a| a.to_string()).unwrap_or_default(),
+        );
+    }
+    Ok(())
+}
