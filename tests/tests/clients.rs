@@ -915,3 +915,152 @@ async fn secrets_never_appear_in_debug_or_errors() {
         }
     }
 }
+
+#[tokio::test]
+async fn connection_failures_are_transport_errors_and_retried() {
+    // A port nobody listens on: bind, note it, close.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let sleep = Arc::new(RecordingSleep::default());
+    let client = inspector::Client::new(
+        Config::builder()
+            .endpoint_url(format!("http://127.0.0.1:{port}"))
+            .region("us-west-2")
+            .aws_credentials(AwsCredentials::new("AKIDEXAMPLE", SECRET, None))
+            .sleep(sleep.clone())
+            .build(),
+    )
+    .unwrap();
+    let err = client
+        .list_usage_totals(&Default::default())
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(
+            err,
+            Error::Transport {
+                operation: "ListUsageTotals",
+                ..
+            }
+        ),
+        "{err:?}"
+    );
+    assert_eq!(sleep.waits().len(), 2, "connection failures are retried");
+    assert!(!err.to_string().contains(SECRET));
+}
+
+#[tokio::test]
+async fn the_total_timeout_bounds_the_whole_call() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_json(json!({"totals": []}))
+                .set_delay(Duration::from_secs(5)),
+        )
+        .mount(&server)
+        .await;
+    let client = inspector::Client::new(
+        aws_config(&server, Arc::default())
+            .attempt_timeout(None)
+            .total_timeout(Some(Duration::from_millis(80)))
+            .build(),
+    )
+    .unwrap();
+    let err = client
+        .list_usage_totals(&Default::default())
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(
+            err,
+            Error::Timeout {
+                kind: cloudcost_runtime::TimeoutKind::Total,
+                ..
+            }
+        ),
+        "{err:?}"
+    );
+    assert_eq!(err.to_string(), "ListUsageTotals: total timeout after 80ms");
+}
+
+/// Records the fields of every span and event, as text.
+#[derive(Default)]
+struct Capture(Mutex<String>);
+
+struct Fields<'a>(&'a mut String);
+
+impl tracing::field::Visit for Fields<'_> {
+    fn record_debug(&mut self, field: &tracing::field::Field, value: &dyn std::fmt::Debug) {
+        self.0.push_str(&format!("{}={:?} ", field.name(), value));
+    }
+}
+
+impl tracing::Subscriber for Capture {
+    fn enabled(&self, _: &tracing::Metadata<'_>) -> bool {
+        true
+    }
+    fn new_span(&self, span: &tracing::span::Attributes<'_>) -> tracing::span::Id {
+        let mut text = self.0.lock().unwrap();
+        text.push_str(span.metadata().name());
+        text.push(' ');
+        span.record(&mut Fields(&mut text));
+        text.push('\n');
+        tracing::span::Id::from_u64(1)
+    }
+    fn record(&self, _: &tracing::span::Id, values: &tracing::span::Record<'_>) {
+        values.record(&mut Fields(&mut self.0.lock().unwrap()));
+    }
+    fn record_follows_from(&self, _: &tracing::span::Id, _: &tracing::span::Id) {}
+    fn event(&self, event: &tracing::Event<'_>) {
+        let mut text = self.0.lock().unwrap();
+        event.record(&mut Fields(&mut text));
+        text.push('\n');
+    }
+    fn enter(&self, _: &tracing::span::Id) {}
+    fn exit(&self, _: &tracing::span::Id) {}
+}
+
+#[tokio::test]
+async fn tracing_records_operation_attempts_and_status_but_no_secrets() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(aws_error(
+            429,
+            "ThrottlingException",
+            json!({"message": "slow"}),
+        ))
+        .up_to_n_times(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"totals": []})))
+        .mount(&server)
+        .await;
+    let capture = Arc::new(Capture::default());
+    let _guard = tracing::subscriber::set_default(capture.clone());
+    inspector_client(&server, Arc::default())
+        .list_usage_totals(&Default::default())
+        .await
+        .unwrap();
+    let text = capture.0.lock().unwrap().clone();
+    assert!(
+        text.contains("cloudcost.call service=\"Amazon Inspector2\" operation=\"ListUsageTotals\""),
+        "{text}"
+    );
+    assert!(text.contains("cloudcost.attempt attempt=2"), "{text}");
+    assert!(text.contains("status=429"), "{text}");
+    assert!(text.contains("latency_ms="), "{text}");
+    let request = &server.received_requests().await.unwrap()[0];
+    let signature = header_str(request, "authorization")
+        .rsplit("Signature=")
+        .next()
+        .unwrap()
+        .to_string();
+    for secret in [SECRET, "session-token-secret", signature.as_str()] {
+        assert!(!text.contains(secret), "secret in tracing output: {text}");
+    }
+}

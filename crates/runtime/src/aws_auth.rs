@@ -386,6 +386,34 @@ pub fn sign_request(
     service: &str,
     time: SystemTime,
 ) -> Result<(), AwsAuthError> {
+    // aws-sigv4 logs the canonical request at debug level, and with a session token that
+    // text contains the token. Signing is synchronous, so it runs with tracing switched
+    // off for this thread; our own spans say that a request was signed, never with what.
+    tracing::dispatcher::with_default(&tracing::Dispatch::none(), || {
+        sign_request_quietly(
+            method,
+            url,
+            headers,
+            body,
+            credentials,
+            region,
+            service,
+            time,
+        )
+    })
+}
+
+#[allow(clippy::too_many_arguments)]
+fn sign_request_quietly(
+    method: &Method,
+    url: &str,
+    headers: &mut HeaderMap,
+    body: &[u8],
+    credentials: &AwsCredentials,
+    region: &str,
+    service: &str,
+    time: SystemTime,
+) -> Result<(), AwsAuthError> {
     let uri: http::Uri = url
         .parse()
         .map_err(|e| AwsAuthError::invalid(format!("the URL does not parse: {e}")))?;
