@@ -287,7 +287,7 @@ async fn inspector2_operations_use_their_paths_and_the_regional_signature() {
 
 fn hmac_base64(secret: &str, message: &str) -> String {
     use base64::Engine;
-    use hmac::Mac;
+    use hmac::{KeyInit, Mac};
     let mut mac = hmac::Hmac::<sha2::Sha256>::new_from_slice(secret.as_bytes()).unwrap();
     mac.update(message.as_bytes());
     base64::engine::general_purpose::STANDARD.encode(mac.finalize().into_bytes())

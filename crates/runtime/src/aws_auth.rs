@@ -553,7 +553,7 @@ mod tests {
     use std::sync::atomic::{AtomicUsize, Ordering};
     use std::time::UNIX_EPOCH;
 
-    use hmac::{Hmac, Mac};
+    use hmac::{Hmac, KeyInit, Mac};
     use reqsign_core::{CommandExecute, CommandOutput, HttpSend, StaticEnv};
     use sha2::{Digest, Sha256};
 
