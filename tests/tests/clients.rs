@@ -552,8 +552,8 @@ async fn unknown_codes_non_json_bodies_and_bad_responses_are_distinct() {
     }
 }
 
-#[tokio::test]
-async fn throttling_then_success_is_retried_with_backoff() {
+/// A server that throttles the first request and then answers an empty ListUsageTotals page.
+async fn throttled_once() -> MockServer {
     let server = MockServer::start().await;
     Mock::given(method("POST"))
         .respond_with(aws_error(
@@ -568,6 +568,12 @@ async fn throttling_then_success_is_retried_with_backoff() {
         .respond_with(ResponseTemplate::new(200).set_body_json(json!({"totals": []})))
         .mount(&server)
         .await;
+    server
+}
+
+#[tokio::test]
+async fn throttling_then_success_is_retried_with_backoff() {
+    let server = throttled_once().await;
     let sleep = Arc::new(RecordingSleep::default());
     let client = inspector_client(&server, sleep.clone());
     client.list_usage_totals(&Default::default()).await.unwrap();
@@ -1026,20 +1032,7 @@ impl tracing::Subscriber for Capture {
 
 #[tokio::test]
 async fn tracing_records_operation_attempts_and_status_but_no_secrets() {
-    let server = MockServer::start().await;
-    Mock::given(method("POST"))
-        .respond_with(aws_error(
-            429,
-            "ThrottlingException",
-            json!({"message": "slow"}),
-        ))
-        .up_to_n_times(1)
-        .mount(&server)
-        .await;
-    Mock::given(method("POST"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"totals": []})))
-        .mount(&server)
-        .await;
+    let server = throttled_once().await;
     let capture = Arc::new(Capture::default());
     let _guard = tracing::subscriber::set_default(capture.clone());
     inspector_client(&server, Arc::default())

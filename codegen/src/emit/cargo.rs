@@ -3,26 +3,30 @@
 use crate::ir::{Direction, Service};
 use crate::naming::model_crate;
 
-pub fn manifest(service: &Service, header: &str) -> String {
+/// The `[package]` table every generated crate shares, after the `@generated` header.
+pub fn package(header: &str, name: &str, description: &str) -> String {
     format!(
         r#"# {header}
 [package]
 name = "{name}"
-description = "Typed models of {title} ({version}), generated from {spec}."
+description = "{description}"
 version.workspace = true
 edition.workspace = true
 rust-version.workspace = true
 license.workspace = true
 repository.workspace = true
+"#
+    )
+}
 
-[dependencies]
-cloudcost-types.workspace = true
-serde.workspace = true
-"#,
-        name = model_crate(&service.family),
-        title = service.title,
-        version = service.version,
-        spec = service.spec_path,
+pub fn manifest(service: &Service, header: &str) -> String {
+    let description = format!(
+        "Typed models of {} ({}), generated from {}.",
+        service.title, service.version, service.spec_path
+    );
+    format!(
+        "{}\n[dependencies]\ncloudcost-types.workspace = true\nserde.workspace = true\n",
+        package(header, &model_crate(&service.family), &description)
     )
 }
 

@@ -18,17 +18,13 @@ use crate::naming::{model_crate, snake};
 use super::model::{doc_attrs, FieldNames};
 
 pub fn manifest(service: &Service, header: &str) -> String {
+    let family = &service.family;
+    let description = format!(
+        "Async client for {} ({}), generated from {}.",
+        service.title, service.version, service.spec_path
+    );
     format!(
-        r#"# {header}
-[package]
-name = "cloudcost-{family}-client"
-description = "Async client for {title} ({version}), generated from {spec}."
-version.workspace = true
-edition.workspace = true
-rust-version.workspace = true
-license.workspace = true
-repository.workspace = true
-
+        r#"{package}
 [dependencies]
 {model} = {{ path = "../{family}-model", version = "0.1.0" }}
 cloudcost-runtime.workspace = true
@@ -37,11 +33,9 @@ cloudcost-runtime.workspace = true
 # The examples/ programs need a runtime to run in.
 tokio = {{ workspace = true, features = ["macros", "rt-multi-thread"] }}
 "#,
-        family = service.family,
-        title = service.title,
-        version = service.version,
-        spec = service.spec_path,
-        model = model_crate(&service.family),
+        package =
+            super::cargo::package(header, &format!("cloudcost-{family}-client"), &description),
+        model = model_crate(family),
     )
 }
 
