@@ -10,6 +10,8 @@ pub struct Service {
     pub spec_path: String,
     /// Family name used for crate and schema directory names, e.g. `aws-ce`.
     pub family: String,
+    /// The service's name on the `cloudcost` command line, e.g. `ce` (`x-cloudcost-service/cliName`).
+    pub cli_name: String,
     pub title: String,
     pub version: String,
     pub docs: Option<String>,
@@ -23,6 +25,61 @@ pub struct Service {
     pub operations: Vec<Operation>,
     /// Named shapes, by name (sorted: output must not depend on YAML order).
     pub shapes: BTreeMap<String, Shape>,
+    /// Errors any operation may answer that no operation models (AWS "Common Errors").
+    pub common_errors: Vec<ErrorInfo>,
+    /// Which error the service answers in each situation no operation's list covers.
+    pub errors_for: ErrorsFor,
+}
+
+/// The situations a server meets outside any one operation's model, and the error the
+/// service answers in each. The mock server answers exactly these.
+#[derive(Clone, Debug, Default)]
+pub struct ErrorsFor {
+    /// The request does not decode or violates a constraint.
+    pub invalid_request: SituationError,
+    /// The request carries no credentials.
+    pub missing_auth: SituationError,
+    /// The credentials or signature do not verify.
+    pub bad_signature: SituationError,
+    /// Too many requests.
+    pub throttled: SituationError,
+    /// An internal failure.
+    pub internal: SituationError,
+    /// The service is unavailable.
+    pub unavailable: SituationError,
+    /// A pagination token the service did not issue.
+    pub invalid_token: SituationError,
+    /// A pagination token issued for a different request.
+    pub changed_request: SituationError,
+}
+
+impl ErrorsFor {
+    /// Every situation with its spec key, in spec order.
+    pub fn all(&self) -> [(&'static str, &SituationError); 8] {
+        [
+            ("invalidRequest", &self.invalid_request),
+            ("missingAuth", &self.missing_auth),
+            ("badSignature", &self.bad_signature),
+            ("throttled", &self.throttled),
+            ("internal", &self.internal),
+            ("unavailable", &self.unavailable),
+            ("invalidToken", &self.invalid_token),
+            ("changedRequest", &self.changed_request),
+        ]
+    }
+}
+
+/// The error answered in one situation.
+#[derive(Clone, Debug, Default)]
+pub struct SituationError {
+    /// The wire error code.
+    pub code: String,
+    /// The modeled error shape with that code, or `None` for a common error.
+    pub shape: Option<String>,
+    /// Members with fixed values (e.g. Inspector2's `reason: FIELD_VALIDATION_FAILED`).
+    pub members: BTreeMap<String, serde_json::Value>,
+    /// A list member of `{name, message}` structures that lists each invalid field.
+    pub field_list: Option<String>,
 }
 
 impl Service {
@@ -151,6 +208,8 @@ pub struct Reference {
 #[derive(Clone, Debug)]
 pub struct Operation {
     pub name: String,
+    /// The one-line `summary`, for command-line help.
+    pub summary: Option<String>,
     pub docs: Option<String>,
     pub method: String,
     pub path: String,

@@ -10,6 +10,8 @@ use serde_json::{Map, Value};
 use crate::error::{Error, SpecError};
 use crate::ir::*;
 
+mod situations;
+
 /// Loads and checks one spec. `root` is the workspace root; `rel` the spec path under it.
 pub fn load(root: &Path, rel: &str) -> Result<Service, Error> {
     let path = root.join(rel);
@@ -170,6 +172,18 @@ impl<'a> Cx<'a> {
                 "expected lower-case letters, digits and `-`",
             ));
         }
+        let cli_name = self.req_str(svc, &svc_ptr, "cliName")?;
+        if cli_name.is_empty()
+            || !cli_name.starts_with(|c: char| c.is_ascii_lowercase())
+            || !cli_name
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+        {
+            return Err(self.err(
+                &format!("{svc_ptr}/cliName"),
+                format!("expected a command name: a lower-case letter, then lower-case letters, digits and `-`, found {cli_name:?}"),
+            ));
+        }
         let protocol_name = self.req_str(svc, &svc_ptr, "protocol")?;
         let protocol = Protocol::parse(protocol_name).ok_or_else(|| {
             self.err(
@@ -243,6 +257,7 @@ impl<'a> Cx<'a> {
         let mut service = Service {
             spec_path: self.file.clone(),
             family: family.to_string(),
+            cli_name: cli_name.to_string(),
             title: self.req_str(info, &info_ptr, "title")?.to_string(),
             version: self.req_str(info, &info_ptr, "version")?.to_string(),
             docs: self
@@ -255,8 +270,11 @@ impl<'a> Cx<'a> {
             reference,
             operations: Vec::new(),
             shapes,
+            common_errors: Vec::new(),
+            errors_for: ErrorsFor::default(),
         };
         self.operations(&mut service)?;
+        self.situations(&mut service, svc, &svc_ptr)?;
         Ok(service)
     }
 
@@ -366,33 +384,36 @@ impl<'a> Cx<'a> {
         }
         let error = match self.child(at, "x-cloudcost-error") {
             None => None,
-            Some((e, p)) => {
-                self.obj(e, &p)?;
-                let status = self
-                    .opt_u64(e, &p, "httpStatus")?
-                    .ok_or_else(|| self.err(&p, "missing required `httpStatus`"))?;
-                let fault = self.req_str(e, &p, "fault")?;
-                if fault != "client" && fault != "server" {
-                    return Err(self.err(&format!("{p}/fault"), "expected client or server"));
-                }
-                Some(ErrorInfo {
-                    code: self.req_str(e, &p, "code")?.to_string(),
-                    http_status: u16::try_from(status)
-                        .ok()
-                        .filter(|s| (400..600).contains(s))
-                        .ok_or_else(|| {
-                            self.err(
-                                &format!("{p}/httpStatus"),
-                                "expected an HTTP error status 400-599",
-                            )
-                        })?,
-                    server_fault: fault == "server",
-                    retryable: self.opt_bool(e, &p, "retryable")?,
-                    throttling: self.opt_bool(e, &p, "throttling")?,
-                })
-            }
+            Some((e, p)) => Some(self.error_info(e, &p)?),
         };
         Ok(Structure { members, error })
+    }
+
+    /// An `x-cloudcost-error` object, or an entry of `commonErrors`.
+    fn error_info(&self, e: &'a Value, p: &str) -> R<ErrorInfo> {
+        self.obj(e, p)?;
+        let status = self
+            .opt_u64(e, p, "httpStatus")?
+            .ok_or_else(|| self.err(p, "missing required `httpStatus`"))?;
+        let fault = self.req_str(e, p, "fault")?;
+        if fault != "client" && fault != "server" {
+            return Err(self.err(&format!("{p}/fault"), "expected client or server"));
+        }
+        Ok(ErrorInfo {
+            code: self.req_str(e, p, "code")?.to_string(),
+            http_status: u16::try_from(status)
+                .ok()
+                .filter(|s| (400..600).contains(s))
+                .ok_or_else(|| {
+                    self.err(
+                        &format!("{p}/httpStatus"),
+                        "expected an HTTP error status 400-599",
+                    )
+                })?,
+            server_fault: fault == "server",
+            retryable: self.opt_bool(e, p, "retryable")?,
+            throttling: self.opt_bool(e, p, "throttling")?,
+        })
     }
 
     fn member(&self, name: &str, at: At<'_>, required: bool) -> R<Member> {
@@ -761,6 +782,7 @@ impl<'a> Cx<'a> {
                 };
                 service.operations.push(Operation {
                     name,
+                    summary: self.opt_str(op, &ptr, "summary")?.map(clean_docs),
                     docs: self
                         .opt_str(op, &ptr, "description")?
                         .or(self.opt_str(op, &ptr, "summary")?)

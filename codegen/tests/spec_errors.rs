@@ -142,3 +142,71 @@ fn not_yaml_at_all() {
         "{err}"
     );
 }
+
+#[test]
+fn missing_cli_name() {
+    let e = error_after(|d| {
+        d["x-cloudcost-service"]
+            .as_mapping_mut()
+            .unwrap()
+            .remove("cliName");
+    });
+    assert_eq!(
+        e,
+        "specs/aws-inspector2.yaml#/x-cloudcost-service: missing required `cliName`"
+    );
+}
+
+#[test]
+fn invalid_cli_name() {
+    let e = error_after(|d| d["x-cloudcost-service"]["cliName"] = yaml("Inspector 2"));
+    assert_eq!(
+        e,
+        "specs/aws-inspector2.yaml#/x-cloudcost-service/cliName: expected a command name: a lower-case letter, then lower-case letters, digits and `-`, found \"Inspector 2\""
+    );
+}
+
+#[test]
+fn situation_names_an_unknown_error() {
+    let e = error_after(|d| d["x-cloudcost-service"]["errorsFor"]["throttled"] = yaml("SlowDown"));
+    assert_eq!(e, "specs/aws-inspector2.yaml#/x-cloudcost-service/errorsFor/throttled: `SlowDown` is neither a modeled error (x-cloudcost-error) nor listed in commonErrors");
+}
+
+#[test]
+fn situation_missing() {
+    let e = error_after(|d| {
+        d["x-cloudcost-service"]["errorsFor"]
+            .as_mapping_mut()
+            .unwrap()
+            .remove("missingAuth");
+    });
+    assert_eq!(
+        e,
+        "specs/aws-inspector2.yaml#/x-cloudcost-service/errorsFor: missing required `missingAuth`"
+    );
+}
+
+#[test]
+fn situation_member_value_outside_its_enum() {
+    let e = error_after(|d| {
+        d["x-cloudcost-service"]["errorsFor"]["invalidRequest"]["members"]["reason"] =
+            yaml("BECAUSE")
+    });
+    assert_eq!(e, "specs/aws-inspector2.yaml#/x-cloudcost-service/errorsFor/invalidRequest/members/reason: expected one of CANNOT_PARSE, FIELD_VALIDATION_FAILED, OTHER (ValidationExceptionReason)");
+}
+
+#[test]
+fn situation_field_list_that_is_not_a_list_of_fields() {
+    let e = error_after(|d| {
+        d["x-cloudcost-service"]["errorsFor"]["invalidRequest"]["fieldList"] = yaml("message")
+    });
+    assert_eq!(e, "specs/aws-inspector2.yaml#/x-cloudcost-service/errorsFor/invalidRequest/fieldList: expected a list member of `ValidationException` whose items have string members `name` and `message`");
+}
+
+#[test]
+fn common_error_that_shadows_a_modeled_one() {
+    let e = error_after(|d| {
+        d["x-cloudcost-service"]["commonErrors"][0]["code"] = yaml("ThrottlingException")
+    });
+    assert_eq!(e, "specs/aws-inspector2.yaml#/x-cloudcost-service/commonErrors/0/code: `ThrottlingException` is already a modeled or common error");
+}

@@ -11,17 +11,12 @@ set -euo pipefail
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 ROOT="$(cd "${1:-$HERE/../..}" && pwd)"
-VENV="$ROOT/.venv"
 LOGDIR="$(mktemp -d)"
 trap 'rm -rf "$LOGDIR"' EXIT
 
 # ---------------------------------------------------------------- Python: jsonschema
-if [ ! -x "$VENV/bin/python" ]; then
-  echo "==> creating $VENV"
-  python3 -m venv "$VENV"
-fi
-echo "==> pip install -r tests/schema-check/requirements.txt"
-"$VENV/bin/python" -m pip install --quiet --disable-pip-version-check -r "$HERE/requirements.txt"
+source "$ROOT/tests/python-venv.sh"
+venv_install "$ROOT" "$HERE/requirements.txt"
 
 echo "==> validate_examples.py"
 py_status=0

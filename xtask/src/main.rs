@@ -25,10 +25,10 @@ enum Task {
         root: Option<PathBuf>,
     },
     /// Run every test: the Rust workspace's, then the exported schemas checked by Python's
-    /// jsonschema and by TypeScript (installed locally into .venv and node_modules on first
-    /// use).
+    /// jsonschema and by TypeScript, then boto3 against `cloudcost mock` (Python and npm
+    /// packages are installed locally into .venv and node_modules on first use).
     Test {
-        /// Skip the Python and TypeScript schema checks.
+        /// Skip the Python and TypeScript checks and the boto3 interop test.
         #[arg(long)]
         rust_only: bool,
     },
@@ -92,6 +92,12 @@ fn test(root: &Path, rust_only: bool) -> ExitCode {
             .arg(root)
             .current_dir(root);
         steps.push(("schema checks (Python jsonschema, TypeScript)", schemas));
+        let mut interop = Command::new("bash");
+        interop
+            .arg("tests/interop/run.sh")
+            .arg(root)
+            .current_dir(root);
+        steps.push(("boto3 against `cloudcost mock`", interop));
     }
     let mut total = Counts::default();
     for (name, mut command) in steps {

@@ -103,21 +103,7 @@ fn service_meta(service: &Service) -> TokenStream {
         .iter()
         .filter(|(n, _)| n != "region")
         .map(|(n, d)| quote!((#n, #d)));
-    let auth = match &service.auth {
-        Auth::SigV4 {
-            signing_name,
-            signing_region,
-        } => {
-            let region = match signing_region {
-                Some(r) => quote!(Some(#r)),
-                None => quote!(None),
-            };
-            quote!(::cloudcost_runtime::AuthMeta::SigV4 { signing_name: #signing_name, signing_region: #region })
-        }
-        Auth::ScpHmac { api_version } => {
-            quote!(::cloudcost_runtime::AuthMeta::ScpHmac { api_version: #api_version })
-        }
-    };
+    let auth = super::literal::auth_meta(&service.auth);
     let source = format_ident!("{}", service.protocol.error_code_source());
     quote! {
         static SERVICE: ::cloudcost_runtime::ServiceMeta = ::cloudcost_runtime::ServiceMeta {

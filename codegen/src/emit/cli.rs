@@ -1,0 +1,131 @@
+//! The `cloudcost` CLI's per-operation glue (`crates/cli/src/generated/mod.rs`).
+//!
+//! One table for every spec: each service's command name (`x-cloudcost-service/cliName`),
+//! each operation's command name (the kebab-case `operationId`), summary, request and
+//! response JSON Schemas (by `include_str!` of the exported `schemas/`, so the CLI derives
+//! its flags and table columns from the same documents users see) and pagination members;
+//! and per operation one small function that decodes the request, builds the generated
+//! client and starts the single call or the page stream. Everything that behaves — flags,
+//! shorthand, merging pages, output formats, errors — is hand-written in `crates/cli`.
+
+use heck::ToKebabCase;
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+
+use crate::ir::*;
+use crate::naming::snake;
+
+/// The CLI's own subcommands, which no service may take as its `cliName`.
+pub const RESERVED_COMMANDS: &[&str] = &["mock", "help"];
+
+/// Where the generated table lives.
+pub const PATH: &str = "crates/cli/src/generated/mod.rs";
+
+/// The command name of an operation: `GetCostAndUsage` -> `get-cost-and-usage`.
+pub fn operation_command(op: &Operation) -> String {
+    op.name.to_kebab_case()
+}
+
+/// The module body (without the header line).
+pub fn emit(services: &[Service]) -> TokenStream {
+    let mut entries = Vec::new();
+    let mut modules = Vec::new();
+    for service in services {
+        let module = format_ident!("{}", snake(&service.family));
+        let client = format_ident!("cloudcost_{}_client", snake(&service.family));
+        let (cli_name, family, title) = (&service.cli_name, &service.family, &service.title);
+        let mut ops = Vec::new();
+        let mut fns = Vec::new();
+        for op in &service.operations {
+            ops.push(operation_entry(service, op, &module));
+            fns.push(operation_fn(op));
+        }
+        let auth = match service.auth {
+            Auth::SigV4 { .. } => quote!(AuthScheme::SigV4),
+            Auth::ScpHmac { .. } => quote!(AuthScheme::ScpHmac),
+        };
+        entries.push(quote! {
+            ServiceDef {
+                cli_name: #cli_name,
+                family: #family,
+                title: #title,
+                auth: #auth,
+                operations: &[#(#ops),*],
+            }
+        });
+        let module_doc = format!(" Calls of {title} (`{}`).", service.spec_path);
+        modules.push(quote! {
+            #[doc = #module_doc]
+            mod #module {
+                use #client::{model, Client};
+                use crate::call::{self, Call, CallError, WirePages};
+
+                #(#fns)*
+            }
+        });
+    }
+    quote! {
+        use crate::call::{AuthScheme, OperationDef, OutputToken, Pagination, ServiceDef};
+
+        /// Every service of the specs, in spec-file order, with its operations in spec order.
+        pub static SERVICES: &[ServiceDef] = &[#(#entries),*];
+
+        #(#modules)*
+    }
+}
+
+fn operation_entry(service: &Service, op: &Operation, module: &syn::Ident) -> TokenStream {
+    let command = operation_command(op);
+    let name = &op.name;
+    let summary = op
+        .summary
+        .clone()
+        .or_else(|| op.docs.clone())
+        .unwrap_or_else(|| op.name.clone());
+    // The generated file is crates/cli/src/generated/mod.rs: four levels below the root.
+    let request = format!("../../../../schemas/{}/{}.json", service.family, op.input);
+    let response = format!("../../../../schemas/{}/{}.json", service.family, op.output);
+    let pagination = super::literal::pagination(op.pagination.as_ref());
+    let run = format_ident!("{}", snake(&op.name));
+    quote! {
+        OperationDef {
+            cli_name: #command,
+            name: #name,
+            summary: #summary,
+            request_schema: include_str!(#request),
+            response_schema: include_str!(#response),
+            pagination: #pagination,
+            run: #module::#run,
+        }
+    }
+}
+
+fn operation_fn(op: &Operation) -> TokenStream {
+    let run = format_ident!("{}", snake(&op.name));
+    let method = format_ident!("{}", snake(&op.name));
+    let input = format_ident!("{}", op.input);
+    let doc = format!(
+        " `{}`: decodes and validates the request, then calls it (or pages through it).",
+        op.name
+    );
+    let start = if op.pagination.is_some() {
+        let pages = format_ident!("{}_pages", snake(&op.name));
+        quote! {
+            Ok(if call.all_pages {
+                call::pages(client.#pages(&request))
+            } else {
+                call::single(async move { client.#method(&request).await })
+            })
+        }
+    } else {
+        quote!(Ok(call::single(async move { client.#method(&request).await })))
+    };
+    quote! {
+        #[doc = #doc]
+        pub(super) fn #run(call: Call) -> Result<WirePages, CallError> {
+            let request: model::#input = call::request(&call.request)?;
+            let client = Client::new(call.config).map_err(call::build_error)?;
+            #start
+        }
+    }
+}

@@ -1,0 +1,52 @@
+//! Rust literals of IR facts that more than one emitter writes into generated tables, so
+//! each is spelled in one place.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use crate::ir::*;
+
+/// `Some("text")` or `None`.
+pub fn option_str(value: Option<&str>) -> TokenStream {
+    match value {
+        Some(v) => quote!(Some(#v)),
+        None => quote!(None),
+    }
+}
+
+/// A `cloudcost_runtime::AuthMeta` value.
+pub fn auth_meta(auth: &Auth) -> TokenStream {
+    match auth {
+        Auth::SigV4 {
+            signing_name,
+            signing_region,
+        } => {
+            let region = option_str(signing_region.as_deref());
+            quote!(::cloudcost_runtime::AuthMeta::SigV4 { signing_name: #signing_name, signing_region: #region })
+        }
+        Auth::ScpHmac { api_version } => {
+            quote!(::cloudcost_runtime::AuthMeta::ScpHmac { api_version: #api_version })
+        }
+    }
+}
+
+/// `Some(Pagination { .. })` or `None`, for tables that declare `Pagination` and
+/// `OutputToken` types with the IR's field names (the mock's and the CLI's).
+pub fn pagination(pagination: Option<&Pagination>) -> TokenStream {
+    let Some(p) = pagination else {
+        return quote!(None);
+    };
+    let input_token = &p.input_token;
+    let items = &p.items;
+    let output_token = match &p.output_token {
+        OutputToken::Member(m) => quote!(OutputToken::Member(#m)),
+        OutputToken::FromLastItem(m) => quote!(OutputToken::FromLastItem(#m)),
+    };
+    let page_size = option_str(p.page_size.as_deref());
+    quote!(Some(Pagination {
+        input_token: #input_token,
+        output_token: #output_token,
+        page_size: #page_size,
+        items: #items,
+    }))
+}

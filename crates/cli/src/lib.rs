@@ -1,0 +1,37 @@
+//! The `cloudcost` command line: every operation of the specs, with the AWS CLI's habits.
+//!
+//! ```text
+//! cloudcost [--output json|table|csv] [--mock | --endpoint-url URL] [--region R] [--profile P]
+//!           <service> <operation> [--input-json JSON|@file|-] [member flags] [--all-pages] [--max-items N]
+//! cloudcost mock [--addr IP:PORT] [--dataset examples|synthetic --pages N --page-size M --seed S]
+//!                [--fault-rate R --faults throttle,500,503,reset,truncate,slow] [--strict-auth]
+//! ```
+//!
+//! The services, operations, their request and response schemas and pagination members
+//! come from a table generated from the specs (`generated/`); the per-operation code there
+//! only decodes the request and starts the typed client call. Everything else is generic
+//! and hand-written here:
+//!
+//! - [`schema`]: a view of the exported JSON Schemas (flags, types, structural checks);
+//! - [`shorthand`]: `K=V,K2=V2` and list values typed by the schema;
+//! - [`call`]: the table's types and the helpers its functions call;
+//! - [`output`]: merging pages, and flattening responses into table/CSV rows;
+//! - [`json`]: an ordered JSON tree that keeps numbers exact;
+//! - [`app`]: the clap command tree and the run loop.
+
+#![forbid(unsafe_code)]
+
+pub mod app;
+pub mod call;
+pub mod json;
+pub mod mock;
+pub mod output;
+pub mod schema;
+pub mod shorthand;
+
+#[rustfmt::skip]
+#[allow(clippy::all)]
+mod generated;
+
+pub use app::run;
+pub use generated::SERVICES;

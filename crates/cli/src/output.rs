@@ -1,0 +1,428 @@
+//! Turning response pages into what is printed: merged wire JSON, or rows for `table` and
+//! `csv`. Nothing here knows an operation: the pagination members come from the spec and
+//! the row structure from the response schema.
+
+use unicode_width::UnicodeWidthStr;
+
+use crate::call::{OutputToken, Pagination};
+use crate::json::Json;
+use crate::schema::{Kind, Node};
+
+/// The `--output` formats.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Format {
+    /// The response's wire JSON (pages merged).
+    Json,
+    /// Aligned columns for reading.
+    Table,
+    /// RFC 4180 CSV with a header row.
+    Csv,
+}
+
+impl Format {
+    /// The names `--output` accepts.
+    pub const NAMES: [&'static str; 3] = ["json", "table", "csv"];
+
+    /// Parses a `--output` value.
+    pub fn parse(name: &str) -> Option<Format> {
+        match name {
+            "json" => Some(Format::Json),
+            "table" => Some(Format::Table),
+            "csv" => Some(Format::Csv),
+            _ => None,
+        }
+    }
+}
+
+/// The number of items in a page (0 when it has no item list).
+pub fn item_count(page: &Json, pagination: Option<&Pagination>) -> usize {
+    match pagination.and_then(|p| page.get(p.items)) {
+        Some(Json::Array(items)) => items.len(),
+        _ => 0,
+    }
+}
+
+/// Merges pages the way the AWS CLI does: the first page's members, with the item lists
+/// of all pages concatenated, cut to `max_items`; when `drop_token`, the output token
+/// member is removed (the result is complete, or was cut on purpose).
+pub fn merge(
+    pages: Vec<Json>,
+    pagination: Option<&Pagination>,
+    max_items: Option<usize>,
+    drop_token: bool,
+) -> Json {
+    let mut pages = pages.into_iter();
+    let Some(mut merged) = pages.next() else {
+        return Json::Object(Vec::new());
+    };
+    let Some(p) = pagination else {
+        return merged;
+    };
+    let mut items = match merged.get(p.items) {
+        Some(Json::Array(items)) => items.clone(),
+        _ => Vec::new(),
+    };
+    let had_items = merged.get(p.items).is_some();
+    let mut more = false;
+    for page in pages {
+        if let Some(Json::Array(page_items)) = page.get(p.items) {
+            items.extend(page_items.iter().cloned());
+            more = true;
+        }
+    }
+    if let Some(max) = max_items {
+        items.truncate(max);
+    }
+    if had_items || more {
+        merged.set(p.items, Json::Array(items));
+    }
+    if drop_token {
+        if let OutputToken::Member(token) = p.output_token {
+            merged.remove(token);
+        }
+    }
+    merged
+}
+
+/// Rows with named columns.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Table {
+    /// Column names: dotted wire paths, in order of first appearance.
+    pub columns: Vec<String>,
+    /// One entry per column in each row; empty where a row has no value.
+    pub rows: Vec<Vec<String>>,
+}
+
+type Row = Vec<(String, String)>;
+
+/// Flattens a response into rows. The root is the pagination item list (or the whole
+/// response when the operation does not page). Lists of structures and maps whose values
+/// are structures become rows (a map entry's key fills the column named by the map's
+/// path); scalars become dotted-path columns; lists of scalars are joined with `, `.
+/// Where a record has several such lists, each contributes its own rows (they are
+/// alternatives, such as Cost Explorer's `Total` and `Groups`, not a product).
+/// Numbers are printed as they were written: amounts stay exact.
+pub fn flatten(response: &Json, schema: Node<'_>, pagination: Option<&Pagination>) -> Table {
+    let mut rows: Vec<Row> = Vec::new();
+    match pagination {
+        Some(p) => {
+            let item_node = match schema.kind() {
+                Kind::Struct { members, .. } => members
+                    .iter()
+                    .find(|(n, _)| *n == p.items)
+                    .and_then(|(_, node)| match node.kind() {
+                        Kind::List(item) => Some(item),
+                        _ => None,
+                    }),
+                _ => None,
+            };
+            if let Some(Json::Array(items)) = response.get(p.items) {
+                for item in items {
+                    rows.extend(record_rows(item, item_node, ""));
+                }
+            }
+        }
+        None => rows.extend(record_rows(response, Some(schema), "")),
+    }
+    let mut columns: Vec<String> = Vec::new();
+    for row in &rows {
+        for (c, _) in row {
+            if !columns.contains(c) {
+                columns.push(c.clone());
+            }
+        }
+    }
+    let rows = rows
+        .into_iter()
+        .map(|row| {
+            columns
+                .iter()
+                .map(|c| {
+                    row.iter()
+                        .find(|(name, _)| name == c)
+                        .map(|(_, v)| v.clone())
+                        .unwrap_or_default()
+                })
+                .collect()
+        })
+        .collect();
+    Table { columns, rows }
+}
+
+fn join(path: &str, key: &str) -> String {
+    if path.is_empty() {
+        key.to_string()
+    } else {
+        format!("{path}.{key}")
+    }
+}
+
+fn scalar_text(value: &Json) -> String {
+    match value {
+        Json::Null => String::new(),
+        Json::Bool(b) => b.to_string(),
+        Json::Number(n) => n.clone(),
+        Json::String(s) => s.clone(),
+        other => other.to_compact(),
+    }
+}
+
+fn is_record(node: Option<Node<'_>>) -> Option<bool> {
+    node.map(|n| matches!(n.kind(), Kind::Struct { .. } | Kind::Map(_)))
+}
+
+/// The rows of one record: its scalar columns, times the rows of each nested list.
+fn record_rows(value: &Json, node: Option<Node<'_>>, path: &str) -> Vec<Row> {
+    let mut scalars = Row::new();
+    let mut branches: Vec<Vec<Row>> = Vec::new();
+    collect(value, node, path, &mut scalars, &mut branches, 0);
+    let branch_rows: Vec<Row> = branches.into_iter().flatten().collect();
+    if branch_rows.is_empty() {
+        return vec![scalars];
+    }
+    branch_rows
+        .into_iter()
+        .map(|row| {
+            let mut full = scalars.clone();
+            full.extend(row);
+            full
+        })
+        .collect()
+}
+
+/// Deeper than any response the specs describe; keeps a hostile response from
+/// exhausting the stack.
+const MAX_DEPTH: usize = 64;
+
+fn collect(
+    value: &Json,
+    node: Option<Node<'_>>,
+    path: &str,
+    scalars: &mut Row,
+    branches: &mut Vec<Vec<Row>>,
+    depth: usize,
+) {
+    if depth > MAX_DEPTH {
+        scalars.push((path.to_string(), value.to_compact()));
+        return;
+    }
+    let kind = node.map(|n| n.kind());
+    match value {
+        Json::Object(members) => match kind {
+            Some(Kind::Map(values)) => {
+                let records = is_record(Some(values)).unwrap_or(false)
+                    || (!members.is_empty()
+                        && members.iter().all(|(_, v)| matches!(v, Json::Object(_))));
+                if records {
+                    let mut rows = Vec::new();
+                    for (k, v) in members {
+                        for row in record_rows(v, Some(values), path) {
+                            let mut full = vec![(path.to_string(), k.clone())];
+                            full.extend(row);
+                            rows.push(full);
+                        }
+                    }
+                    branches.push(rows);
+                } else {
+                    for (k, v) in members {
+                        collect(
+                            v,
+                            Some(values),
+                            &join(path, k),
+                            scalars,
+                            branches,
+                            depth + 1,
+                        );
+                    }
+                }
+            }
+            Some(Kind::Struct {
+                members: schema_members,
+                ..
+            }) => {
+                // Columns follow the spec's member order (the typed response serializes
+                // in its own field order); members the schema does not know come last.
+                for (name, member) in &schema_members {
+                    for (k, v) in members.iter().filter(|(k, _)| k == name) {
+                        collect(
+                            v,
+                            Some(*member),
+                            &join(path, k),
+                            scalars,
+                            branches,
+                            depth + 1,
+                        );
+                    }
+                }
+                for (k, v) in members {
+                    if !schema_members.iter().any(|(name, _)| name == k) {
+                        collect(v, None, &join(path, k), scalars, branches, depth + 1);
+                    }
+                }
+            }
+            _ => {
+                for (k, v) in members {
+                    collect(v, None, &join(path, k), scalars, branches, depth + 1);
+                }
+            }
+        },
+        Json::Array(items) => {
+            let item_node = match kind {
+                Some(Kind::List(item)) => Some(item),
+                _ => None,
+            };
+            let records = is_record(item_node)
+                .unwrap_or_else(|| items.iter().any(|i| matches!(i, Json::Object(_))));
+            if records {
+                let mut rows = Vec::new();
+                for item in items {
+                    match item {
+                        Json::Object(_) => rows.extend(record_rows(item, item_node, path)),
+                        other => rows.push(vec![(path.to_string(), scalar_text(other))]),
+                    }
+                }
+                branches.push(rows);
+            } else {
+                let texts: Vec<String> = items.iter().map(scalar_text).collect();
+                scalars.push((path.to_string(), texts.join(", ")));
+            }
+        }
+        scalar => scalars.push((path.to_string(), scalar_text(scalar))),
+    }
+}
+
+/// The table as aligned text: a header, a rule, one line per row. Control characters
+/// in values are shown as spaces so that each row stays on one line.
+pub fn render_table(table: &Table) -> String {
+    if table.columns.is_empty() {
+        return String::new();
+    }
+    let clean = |s: &str| -> String {
+        s.chars()
+            .map(|c| if c.is_control() { ' ' } else { c })
+            .collect()
+    };
+    let header: Vec<String> = table.columns.iter().map(|c| clean(c)).collect();
+    let rows: Vec<Vec<String>> = table
+        .rows
+        .iter()
+        .map(|r| r.iter().map(|v| clean(v)).collect())
+        .collect();
+    let mut widths: Vec<usize> = header.iter().map(|h| h.width()).collect();
+    for row in &rows {
+        for (w, v) in widths.iter_mut().zip(row) {
+            *w = (*w).max(v.width());
+        }
+    }
+    let mut out = String::new();
+    let mut line = |cells: &[String]| {
+        let mut text = String::new();
+        for (i, (cell, w)) in cells.iter().zip(&widths).enumerate() {
+            if i > 0 {
+                text.push_str("  ");
+            }
+            text.push_str(cell);
+            text.extend(std::iter::repeat_n(' ', w.saturating_sub(cell.width())));
+        }
+        out.push_str(text.trim_end());
+        out.push('\n');
+    };
+    line(&header);
+    let rule: Vec<String> = widths.iter().map(|w| "-".repeat(*w)).collect();
+    line(&rule);
+    for row in &rows {
+        line(row);
+    }
+    out
+}
+
+/// The table as CSV with a header row (nothing at all when there are no columns).
+pub fn render_csv(table: &Table) -> Result<String, String> {
+    if table.columns.is_empty() {
+        return Ok(String::new());
+    }
+    let mut writer = csv::Writer::from_writer(Vec::new());
+    let fail = |e: csv::Error| format!("could not write CSV: {e}");
+    writer.write_record(&table.columns).map_err(fail)?;
+    for row in &table.rows {
+        writer.write_record(row).map_err(fail)?;
+    }
+    let bytes = writer
+        .into_inner()
+        .map_err(|e| format!("could not write CSV: {e}"))?;
+    String::from_utf8(bytes).map_err(|e| format!("could not write CSV: {e}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::schema::Schema;
+
+    #[test]
+    fn ce_style_rows_one_per_period_group_metric() {
+        let schema = Schema::parse(include_str!(
+            "../../../schemas/aws-ce/GetCostAndUsageResponse.json"
+        ))
+        .unwrap();
+        let page = Json::parse(
+            r#"{"ResultsByTime":[
+                {"TimePeriod":{"Start":"2017-09-01","End":"2017-10-01"},"Total":{},
+                 "Groups":[{"Keys":["S3","Env$Dev"],"Metrics":{"BlendedCost":{"Amount":"0.0000000001","Unit":"USD"},"UsageQuantity":{"Amount":"12","Unit":"N/A"}}},
+                           {"Keys":["EC2"],"Metrics":{"BlendedCost":{"Amount":"69.11368320913270968764864436340574","Unit":"USD"}}}],
+                 "Estimated":false},
+                {"TimePeriod":{"Start":"2017-10-01","End":"2017-11-01"},"Total":{"BlendedCost":{"Amount":"5","Unit":"USD"}},"Groups":[],"Estimated":true}
+            ],"NextPageToken":"x"}"#,
+        )
+        .unwrap();
+        let p = Pagination {
+            input_token: "NextPageToken",
+            output_token: OutputToken::Member("NextPageToken"),
+            page_size: None,
+            items: "ResultsByTime",
+        };
+        let t = flatten(&page, schema.root(), Some(&p));
+        assert_eq!(
+            render_csv(&t).unwrap(),
+            "TimePeriod.Start,TimePeriod.End,Estimated,Groups.Keys,Groups.Metrics,Groups.Metrics.Amount,Groups.Metrics.Unit,Total,Total.Amount,Total.Unit\n\
+             2017-09-01,2017-10-01,false,\"S3, Env$Dev\",BlendedCost,0.0000000001,USD,,,\n\
+             2017-09-01,2017-10-01,false,\"S3, Env$Dev\",UsageQuantity,12,N/A,,,\n\
+             2017-09-01,2017-10-01,false,EC2,BlendedCost,69.11368320913270968764864436340574,USD,,,\n\
+             2017-10-01,2017-11-01,true,,,,,BlendedCost,5,USD\n"
+        );
+    }
+
+    #[test]
+    fn merge_concatenates_items_and_drops_the_token() {
+        let p = Pagination {
+            input_token: "nextToken",
+            output_token: OutputToken::Member("nextToken"),
+            page_size: Some("maxResults"),
+            items: "totals",
+        };
+        let pages = vec![
+            Json::parse(r#"{"totals":[1,2],"nextToken":"a"}"#).unwrap(),
+            Json::parse(r#"{"totals":[3],"nextToken":"b"}"#).unwrap(),
+            Json::parse(r#"{"totals":[4]}"#).unwrap(),
+        ];
+        assert_eq!(
+            merge(pages.clone(), Some(&p), None, true).to_compact(),
+            r#"{"totals":[1,2,3,4]}"#
+        );
+        assert_eq!(
+            merge(pages, Some(&p), Some(3), true).to_compact(),
+            r#"{"totals":[1,2,3]}"#
+        );
+    }
+
+    #[test]
+    fn table_aligns_by_display_width() {
+        let t = Table {
+            columns: vec!["a".into(), "b".into()],
+            rows: vec![
+                vec!["한국".into(), "x\ny".into()],
+                vec!["z".into(), String::new()],
+            ],
+        };
+        assert_eq!(render_table(&t), "a     b\n----  ---\n한국  x y\nz\n");
+    }
+}

@@ -1,0 +1,706 @@
+//! The `cloudcost` binary end to end: help, every operation in every output format
+//! against the embedded mock (`--mock`) and a separately started `cloudcost mock`, invalid
+//! requests, API errors, pagination and `--input-json` from a file and from stdin.
+
+use std::io::{BufRead, BufReader, Write};
+use std::process::{Child, Command, Output, Stdio};
+
+const BIN: &str = env!("CARGO_BIN_EXE_cloudcost");
+
+/// The mock's fixed secrets, which must never be printed.
+const SECRETS: [&str; 2] = [
+    "cloudcost-mock-aws-secret-access-key",
+    "cloudcost-mock-scp-secret-key",
+];
+
+/// A command with a clean environment: no credentials, region or profile of the machine
+/// running the tests, and no mock error selection.
+fn cloudcost(args: &[&str]) -> Command {
+    let mut cmd = Command::new(BIN);
+    cmd.args(args);
+    for var in [
+        "AWS_ACCESS_KEY_ID",
+        "AWS_SECRET_ACCESS_KEY",
+        "AWS_SESSION_TOKEN",
+        "AWS_PROFILE",
+        "AWS_REGION",
+        "AWS_DEFAULT_REGION",
+        "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",
+        "AWS_CONTAINER_CREDENTIALS_FULL_URI",
+        "AWS_WEB_IDENTITY_TOKEN_FILE",
+        "AWS_ROLE_ARN",
+        "SCP_ACCESS_KEY",
+        "SCP_SECRET_KEY",
+        "SCP_ACCOUNT_ID",
+        "SCP_PROFILE",
+        "CLOUDCOST_MOCK_ERROR",
+    ] {
+        cmd.env_remove(var);
+    }
+    // No shared config or credential files of the user either.
+    cmd.env("AWS_CONFIG_FILE", "/nonexistent/cloudcost-test/config")
+        .env(
+            "AWS_SHARED_CREDENTIALS_FILE",
+            "/nonexistent/cloudcost-test/credentials",
+        )
+        .env("SCP_CREDENTIALS_FILE", "/nonexistent/cloudcost-test/scp")
+        // Instance metadata must not be probed by a test.
+        .env("AWS_EC2_METADATA_DISABLED", "true");
+    cmd
+}
+
+fn run(args: &[&str]) -> Output {
+    cloudcost(args)
+        .stdin(Stdio::null())
+        .output()
+        .expect("run cloudcost")
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8(o.stdout.clone()).expect("stdout is UTF-8")
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8(o.stderr.clone()).expect("stderr is UTF-8")
+}
+
+#[track_caller]
+fn assert_success(o: &Output) {
+    assert!(
+        o.status.success(),
+        "exit {:?}\nstdout:\n{}\nstderr:\n{}",
+        o.status.code(),
+        stdout(o),
+        stderr(o)
+    );
+}
+
+#[track_caller]
+fn assert_no_secrets(o: &Output) {
+    for s in SECRETS {
+        assert!(
+            !stdout(o).contains(s) && !stderr(o).contains(s),
+            "a secret was printed"
+        );
+    }
+}
+
+/// The five operations with a valid request each (flags only).
+const OPERATIONS: [(&str, &[&str]); 5] = [
+    (
+        "ce-get-cost-and-usage",
+        &[
+            "ce",
+            "get-cost-and-usage",
+            "--time-period",
+            "Start=2017-09-01,End=2017-10-01",
+            "--granularity",
+            "MONTHLY",
+            "--metrics",
+            "BlendedCost",
+            "UnblendedCost",
+            "UsageQuantity",
+            "--group-by",
+            "Type=DIMENSION,Key=SERVICE",
+            "Type=TAG,Key=Environment",
+        ],
+    ),
+    (
+        "ce-get-reservation-utilization",
+        &[
+            "ce",
+            "get-reservation-utilization",
+            "--time-period",
+            "Start=2017-07-01,End=2017-10-01",
+            "--group-by",
+            "Type=DIMENSION,Key=SUBSCRIPTION_ID",
+        ],
+    ),
+    (
+        "inspector2-list-usage-totals",
+        &["inspector2", "list-usage-totals"],
+    ),
+    (
+        "inspector2-batch-get-free-trial-info",
+        &[
+            "inspector2",
+            "batch-get-free-trial-info",
+            "--account-ids",
+            "123456789012",
+            "210987654321",
+        ],
+    ),
+    (
+        "scp-list-usages",
+        &[
+            "scp",
+            "list-usages",
+            "--start-date",
+            "2024-08-01",
+            "--limit",
+            "10",
+        ],
+    ),
+];
+
+#[test]
+fn every_operation_in_every_format_against_the_embedded_mock() {
+    for (name, args) in OPERATIONS {
+        for format in ["json", "table", "csv"] {
+            let mut all = vec!["--mock", "--output", format];
+            all.extend_from_slice(args);
+            let o = run(&all);
+            assert_success(&o);
+            assert_no_secrets(&o);
+            assert_eq!(stderr(&o), "", "{name} {format}: stderr must stay empty");
+            let out = stdout(&o);
+            assert!(!out.trim().is_empty(), "{name} {format}: empty output");
+            match format {
+                "json" => {
+                    let v: serde_json::Value = serde_json::from_str(&out).expect("JSON output");
+                    assert!(v.is_object(), "{name}: {out}");
+                }
+                "csv" => {
+                    let mut lines = out.lines();
+                    let header = lines.next().unwrap();
+                    let columns = header.split(',').count();
+                    assert!(columns > 1, "{name}: {header}");
+                    assert!(lines.next().is_some(), "{name}: CSV has no rows:\n{out}");
+                }
+                _ => {
+                    let lines: Vec<&str> = out.lines().collect();
+                    assert!(lines.len() >= 3, "{name}: table without rows:\n{out}");
+                    assert!(
+                        lines[1].starts_with('-'),
+                        "{name}: no rule under the header"
+                    );
+                }
+            }
+            insta::assert_snapshot!(format!("{name}.{format}"), out);
+        }
+    }
+}
+
+#[test]
+fn ce_rows_are_period_by_group_by_metric_with_exact_amounts() {
+    let (_, args) = OPERATIONS[0];
+    let mut all = vec!["--mock", "--output", "csv"];
+    all.extend_from_slice(args);
+    let o = run(&all);
+    assert_success(&o);
+    let out = stdout(&o);
+    let mut lines = out.lines();
+    assert_eq!(
+        lines.next().unwrap(),
+        "TimePeriod.Start,TimePeriod.End,Estimated,Groups.Keys,Groups.Metrics,Groups.Metrics.Amount,Groups.Metrics.Unit"
+    );
+    // The documented example: 2 groups x 3 metrics in one period, amounts as sent.
+    let rows: Vec<&str> = lines.collect();
+    assert_eq!(rows.len(), 6, "{out}");
+    assert!(rows.contains(
+        &"2017-09-01,2017-10-01,false,\"Amazon Simple Storage Service, Environment$Prod\",UsageQuantity,173842.5440074444,N/A"
+    ));
+}
+
+#[test]
+fn the_quickstart_line_works() {
+    // README: cargo run -p cloudcost-cli -- --mock ce get-cost-and-usage ...
+    let o = run(&[
+        "--mock",
+        "ce",
+        "get-cost-and-usage",
+        "--time-period",
+        "Start=2017-09-01,End=2017-10-01",
+        "--granularity",
+        "MONTHLY",
+        "--metrics",
+        "BlendedCost",
+    ]);
+    assert_success(&o);
+    assert!(stdout(&o).contains("\"ResultsByTime\""));
+}
+
+#[test]
+fn help_describes_every_flag() {
+    let o = run(&["--help"]);
+    assert_success(&o);
+    let top = stdout(&o);
+    for needle in [
+        "ce",
+        "inspector2",
+        "scp",
+        "mock",
+        "--output",
+        "--endpoint-url",
+        "--region",
+        "--profile",
+        "--mock",
+        "Exit status",
+    ] {
+        assert!(
+            top.contains(needle),
+            "`{needle}` missing from --help:\n{top}"
+        );
+    }
+    let o = run(&["ce", "get-cost-and-usage", "--help"]);
+    assert_success(&o);
+    let help = stdout(&o);
+    for needle in [
+        "--input-json <JSON | @file | ->",
+        "--time-period <Start=string,End=string>",
+        "--granularity <string>",
+        "Values: DAILY, MONTHLY, HOURLY.",
+        "--metrics <string>...",
+        "--group-by <Type=string,Key=string>...",
+        "--filter <Expression>",
+        "--billing-view-arn",
+        "--next-page-token",
+        "--all-pages",
+        "--max-items <N>",
+        "--output",
+        "--mock",
+    ] {
+        assert!(help.contains(needle), "`{needle}` missing:\n{help}");
+    }
+    // SCP's `region` member does not shadow the global --region.
+    let o = run(&["scp", "list-usages", "--help"]);
+    let help = stdout(&o);
+    assert!(help.contains("--scp-region <string>..."), "{help}");
+    assert!(
+        help.contains("--with-count") && help.contains("--no-with-count"),
+        "{help}"
+    );
+    // A non-paged operation has no paging flags.
+    let o = run(&["inspector2", "batch-get-free-trial-info", "--help"]);
+    let help = stdout(&o);
+    assert!(
+        help.contains("--account-ids") && !help.contains("--all-pages"),
+        "{help}"
+    );
+    let o = run(&["mock", "--help"]);
+    let help = stdout(&o);
+    for needle in [
+        "--addr",
+        "--dataset",
+        "--pages",
+        "--page-size",
+        "--seed",
+        "--fault-rate",
+        "--faults",
+        "--strict-auth",
+    ] {
+        assert!(help.contains(needle), "`{needle}` missing:\n{help}");
+    }
+}
+
+#[test]
+fn usage_errors_exit_2_with_clean_stdout() {
+    for args in [
+        &["nosuch"][..],
+        &["ce", "no-such-operation"],
+        &["ce", "get-cost-and-usage", "--no-such-flag"],
+        &["ce", "get-cost-and-usage", "--output", "xml"],
+        &[
+            "--mock",
+            "--endpoint-url",
+            "http://127.0.0.1:1",
+            "inspector2",
+            "list-usage-totals",
+        ],
+        &["mock", "--fault-rate", "2"],
+        &["inspector2", "list-usage-totals", "--max-items", "0"],
+    ] {
+        let o = run(args);
+        assert_eq!(o.status.code(), Some(2), "{args:?}: {}", stderr(&o));
+        assert_eq!(stdout(&o), "", "{args:?}");
+        assert!(!stderr(&o).is_empty(), "{args:?}");
+    }
+}
+
+#[test]
+fn an_invalid_request_lists_every_bad_field_and_sends_nothing() {
+    // Structural problems: every one at once, each with its flag.
+    let o = run(&[
+        "ce",
+        "get-cost-and-usage",
+        "--time-period",
+        "Start=2017-09-01",
+        "--input-json",
+        r#"{"Granularity": 3, "Metricz": ["x"], "GroupBy": [{"Type": "TAG", "Key": 1}]}"#,
+    ]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert_eq!(stdout(&o), "");
+    assert_eq!(
+        stderr(&o),
+        "cloudcost: invalid request, not sent (5 problems):\n  \
+         Granularity: expected a string such as DAILY, MONTHLY, HOURLY, found a number (--granularity)\n  \
+         Metricz: unknown member; expected one of: TimePeriod, Granularity, Filter, Metrics, GroupBy, BillingViewArn, NextPageToken\n  \
+         GroupBy[0].Key: expected a string, found a number (--group-by)\n  \
+         TimePeriod.End: missing required member (--time-period)\n  \
+         Metrics: missing required member (--metrics)\n"
+    );
+    // Constraint violations from the model's validate(): every one at once. No endpoint
+    // or credentials are configured, so reaching the network would fail differently.
+    let o = run(&[
+        "--region",
+        "us-east-1",
+        "inspector2",
+        "batch-get-free-trial-info",
+        "--account-ids",
+        "123456789012",
+        "12",
+        "x",
+    ]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert_eq!(stdout(&o), "");
+    assert_eq!(
+        stderr(&o),
+        "cloudcost: invalid request, not sent (2 problems):\n  \
+         accountIds[1]: must match .*[0-9]{12}.*\n  \
+         accountIds[2]: must match .*[0-9]{12}.*\n"
+    );
+    // Bad flag values are all reported too, before anything else.
+    let o = run(&[
+        "--mock",
+        "scp",
+        "list-usages",
+        "--limit",
+        "ten",
+        "--start-date",
+        "2024-08-01",
+        "--account-id",
+        "a",
+        "--input-json",
+        r#"{"limit": 1}"#,
+    ]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert_eq!(stdout(&o), "");
+    assert!(
+        stderr(&o).contains("--limit: expected an integer, found `ten`"),
+        "{}",
+        stderr(&o)
+    );
+    // A value the typed decoder rejects names its path.
+    let o = run(&[
+        "--mock",
+        "ce",
+        "get-cost-and-usage",
+        "--time-period",
+        "Start=2017-09-01,End=yesterday",
+        "--granularity",
+        "MONTHLY",
+        "--metrics",
+        "BlendedCost",
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(stdout(&o), "");
+    assert!(stderr(&o).contains("TimePeriod.End: "), "{}", stderr(&o));
+}
+
+#[test]
+fn an_api_error_shows_code_and_message_and_exits_3() {
+    let o = cloudcost(&[
+        "--mock",
+        "ce",
+        "get-cost-and-usage",
+        "--time-period",
+        "Start=2017-09-01,End=2017-10-01",
+        "--granularity",
+        "MONTHLY",
+        "--metrics",
+        "BlendedCost",
+    ])
+    // Not a throttling error: those are retried with real backoff first.
+    .env("CLOUDCOST_MOCK_ERROR", "DataUnavailableException")
+    .output()
+    .unwrap();
+    assert_eq!(o.status.code(), Some(3), "{}", stderr(&o));
+    assert_eq!(stdout(&o), "");
+    let err = stderr(&o);
+    assert!(
+        err.starts_with("cloudcost: GetCostAndUsage failed: DataUnavailableException (HTTP 400): "),
+        "{err}"
+    );
+    assert!(err.contains("[request id "), "{err}");
+    assert_no_secrets(&o);
+
+    let o = cloudcost(&["--mock", "scp", "list-usages"])
+        .env("CLOUDCOST_MOCK_ERROR", "Forbidden")
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(3), "{}", stderr(&o));
+    assert_eq!(stdout(&o), "");
+    assert!(stderr(&o).contains("ListUsages failed: "), "{}", stderr(&o));
+}
+
+#[test]
+fn the_mock_error_variable_is_ignored_without_mock() {
+    // Against a real endpoint the variable must change nothing: here the call fails for
+    // lack of credentials, not with the requested error.
+    let o = cloudcost(&[
+        "--endpoint-url",
+        "http://127.0.0.1:9",
+        "--region",
+        "us-east-1",
+        "inspector2",
+        "list-usage-totals",
+    ])
+    .env("CLOUDCOST_MOCK_ERROR", "AccessDeniedException")
+    .output()
+    .unwrap();
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert!(
+        !stderr(&o).contains("AccessDeniedException"),
+        "{}",
+        stderr(&o)
+    );
+}
+
+/// `cloudcost mock` in the background; killed when dropped.
+struct MockProcess {
+    child: Child,
+    url: String,
+}
+
+impl MockProcess {
+    fn start(args: &[&str]) -> MockProcess {
+        let mut all = vec!["mock"];
+        all.extend_from_slice(args);
+        let mut child = cloudcost(&all)
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .expect("spawn cloudcost mock");
+        let mut line = String::new();
+        BufReader::new(child.stdout.take().unwrap())
+            .read_line(&mut line)
+            .expect("read the mock's first line");
+        let url = line
+            .trim()
+            .strip_prefix("listening on ")
+            .unwrap_or_else(|| panic!("unexpected first line {line:?}"))
+            .to_string();
+        assert!(url.starts_with("http://127.0.0.1:"), "{url}");
+        MockProcess { child, url }
+    }
+
+    /// A command against this mock with any credentials (it checks only their presence).
+    fn cloudcost(&self, args: &[&str]) -> Command {
+        let mut all = vec!["--endpoint-url", self.url.as_str(), "--region", "eu-west-1"];
+        all.extend_from_slice(args);
+        let mut cmd = cloudcost(&all);
+        cmd.env("AWS_ACCESS_KEY_ID", "AKIDTEST")
+            .env("AWS_SECRET_ACCESS_KEY", "test-secret")
+            .env("SCP_ACCESS_KEY", "test-access")
+            .env("SCP_SECRET_KEY", "test-secret");
+        cmd
+    }
+}
+
+impl Drop for MockProcess {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn items(json: &str, member: &str) -> Vec<serde_json::Value> {
+    let v: serde_json::Value = serde_json::from_str(json).expect("JSON output");
+    v[member].as_array().cloned().unwrap_or_default()
+}
+
+#[test]
+fn all_pages_over_a_synthetic_dataset() {
+    let mock = MockProcess::start(&[
+        "--dataset",
+        "synthetic",
+        "--pages",
+        "7",
+        "--page-size",
+        "3",
+        "--seed",
+        "11",
+    ]);
+    // One page: the token is kept, so a user can page by hand.
+    let o = mock
+        .cloudcost(&["inspector2", "list-usage-totals"])
+        .output()
+        .unwrap();
+    assert_success(&o);
+    let first = stdout(&o);
+    assert_eq!(items(&first, "totals").len(), 3);
+    assert!(first.contains("\"nextToken\""), "{first}");
+
+    // All pages: 7 x 3 items, merged, the token dropped, stderr quiet (not a terminal).
+    let o = mock
+        .cloudcost(&["inspector2", "list-usage-totals", "--all-pages"])
+        .output()
+        .unwrap();
+    assert_success(&o);
+    assert_eq!(stderr(&o), "");
+    let all = stdout(&o);
+    let totals = items(&all, "totals");
+    assert_eq!(totals.len(), 21);
+    assert!(!all.contains("nextToken"), "{all}");
+    assert_eq!(
+        totals[..3],
+        items(&first, "totals")[..],
+        "the first page comes first"
+    );
+    // The same, as CSV: one row per usage of each total.
+    let o = mock
+        .cloudcost(&[
+            "--output",
+            "csv",
+            "inspector2",
+            "list-usage-totals",
+            "--all-pages",
+        ])
+        .output()
+        .unwrap();
+    assert_success(&o);
+    let usages: usize = totals
+        .iter()
+        .map(|t| t["usage"].as_array().map_or(1, |u| u.len().max(1)))
+        .sum();
+    assert_eq!(stdout(&o).lines().count(), 1 + usages);
+
+    // --max-items stops early and cuts exactly.
+    let o = mock
+        .cloudcost(&["inspector2", "list-usage-totals", "--max-items", "8"])
+        .output()
+        .unwrap();
+    assert_success(&o);
+    assert_eq!(items(&stdout(&o), "totals")[..], totals[..8]);
+
+    // Marker paging (SCP) and token paging (CE) through the same generic code.
+    let o = mock
+        .cloudcost(&["scp", "list-usages", "--all-pages"])
+        .output()
+        .unwrap();
+    assert_success(&o);
+    assert_eq!(items(&stdout(&o), "usages").len(), 21);
+    let o = mock
+        .cloudcost(&[
+            "ce",
+            "get-cost-and-usage",
+            "--time-period",
+            "Start=2024-01-01,End=2024-02-01",
+            "--granularity",
+            "DAILY",
+            "--metrics",
+            "BlendedCost",
+            "--all-pages",
+        ])
+        .output()
+        .unwrap();
+    assert_success(&o);
+    let out = stdout(&o);
+    assert_eq!(items(&out, "ResultsByTime").len(), 21);
+    assert!(!out.contains("NextPageToken"));
+}
+
+#[test]
+fn every_operation_against_a_separately_started_mock() {
+    let mock = MockProcess::start(&[]);
+    for (name, args) in OPERATIONS {
+        for format in ["json", "table", "csv"] {
+            let mut all = vec!["--output", format];
+            all.extend_from_slice(args);
+            let o = mock.cloudcost(&all).output().unwrap();
+            assert_success(&o);
+            assert!(!stdout(&o).trim().is_empty(), "{name} {format}");
+        }
+    }
+}
+
+const CE_REQUEST: &str = r#"{
+    "TimePeriod": {"Start": "2017-09-01", "End": "2017-10-01"},
+    "Granularity": "DAILY",
+    "Metrics": ["BlendedCost"]
+}"#;
+
+#[test]
+fn input_json_from_a_file_and_from_stdin() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("request.json");
+    std::fs::write(&path, CE_REQUEST).unwrap();
+    let at_file = format!("@{}", path.display());
+    let o = run(&[
+        "--mock",
+        "ce",
+        "get-cost-and-usage",
+        "--input-json",
+        &at_file,
+    ]);
+    assert_success(&o);
+    assert!(stdout(&o).contains("ResultsByTime"));
+
+    let mut child = cloudcost(&[
+        "--mock",
+        "ce",
+        "get-cost-and-usage",
+        "--input-json",
+        "-",
+        "--granularity",
+        "MONTHLY",
+    ])
+    .stdin(Stdio::piped())
+    .stdout(Stdio::piped())
+    .stderr(Stdio::piped())
+    .spawn()
+    .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(CE_REQUEST.as_bytes())
+        .unwrap();
+    let o = child.wait_with_output().unwrap();
+    assert_success(&o);
+    assert!(stdout(&o).contains("ResultsByTime"));
+
+    // A file that is not there, and stdin that is not JSON, are request errors.
+    let o = run(&[
+        "--mock",
+        "ce",
+        "get-cost-and-usage",
+        "--input-json",
+        "@/nonexistent/request.json",
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("--input-json: could not read /nonexistent/request.json"),
+        "{}",
+        stderr(&o)
+    );
+    let o = run(&["--mock", "ce", "get-cost-and-usage", "--input-json", "[1]"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("expected a JSON object (the request), found a list"),
+        "{}",
+        stderr(&o)
+    );
+}
+
+#[test]
+fn flags_override_input_json() {
+    let input = r#"{"TimePeriod": {"Start": "2017-09-01", "End": "2017-10-01"}, "Granularity": "DAILY",
+                    "Metrics": ["BlendedCost"], "BillingViewArn": "not-an-arn"}"#;
+    // The member from --input-json alone is invalid...
+    let o = run(&["--mock", "ce", "get-cost-and-usage", "--input-json", input]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(stderr(&o).contains("BillingViewArn: "), "{}", stderr(&o));
+    // ...and the flag replaces it.
+    let o = run(&[
+        "--mock",
+        "ce",
+        "get-cost-and-usage",
+        "--input-json",
+        input,
+        "--billing-view-arn",
+        "arn:aws:billing::123456789012:billingview/primary",
+    ]);
+    assert_success(&o);
+}

@@ -1,0 +1,200 @@
+//! What a valid request gets back: the documented example, or a page of a deterministic
+//! synthetic dataset linked by opaque tokens (or SCP-style markers).
+
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine as _;
+use serde_json::Value;
+
+use crate::spec::{OperationSpec, OutputToken, Pagination};
+use crate::synth::{hash_str, mix, PatternCache, Synth};
+
+/// The data the mock serves.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub enum Dataset {
+    /// Each operation's documented response example, verbatim. Operations whose pages
+    /// document none (Inspector2's) get seed-0 synthetic data: one page of three items.
+    #[default]
+    Examples,
+    /// `pages` pages of `page_size` items (a request's own page-size member wins), the
+    /// same for the same `seed`.
+    Synthetic {
+        pages: u32,
+        page_size: u32,
+        seed: u64,
+    },
+}
+
+/// Why a valid request gets no page.
+#[derive(Debug)]
+pub(crate) enum Refusal {
+    /// A token or marker the mock did not issue.
+    InvalidToken(String),
+    /// A token issued for a different request.
+    ChangedRequest(String),
+    /// The response could not be built (a generator bug, reported as a 500).
+    Internal(String),
+}
+
+/// The response body for a valid `request` (its JSON form) to `op`.
+pub(crate) fn respond(
+    op: &OperationSpec,
+    dataset: &Dataset,
+    request: &Value,
+    patterns: &PatternCache,
+) -> Result<Vec<u8>, Refusal> {
+    let (pages, page_size, seed) = match dataset {
+        Dataset::Examples => match op.examples.first() {
+            Some(example) => {
+                // A documented example is one page: a token is one we never issued. A marker
+                // is only an item id (the documented SCP request carries one), so it gets the
+                // example too.
+                if let Some(p) = &op.pagination {
+                    if let (Some(token), OutputToken::Member(_)) =
+                        (token_of(request, p), &p.output_token)
+                    {
+                        return Err(Refusal::InvalidToken(format!(
+                            "{} {token:?} was not issued by this server",
+                            p.input_token
+                        )));
+                    }
+                }
+                return Ok(example.as_bytes().to_vec());
+            }
+            None => (1, 3, 0),
+        },
+        Dataset::Synthetic {
+            pages,
+            page_size,
+            seed,
+        } => (*pages, *page_size, *seed),
+    };
+    let root: Value = serde_json::from_str(op.response_schema)
+        .map_err(|e| Refusal::Internal(format!("response schema of {}: {e}", op.name)))?;
+    let synth = Synth::new(&root, seed, patterns);
+    let Some(p) = &op.pagination else {
+        return (op.encode_response)(synth.value(&root, "", 0)).map_err(Refusal::Internal);
+    };
+    let total = u64::from(pages) * u64::from(page_size);
+    let size = p
+        .page_size
+        .and_then(|m| request.get(m))
+        .and_then(Value::as_u64)
+        .filter(|n| *n > 0)
+        .unwrap_or(u64::from(page_size).max(1));
+    let fingerprint = fingerprint(request, p);
+    let offset = match token_of(request, p) {
+        None => 0,
+        Some(token) => match p.output_token {
+            OutputToken::Member(_) => decode_token(token, fingerprint, p)?,
+            OutputToken::FromLastItem(member) => decode_marker(token, member, p)? + 1,
+        },
+    };
+    if offset > total {
+        return Err(Refusal::InvalidToken(format!(
+            "{} points past the end of the data",
+            p.input_token
+        )));
+    }
+    let end = (offset + size).min(total);
+    let item_schema = root
+        .get("properties")
+        .and_then(|props| props.get(p.items))
+        .and_then(|list| list.get("items"))
+        .cloned()
+        .ok_or_else(|| {
+            Refusal::Internal(format!("{}: no item schema for `{}`", op.name, p.items))
+        })?;
+    let items: Vec<Value> = (offset..end)
+        .map(|i| {
+            let mut item = synth.value(&item_schema, p.items, i);
+            if let (OutputToken::FromLastItem(member), Some(obj)) =
+                (&p.output_token, item.as_object_mut())
+            {
+                obj.insert(member.to_string(), Value::String(marker(member, i)));
+            }
+            item
+        })
+        .collect();
+    let mut page = synth.value(&root, "", offset / size);
+    let obj = page
+        .as_object_mut()
+        .ok_or_else(|| Refusal::Internal(format!("{}: the response is not an object", op.name)))?;
+    obj.insert(p.items.to_string(), Value::Array(items));
+    if let OutputToken::Member(member) = p.output_token {
+        obj.remove(member);
+        if end < total {
+            obj.insert(member.to_string(), Value::String(token(fingerprint, end)));
+        }
+    }
+    (op.encode_response)(page).map_err(Refusal::Internal)
+}
+
+fn token_of<'v>(request: &'v Value, p: &Pagination) -> Option<&'v str> {
+    request
+        .get(p.input_token)
+        .and_then(Value::as_str)
+        .filter(|t| !t.is_empty())
+}
+
+/// What identifies "the same query": the request without its token and page size, whose
+/// JSON keys serde_json keeps sorted.
+fn fingerprint(request: &Value, p: &Pagination) -> u64 {
+    let mut query = request.clone();
+    if let Some(obj) = query.as_object_mut() {
+        obj.remove(p.input_token);
+        if let Some(size) = p.page_size {
+            obj.remove(size);
+        }
+    }
+    mix(hash_str(&query.to_string()))
+}
+
+/// An opaque token: the query's fingerprint and the next item's offset.
+fn token(fingerprint: u64, offset: u64) -> String {
+    URL_SAFE_NO_PAD.encode(format!("cc1.{fingerprint:016x}.{offset}"))
+}
+
+fn decode_token(token: &str, fingerprint: u64, p: &Pagination) -> Result<u64, Refusal> {
+    let invalid = || {
+        Refusal::InvalidToken(format!(
+            "{} is not a token this server issued",
+            p.input_token
+        ))
+    };
+    let text = URL_SAFE_NO_PAD
+        .decode(token)
+        .ok()
+        .and_then(|b| String::from_utf8(b).ok())
+        .ok_or_else(invalid)?;
+    let mut parts = text.splitn(3, '.');
+    let (Some("cc1"), Some(fp), Some(offset)) = (parts.next(), parts.next(), parts.next()) else {
+        return Err(invalid());
+    };
+    let fp = u64::from_str_radix(fp, 16).map_err(|_| invalid())?;
+    let offset: u64 = offset.parse().map_err(|_| invalid())?;
+    if fp != fingerprint {
+        return Err(Refusal::ChangedRequest(format!(
+            "{} was issued for a different request; start again without it",
+            p.input_token
+        )));
+    }
+    Ok(offset)
+}
+
+/// The marker (an item's id) of item `index`.
+fn marker(member: &str, index: u64) -> String {
+    format!("{member}-{index:08}")
+}
+
+fn decode_marker(marker: &str, member: &str, p: &Pagination) -> Result<u64, Refusal> {
+    marker
+        .strip_prefix(member)
+        .and_then(|rest| rest.strip_prefix('-'))
+        .and_then(|n| n.parse().ok())
+        .ok_or_else(|| {
+            Refusal::InvalidToken(format!(
+                "{} {marker:?} is not the {member} of an item this server served",
+                p.input_token
+            ))
+        })
+}

@@ -1,0 +1,298 @@
+//! One request, start to finish: route, fault, authentication, injected error, validation,
+//! data. Generic over the generated tables: nothing here names a service.
+
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use bytes::Bytes;
+use http::request::Parts;
+use serde_json::{Map, Value};
+
+use crate::auth::{self, AuthFailure};
+use crate::dataset::{self, Refusal};
+use crate::faults::{FaultKind, SLOW_DELAY};
+use crate::protocol::{self, Reply, Route};
+use crate::spec::{Answer, OperationSpec, Protocol, ServiceSpec, Violation};
+use crate::synth::{mix, PatternCache};
+use crate::MockConfig;
+
+/// The request header that asks for one of the operation's errors (or a common error) by
+/// its code, so client tests can see every error without contriving the situation.
+pub const ERROR_HEADER: &str = "x-cloudcost-mock-error";
+
+/// What the connection does with a request.
+pub(crate) enum Outcome {
+    Reply(Reply),
+    /// Close the connection without answering.
+    Reset,
+    /// Send the reply's headers and half its body, then close.
+    Truncate(Reply),
+}
+
+pub(crate) struct State {
+    pub config: MockConfig,
+    pub services: &'static [&'static ServiceSpec],
+    counter: AtomicU64,
+    /// Injected faults so far, by kind (in `FaultKind::ALL` order).
+    faults: [AtomicU64; 6],
+    patterns: PatternCache,
+}
+
+impl State {
+    pub fn new(config: MockConfig) -> Self {
+        State {
+            config,
+            services: crate::generated::SERVICES,
+            counter: AtomicU64::new(0),
+            faults: Default::default(),
+            patterns: PatternCache::default(),
+        }
+    }
+
+    /// Requests received and faults injected so far.
+    pub fn stats(&self) -> crate::Stats {
+        crate::Stats {
+            requests: self.counter.load(Ordering::Relaxed),
+            faults: FaultKind::ALL
+                .into_iter()
+                .zip(&self.faults)
+                .map(|(k, n)| (k, n.load(Ordering::Relaxed)))
+                .filter(|(_, n)| *n > 0)
+                .collect(),
+        }
+    }
+}
+
+/// A request id in the UUID form AWS uses, derived from the request number.
+fn request_id(seed: u64, n: u64) -> String {
+    // The golden-ratio offset keeps request 0 of seed 0 from being all zeros.
+    let a = mix(seed ^ mix(n.wrapping_add(0x9E37_79B9_7F4A_7C15)));
+    let b = mix(a);
+    format!(
+        "{:08x}-{:04x}-4{:03x}-8{:03x}-{:012x}",
+        a >> 32,
+        (a >> 16) & 0xffff,
+        a & 0xfff,
+        b >> 52,
+        b & 0xffff_ffff_ffff
+    )
+}
+
+pub(crate) async fn handle(state: &State, parts: Parts, body: Bytes) -> Outcome {
+    let n = state.counter.fetch_add(1, Ordering::Relaxed);
+    let id = request_id(state.config.faults.seed, n);
+    let target = parts
+        .headers
+        .get("x-amz-target")
+        .and_then(|v| v.to_str().ok());
+    let (service, op) = match protocol::route(
+        state.services,
+        parts.method.as_str(),
+        parts.uri.path(),
+        target,
+    ) {
+        Route::Found(service, op) => (service, op),
+        Route::UnknownTarget(t) => {
+            return Outcome::Reply(protocol::not_found(
+                400,
+                "UnknownOperationException",
+                &format!("no operation has X-Amz-Target {t:?}"),
+                &id,
+            ))
+        }
+        Route::Nowhere => {
+            return Outcome::Reply(protocol::not_found(
+                404,
+                "NotFound",
+                &format!("no operation at {} {}", parts.method, parts.uri.path()),
+                &id,
+            ))
+        }
+    };
+    let answer = |a: &Answer, message: &str, violations: &[Violation]| {
+        protocol::error(service, a, message, violations, &id, &state.patterns)
+    };
+    let errors = &service.errors_for;
+    let mut truncate = false;
+    let fault = state.config.faults.pick(n);
+    if let Some(kind) = fault {
+        let slot = FaultKind::ALL.iter().position(|k| *k == kind).unwrap_or(0);
+        state.faults[slot].fetch_add(1, Ordering::Relaxed);
+    }
+    match fault {
+        None => {}
+        Some(FaultKind::Throttle) => {
+            return Outcome::Reply(answer(&errors.throttled, "Rate exceeded", &[]))
+        }
+        Some(FaultKind::Http500) => {
+            return Outcome::Reply(answer(&errors.internal, "Internal failure (injected)", &[]))
+        }
+        Some(FaultKind::Http503) => {
+            return Outcome::Reply(answer(
+                &errors.unavailable,
+                "Service unavailable (injected)",
+                &[],
+            ))
+        }
+        Some(FaultKind::Reset) => return Outcome::Reset,
+        Some(FaultKind::Slow) => tokio::time::sleep(SLOW_DELAY).await,
+        Some(FaultKind::Truncate) => truncate = true,
+    }
+    let reply = respond(state, service, op, &parts, &body, &id);
+    let reply = match reply {
+        Ok(reply) => reply,
+        Err((a, message, violations)) => answer(&a, &message, &violations),
+    };
+    if truncate {
+        Outcome::Truncate(reply)
+    } else {
+        Outcome::Reply(reply)
+    }
+}
+
+type Failure = (Answer, String, Vec<Violation>);
+
+fn respond(
+    state: &State,
+    service: &'static ServiceSpec,
+    op: &'static OperationSpec,
+    parts: &Parts,
+    body: &[u8],
+    id: &str,
+) -> Result<Reply, Failure> {
+    let errors = &service.errors_for;
+    match auth::check(
+        &service.auth,
+        parts,
+        body,
+        state.config.strict_auth,
+        &state.config.keys,
+    ) {
+        Ok(()) => {}
+        Err(AuthFailure::Missing(m)) => return Err((errors.missing_auth, m, Vec::new())),
+        Err(AuthFailure::Bad(m)) => return Err((errors.bad_signature, m, Vec::new())),
+    }
+    if let Some(code) = parts.headers.get(ERROR_HEADER) {
+        return Err(injected(service, op, code.to_str().unwrap_or_default()));
+    }
+    let request = match service.protocol {
+        Protocol::ScpRest => query_to_json(op, parts.uri.query().unwrap_or_default()),
+        Protocol::AwsJson1_1 | Protocol::RestJson1 if body.iter().all(u8::is_ascii_whitespace) => {
+            // An empty body is an empty input, as the AWS services take it.
+            b"{}".to_vec()
+        }
+        Protocol::AwsJson1_1 | Protocol::RestJson1 => body.to_vec(),
+    };
+    let checked = (op.check_request)(&request).and_then(|()| {
+        let schema: Value = serde_json::from_str(op.request_schema).unwrap_or(Value::Null);
+        let value: Value = serde_json::from_slice(&request).unwrap_or(Value::Null);
+        let unknown = crate::strict::unknown_enum_values(&schema, &value);
+        if unknown.is_empty() {
+            Ok(())
+        } else {
+            Err(unknown)
+        }
+    });
+    if let Err(violations) = checked {
+        let list: Vec<String> = violations.iter().map(ToString::to_string).collect();
+        let message = format!(
+            "{} validation error{} detected: {}",
+            violations.len(),
+            if violations.len() == 1 { "" } else { "s" },
+            list.join("; ")
+        );
+        return Err((errors.invalid_request, message, violations));
+    }
+    let value: Value = serde_json::from_slice(&request).unwrap_or(Value::Null);
+    match dataset::respond(op, &state.config.dataset, &value, &state.patterns) {
+        Ok(bytes) => Ok(protocol::success(service, id, bytes)),
+        Err(Refusal::InvalidToken(m)) => Err((errors.invalid_token, m, Vec::new())),
+        Err(Refusal::ChangedRequest(m)) => Err((errors.changed_request, m, Vec::new())),
+        Err(Refusal::Internal(m)) => {
+            tracing::error!(operation = op.name, "mock response failed: {m}");
+            Err((errors.internal, m, Vec::new()))
+        }
+    }
+}
+
+/// The answer to `x-cloudcost-mock-error: <code>`: one of the operation's modeled errors
+/// or a common error; anything else is a bad request that lists what is allowed.
+fn injected(service: &'static ServiceSpec, op: &'static OperationSpec, code: &str) -> Failure {
+    static EMPTY: &[(&str, &str)] = &[];
+    let known = op
+        .errors
+        .iter()
+        .copied()
+        .chain(service.common_errors.iter().map(|c| c.code))
+        .find(|c| *c == code);
+    match known {
+        Some(code) => {
+            let answer = Answer {
+                code,
+                members: EMPTY,
+                field_list: None,
+            };
+            (
+                answer,
+                format!("{code} (requested by {ERROR_HEADER})"),
+                Vec::new(),
+            )
+        }
+        None => {
+            let allowed: Vec<&str> = op
+                .errors
+                .iter()
+                .copied()
+                .chain(service.common_errors.iter().map(|c| c.code))
+                .collect();
+            let v = Violation {
+                field: ERROR_HEADER.to_string(),
+                message: format!(
+                    "unknown error code {code:?}; expected one of {}",
+                    allowed.join(", ")
+                ),
+            };
+            (service.errors_for.invalid_request, v.to_string(), vec![v])
+        }
+    }
+}
+
+/// An SCP query string as the JSON object the model decodes: repeated keys of list-valued
+/// parameters collected, integers and booleans typed by the request schema. A value that
+/// does not parse stays a string, so the model's decoder names the parameter.
+fn query_to_json(op: &OperationSpec, query: &str) -> Vec<u8> {
+    let schema: Value = serde_json::from_str(op.request_schema).unwrap_or(Value::Null);
+    let props = schema.get("properties");
+    let mut out = Map::new();
+    for (key, raw) in url::form_urlencoded::parse(query.as_bytes()) {
+        let prop = props.and_then(|p| p.get(key.as_ref()));
+        let ty = |s: Option<&Value>| {
+            s.and_then(|s| s.get("type"))
+                .and_then(Value::as_str)
+                .unwrap_or("string")
+                .to_string()
+        };
+        let scalar = |t: &str, raw: &str| match t {
+            "integer" => raw
+                .parse::<i64>()
+                .map(Value::from)
+                .unwrap_or_else(|_| Value::String(raw.to_string())),
+            "boolean" => raw
+                .parse::<bool>()
+                .map(Value::Bool)
+                .unwrap_or_else(|_| Value::String(raw.to_string())),
+            _ => Value::String(raw.to_string()),
+        };
+        if ty(prop) == "array" {
+            let item_ty = ty(prop.and_then(|p| p.get("items")));
+            let entry = out
+                .entry(key.into_owned())
+                .or_insert_with(|| Value::Array(Vec::new()));
+            if let Value::Array(items) = entry {
+                items.push(scalar(&item_ty, &raw));
+            }
+        } else {
+            out.insert(key.into_owned(), scalar(&ty(prop), &raw));
+        }
+    }
+    serde_json::to_vec(&Value::Object(out)).unwrap_or_default()
+}

@@ -1,0 +1,248 @@
+//! Deterministic values from a JSON Schema (the generated `schemas/<family>/*.json`).
+//!
+//! The same schema, seed and index give the same value on every run and machine: a value
+//! is a pure function of (seed, path in the document, index), hashed with SplitMix64's
+//! finaliser. No `rand`: its generators are allowed to change between releases, and a
+//! dataset must stay byte-identical for a seed.
+
+use std::collections::HashMap;
+use std::sync::Mutex;
+
+use regex::Regex;
+use serde_json::{json, Map, Value};
+
+/// Past this depth objects are left out: the response schemas have no cycles, but a
+/// schema that did must not recurse forever.
+const MAX_DEPTH: usize = 12;
+
+/// SplitMix64's output function: a bijective mix of 64 bits.
+pub fn mix(mut z: u64) -> u64 {
+    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    z ^ (z >> 31)
+}
+
+/// A stable hash of a string (FNV-1a), for mixing member paths into the seed.
+pub fn hash_str(s: &str) -> u64 {
+    s.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+    })
+}
+
+/// Values for the types of one schema document.
+pub struct Synth<'a> {
+    root: &'a Value,
+    seed: u64,
+    patterns: &'a PatternCache,
+}
+
+/// Compiled `pattern`s, shared by every request.
+#[derive(Default)]
+pub struct PatternCache(Mutex<HashMap<String, Option<Regex>>>);
+
+impl PatternCache {
+    /// Whether the whole of `value` matches `pattern` (unknown syntax: never).
+    fn full_match(&self, pattern: &str, value: &str) -> bool {
+        let mut cache = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        cache
+            .entry(pattern.to_string())
+            .or_insert_with(|| Regex::new(&format!("^(?:{pattern})$")).ok())
+            .as_ref()
+            .is_some_and(|re| re.is_match(value))
+    }
+}
+
+impl<'a> Synth<'a> {
+    pub fn new(root: &'a Value, seed: u64, patterns: &'a PatternCache) -> Self {
+        Synth {
+            root,
+            seed,
+            patterns,
+        }
+    }
+
+    /// The value of `schema` for item `index`; `path` names where it sits (`totals.usage`)
+    /// and keeps sibling values apart.
+    pub fn value(&self, schema: &Value, path: &str, index: u64) -> Value {
+        self.at(schema, path, index, 0)
+    }
+
+    /// The node a local `$ref` names (`Null` when it names nothing).
+    fn lookup(&self, reference: &str) -> &'a Value {
+        let mut node = self.root;
+        for part in reference.trim_start_matches("#/").split('/') {
+            node = node.get(part).unwrap_or(&Value::Null);
+        }
+        node
+    }
+
+    fn roll(&self, path: &str, index: u64) -> u64 {
+        mix(self.seed ^ mix(hash_str(path) ^ mix(index)))
+    }
+
+    fn at(&self, schema: &Value, path: &str, index: u64, depth: usize) -> Value {
+        if let Some(r) = schema.get("$ref").and_then(Value::as_str) {
+            return self.at(self.lookup(r), path, index, depth + 1);
+        }
+        if depth > MAX_DEPTH {
+            return Value::Null;
+        }
+        let roll = self.roll(path, index);
+        if let Some(values) = enum_values(schema) {
+            return values
+                .get((roll % values.len().max(1) as u64) as usize)
+                .cloned()
+                .unwrap_or(Value::Null);
+        }
+        let types = types(schema);
+        let has = |t: &str| types.contains(&t);
+        let format = schema.get("format").and_then(Value::as_str);
+        if format == Some("decimal") {
+            // Exact decimal text: whole part and 10 fraction digits, as the APIs send.
+            return json!(format!(
+                "{}.{:010}",
+                roll % 100_000,
+                mix(roll) % 10_000_000_000
+            ));
+        }
+        if format == Some("epoch-seconds") {
+            // 2024-01-01T00:00:00Z plus a day per index.
+            return json!(1_704_067_200u64 + index * 86_400);
+        }
+        if has("object") {
+            if let Some(props) = schema.get("properties").and_then(Value::as_object) {
+                let mut out = Map::new();
+                for (name, prop) in props {
+                    let v = self.at(prop, &format!("{path}.{name}"), index, depth + 1);
+                    if !v.is_null() {
+                        out.insert(name.clone(), v);
+                    }
+                }
+                return Value::Object(out);
+            }
+            if let Some(values) = schema.get("additionalProperties").filter(|v| v.is_object()) {
+                let keys = schema.get("propertyNames").cloned().unwrap_or(json!({}));
+                let mut out = Map::new();
+                for k in 0..2u64 {
+                    let key = match self.at(&keys, &format!("{path}{{}}"), index * 2 + k, depth + 1)
+                    {
+                        Value::String(s) => s,
+                        _ => format!("key{}", k + 1),
+                    };
+                    let v = self.at(values, &format!("{path}.{key}"), index, depth + 1);
+                    out.insert(key, v);
+                }
+                return Value::Object(out);
+            }
+            return json!({});
+        }
+        if has("array") {
+            let items = schema.get("items").cloned().unwrap_or(json!({}));
+            let min = schema.get("minItems").and_then(Value::as_u64).unwrap_or(0);
+            let max = schema
+                .get("maxItems")
+                .and_then(Value::as_u64)
+                .unwrap_or(u64::MAX);
+            let n = 2u64.clamp(min.min(max), max);
+            return Value::Array(
+                (0..n)
+                    .map(|i| self.at(&items, &format!("{path}[]"), index * n + i, depth + 1))
+                    .collect(),
+            );
+        }
+        if has("integer") {
+            let min = schema.get("minimum").and_then(Value::as_i64).unwrap_or(0);
+            let max = schema
+                .get("maximum")
+                .and_then(Value::as_i64)
+                .unwrap_or(min.saturating_add(1_000));
+            let span = u64::try_from(max.saturating_sub(min))
+                .unwrap_or(0)
+                .saturating_add(1);
+            return json!(min.saturating_add(i64::try_from(roll % span.max(1)).unwrap_or(0)));
+        }
+        if has("number") {
+            return json!((roll % 100_000) as f64 / 100.0);
+        }
+        if has("boolean") {
+            return json!(roll.is_multiple_of(2));
+        }
+        if has("string") {
+            return json!(self.string(schema, path, index));
+        }
+        Value::Null
+    }
+
+    /// A string: the first of a few realistic candidates that the whole `pattern` matches,
+    /// cut to `maxLength`.
+    fn string(&self, schema: &Value, path: &str, index: u64) -> String {
+        let name = path.rsplit(['.', '[', '{']).next().unwrap_or("value");
+        let name = if name.is_empty() || name.starts_with(']') {
+            "value"
+        } else {
+            name
+        };
+        let day = chrono_day(index);
+        let candidates = [
+            format!("{name}-{index}"),
+            day.clone(),
+            format!("{day}T00:00:00"),
+            format!("{day}T00:00:00Z"),
+            format!("{:012}", 100_000_000_000 + index),
+            format!(
+                "arn:aws:ce::{:012}:anomalymonitor/{name}-{index}",
+                100_000_000_000u64
+            ),
+        ];
+        let pattern = schema.get("pattern").and_then(Value::as_str);
+        let mut s = match pattern {
+            None => candidates[0].clone(),
+            Some(p) => candidates
+                .iter()
+                .find(|c| self.patterns.full_match(p, c))
+                .unwrap_or(&candidates[0])
+                .clone(),
+        };
+        if let Some(max) = schema.get("maxLength").and_then(Value::as_u64) {
+            s = s
+                .chars()
+                .take(usize::try_from(max).unwrap_or(usize::MAX))
+                .collect();
+        }
+        let min = schema.get("minLength").and_then(Value::as_u64).unwrap_or(0);
+        while (s.chars().count() as u64) < min {
+            s.push('x');
+        }
+        s
+    }
+}
+
+/// The enum values of a schema: `enum`, or the first `anyOf` branch with one (the
+/// forward-compatible enums are `anyOf: [{enum}, {type: string}]`).
+fn enum_values(schema: &Value) -> Option<&Vec<Value>> {
+    if let Some(v) = schema.get("enum").and_then(Value::as_array) {
+        return Some(v);
+    }
+    schema
+        .get("anyOf")
+        .and_then(Value::as_array)?
+        .iter()
+        .find_map(|b| b.get("enum").and_then(Value::as_array))
+}
+
+fn types(schema: &Value) -> Vec<&str> {
+    match schema.get("type") {
+        Some(Value::String(t)) => vec![t.as_str()],
+        Some(Value::Array(ts)) => ts.iter().filter_map(Value::as_str).collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// `YYYY-MM-DD`, `index` days after 2024-01-01.
+fn chrono_day(index: u64) -> String {
+    let base = cloudcost_types::chrono::NaiveDate::from_ymd_opt(2024, 1, 1).expect("valid date");
+    let day = base
+        .checked_add_days(cloudcost_types::chrono::Days::new(index % 36_500))
+        .unwrap_or(base);
+    day.format("%Y-%m-%d").to_string()
+}

@@ -1,0 +1,267 @@
+"""boto3 against `cloudcost mock`: a client nobody here wrote must parse every response with
+the expected values, raise the modeled exception class for each error the mock returns, and
+page through a synthetic dataset with its own paginator.
+
+Usage: python boto3_interop.py ROOT CLOUDCOST_BINARY
+Prints one line per test and ends with `N passed, M failed`; exits non-zero on a failure.
+"""
+
+import datetime
+import json
+import os
+import signal
+import subprocess
+import sys
+import unittest
+import urllib.request
+
+import boto3
+import botocore
+from botocore.config import Config
+from botocore.exceptions import ClientError
+
+ROOT = sys.argv[1] if len(sys.argv) > 1 else os.path.join(os.path.dirname(__file__), "..", "..")
+BINARY = sys.argv[2] if len(sys.argv) > 2 else os.path.join(ROOT, "target", "debug", "cloudcost")
+
+# The mock's fixed test keys (cloudcost_mock::TestKeys::default()); with --strict-auth the
+# mock verifies botocore's own SigV4 signatures with them.
+ACCESS_KEY = "AKIDCLOUDCOSTMOCK000"
+SECRET_KEY = "cloudcost-mock-aws-secret-access-key"
+ERROR_HEADER = "x-cloudcost-mock-error"
+PAGES, PAGE_SIZE = 205, 2
+
+
+class Mock:
+    """`cloudcost mock` in a child process; its first stdout line names the URL."""
+
+    def __init__(self, *args):
+        self.proc = subprocess.Popen(
+            [BINARY, "mock", "--addr", "127.0.0.1:0", *args],
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        line = self.proc.stdout.readline().strip()
+        if not line.startswith("listening on "):
+            self.proc.kill()
+            raise RuntimeError(f"cloudcost mock printed {line!r}, expected 'listening on <url>'")
+        self.url = line.split()[-1]
+
+    def stop(self):
+        """Ctrl-C, as a user would; the mock must exit cleanly and promptly."""
+        self.proc.send_signal(signal.SIGINT)
+        return self.proc.wait(timeout=15)
+
+
+def example(name):
+    with open(os.path.join(ROOT, "specs", "examples", "aws-ce", name)) as f:
+        return json.load(f)
+
+
+def client(service, url, **config):
+    session = boto3.session.Session(
+        aws_access_key_id=ACCESS_KEY,
+        aws_secret_access_key=SECRET_KEY,
+        region_name="us-east-1",
+    )
+    # One attempt: an injected throttling error must reach the test, not botocore's retries.
+    config.setdefault("retries", {"total_max_attempts": 1, "mode": "standard"})
+    return session.client(service, endpoint_url=url, config=Config(**config))
+
+
+def send_header(c, name, value):
+    """Adds a header to every request of client `c` (before signing, so it is signed)."""
+
+    def add(request, **_):
+        request.headers[name] = value
+
+    c.meta.events.register("before-sign.*.*", add)
+
+
+def raw_post(url, path, body, target=None):
+    """The same request without botocore, to see the body botocore parsed."""
+    headers = {
+        "Content-Type": "application/x-amz-json-1.1" if target else "application/json",
+        "Authorization": f"AWS4-HMAC-SHA256 Credential={ACCESS_KEY}/20240101/us-east-1/x/aws4_request, SignedHeaders=host, Signature=00",
+        "X-Amz-Date": "20240101T000000Z",
+    }
+    if target:
+        headers["X-Amz-Target"] = target
+    req = urllib.request.Request(url + path, data=json.dumps(body).encode(), headers=headers, method="POST")
+    with urllib.request.urlopen(req) as response:
+        return json.loads(response.read())
+
+
+def without_metadata(response):
+    return {k: v for k, v in response.items() if k != "ResponseMetadata"}
+
+
+class Interop(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        # Documented examples, with botocore's signatures verified.
+        cls.examples = Mock("--strict-auth")
+        # A synthetic dataset for the paginator; presence-only auth so raw requests pass.
+        cls.synthetic = Mock("--dataset", "synthetic", "--pages", str(PAGES), "--page-size", str(PAGE_SIZE), "--seed", "3")
+
+    @classmethod
+    def tearDownClass(cls):
+        codes = [cls.examples.stop(), cls.synthetic.stop()]
+        assert codes == [0, 0], f"the mocks exited with {codes} on Ctrl-C"
+
+    # ------------------------------------------------------------------ responses
+
+    def test_get_cost_and_usage_parses_to_the_documented_example(self):
+        ce = client("ce", self.examples.url)
+        got = ce.get_cost_and_usage(
+            TimePeriod={"Start": "2017-09-01", "End": "2017-10-01"},
+            Granularity="MONTHLY",
+            Metrics=["BlendedCost", "UnblendedCost", "UsageQuantity"],
+            GroupBy=[{"Type": "DIMENSION", "Key": "SERVICE"}, {"Type": "TAG", "Key": "Environment"}],
+        )
+        self.assertEqual(without_metadata(got), example("GetCostAndUsage.response.json"))
+        self.assertTrue(got["ResponseMetadata"]["RequestId"])
+        self.assertEqual(got["ResponseMetadata"]["HTTPStatusCode"], 200)
+
+    def test_get_reservation_utilization_parses_to_the_documented_example(self):
+        ce = client("ce", self.examples.url)
+        request = example("GetReservationUtilization.request.json")
+        got = ce.get_reservation_utilization(**request)
+        self.assertEqual(without_metadata(got), example("GetReservationUtilization.response.json"))
+
+    def test_list_usage_totals_parses_every_value(self):
+        insp = client("inspector2", self.synthetic.url)
+        got = insp.list_usage_totals(maxResults=5)
+        raw = raw_post(self.synthetic.url, "/usage/list", {"maxResults": 5})
+        self.assertEqual(without_metadata(got), raw)
+        self.assertEqual(len(got["totals"]), 5)
+        usage = got["totals"][0]["usage"][0]
+        self.assertIsInstance(usage["total"], float)
+
+    def test_batch_get_free_trial_info_parses_timestamps(self):
+        insp = client("inspector2", self.examples.url)
+        got = insp.batch_get_free_trial_info(accountIds=["123456789012"])
+        self.assertTrue(got["accounts"])
+        for account in got["accounts"]:
+            for info in account["freeTrialInfo"]:
+                self.assertIsInstance(info["start"], datetime.datetime)
+                self.assertEqual(info["start"].utcoffset(), datetime.timedelta(0))
+        raw = raw_post(self.synthetic.url, "/freetrialinfo/batchget", {"accountIds": ["123456789012"]})
+        parsed = client("inspector2", self.synthetic.url).batch_get_free_trial_info(accountIds=["123456789012"])
+        for want, got in zip(raw["accounts"], parsed["accounts"]):
+            for w, g in zip(want["freeTrialInfo"], got["freeTrialInfo"]):
+                self.assertEqual(g["start"].timestamp(), w["start"])
+                self.assertEqual(g["end"].timestamp(), w["end"])
+                self.assertEqual(g["status"], w["status"])
+
+    # --------------------------------------------------------------------- errors
+
+    def assert_every_modeled_error(self, service, operation, call):
+        c = client(service, self.examples.url)
+        model = c.meta.service_model.operation_model(operation)
+        self.assertTrue(model.error_shapes)
+        for shape in model.error_shapes:
+            code = shape.metadata.get("error", {}).get("code", shape.name)
+            with self.subTest(operation=operation, error=shape.name):
+                c = client(service, self.examples.url)
+                send_header(c, ERROR_HEADER, code)
+                exception = getattr(c.exceptions, shape.name)
+                with self.assertRaises(exception) as caught:
+                    call(c)
+                error = caught.exception.response["Error"]
+                self.assertEqual(error["Code"], code)
+                self.assertTrue(error.get("Message"), caught.exception.response)
+                status = shape.metadata.get("error", {}).get("httpStatusCode")
+                if status:
+                    self.assertEqual(caught.exception.response["ResponseMetadata"]["HTTPStatusCode"], status)
+
+    def test_every_cost_explorer_error_raises_its_modeled_exception(self):
+        self.assert_every_modeled_error(
+            "ce",
+            "GetCostAndUsage",
+            lambda c: c.get_cost_and_usage(
+                TimePeriod={"Start": "2017-09-01", "End": "2017-10-01"}, Granularity="MONTHLY", Metrics=["BlendedCost"]
+            ),
+        )
+        self.assert_every_modeled_error(
+            "ce",
+            "GetReservationUtilization",
+            lambda c: c.get_reservation_utilization(TimePeriod={"Start": "2017-09-01", "End": "2017-10-01"}),
+        )
+
+    def test_every_inspector2_error_raises_its_modeled_exception(self):
+        self.assert_every_modeled_error("inspector2", "ListUsageTotals", lambda c: c.list_usage_totals())
+        self.assert_every_modeled_error(
+            "inspector2", "BatchGetFreeTrialInfo", lambda c: c.batch_get_free_trial_info(accountIds=["123456789012"])
+        )
+
+    def test_throttling_carries_retry_after(self):
+        c = client("inspector2", self.examples.url)
+        send_header(c, ERROR_HEADER, "ThrottlingException")
+        with self.assertRaises(c.exceptions.ThrottlingException) as caught:
+            c.list_usage_totals()
+        self.assertIn("retry-after", {k.lower() for k in caught.exception.response["ResponseMetadata"]["HTTPHeaders"]})
+
+    def test_invalid_input_gets_the_validation_error(self):
+        # botocore validates before sending; switch that off to see the server's answer.
+        insp = client("inspector2", self.examples.url, parameter_validation=False)
+        with self.assertRaises(insp.exceptions.ValidationException) as caught:
+            insp.list_usage_totals(maxResults=0)
+        body = caught.exception.response
+        self.assertEqual(body["reason"], "FIELD_VALIDATION_FAILED")
+        self.assertIn("maxResults", [f["name"] for f in body["fields"]])
+        ce = client("ce", self.examples.url, parameter_validation=False)
+        with self.assertRaises(ClientError) as caught:
+            ce.get_cost_and_usage(TimePeriod={"Start": "2017-09-01", "End": "2017-10-01"}, Granularity="WEEKLY", Metrics=["BlendedCost"])
+        self.assertEqual(caught.exception.response["Error"]["Code"], "ValidationException")
+        self.assertIn("Granularity", caught.exception.response["Error"]["Message"])
+
+    def test_unsigned_requests_are_denied(self):
+        ce = client("ce", self.examples.url, signature_version=botocore.UNSIGNED)
+        with self.assertRaises(ClientError) as caught:
+            ce.get_cost_and_usage(TimePeriod={"Start": "2017-09-01", "End": "2017-10-01"}, Granularity="MONTHLY", Metrics=["BlendedCost"])
+        self.assertEqual(caught.exception.response["Error"]["Code"], "MissingAuthenticationToken")
+        insp = client("inspector2", self.examples.url, signature_version=botocore.UNSIGNED)
+        with self.assertRaises(insp.exceptions.AccessDeniedException):
+            insp.list_usage_totals()
+
+    def test_a_wrong_secret_fails_signature_verification(self):
+        session = boto3.session.Session(aws_access_key_id=ACCESS_KEY, aws_secret_access_key="wrong", region_name="us-east-1")
+        ce = session.client("ce", endpoint_url=self.examples.url, config=Config(retries={"total_max_attempts": 1}))
+        with self.assertRaises(ClientError) as caught:
+            ce.get_cost_and_usage(TimePeriod={"Start": "2017-09-01", "End": "2017-10-01"}, Granularity="MONTHLY", Metrics=["BlendedCost"])
+        self.assertEqual(caught.exception.response["Error"]["Code"], "InvalidSignatureException")
+
+    # ----------------------------------------------------------------- pagination
+
+    def test_botocores_paginator_pages_through_list_usage_totals(self):
+        insp = client("inspector2", self.synthetic.url)
+        paginator = insp.get_paginator("list_usage_totals")
+        pages = list(paginator.paginate())
+        self.assertEqual(len(pages), PAGES)
+        totals = [t for page in pages for t in page["totals"]]
+        self.assertEqual(len(totals), PAGES * PAGE_SIZE)
+        self.assertEqual(len({t["accountId"] for t in totals}), PAGES * PAGE_SIZE, "an item twice")
+        self.assertNotIn("nextToken", pages[-1])
+        full = paginator.paginate(PaginationConfig={"PageSize": 7}).build_full_result()
+        self.assertEqual([t["accountId"] for t in full["totals"]], [t["accountId"] for t in totals])
+
+    def test_cost_explorer_tokens_page_and_a_changed_request_is_refused(self):
+        ce = client("ce", self.synthetic.url)
+        request = dict(TimePeriod={"Start": "2024-01-01", "End": "2024-12-31"}, Granularity="DAILY", Metrics=["UnblendedCost"])
+        first = ce.get_cost_and_usage(**request)
+        token = first["NextPageToken"]
+        second = ce.get_cost_and_usage(NextPageToken=token, **request)
+        self.assertNotEqual(first["ResultsByTime"], second["ResultsByTime"])
+        request["Granularity"] = "MONTHLY"
+        with self.assertRaises(ce.exceptions.RequestChangedException):
+            ce.get_cost_and_usage(NextPageToken=token, **request)
+        with self.assertRaises(ce.exceptions.InvalidNextTokenException):
+            ce.get_cost_and_usage(NextPageToken="garbage", **request)
+
+
+if __name__ == "__main__":
+    suite = unittest.defaultTestLoader.loadTestsFromTestCase(Interop)
+    result = unittest.TextTestRunner(verbosity=2, stream=sys.stdout).run(suite)
+    failed = len(result.failures) + len(result.errors)
+    print(f"{result.testsRun - failed} passed, {failed} failed")
+    sys.exit(0 if result.wasSuccessful() else 1)
