@@ -485,15 +485,18 @@ impl MockProcess {
         MockProcess { child, url }
     }
 
-    /// A command against this mock with any credentials (it checks only their presence).
+    /// A command against this mock, with the mock's test keys in the environment: the
+    /// credential chains and signing of a real call, which `--strict-auth` verifies.
     fn cloudcost(&self, args: &[&str]) -> Command {
         let mut all = vec!["--endpoint-url", self.url.as_str(), "--region", "eu-west-1"];
         all.extend_from_slice(args);
         let mut cmd = cloudcost(&all);
-        cmd.env("AWS_ACCESS_KEY_ID", "AKIDTEST")
-            .env("AWS_SECRET_ACCESS_KEY", "test-secret")
-            .env("SCP_ACCESS_KEY", "test-access")
-            .env("SCP_SECRET_KEY", "test-secret");
+        let keys = cloudcost_mock::TestKeys::default();
+        cmd.env("AWS_ACCESS_KEY_ID", &keys.aws_access_key_id)
+            .env("AWS_SECRET_ACCESS_KEY", &keys.aws_secret_access_key)
+            .env("SCP_ACCESS_KEY", &keys.scp_access_key)
+            .env("SCP_SECRET_KEY", &keys.scp_secret_key)
+            .env("SCP_ACCOUNT_ID", &keys.scp_account_id);
         cmd
     }
 }
@@ -602,8 +605,8 @@ fn all_pages_over_a_synthetic_dataset() {
 }
 
 #[test]
-fn every_operation_against_a_separately_started_mock() {
-    let mock = MockProcess::start(&[]);
+fn every_operation_against_a_separately_started_mock_verifying_signatures() {
+    let mock = MockProcess::start(&["--strict-auth"]);
     for (name, args) in OPERATIONS {
         for format in ["json", "table", "csv"] {
             let mut all = vec!["--output", format];

@@ -414,3 +414,41 @@ async fn enum_values_the_service_does_not_know_are_rejected_whatever_the_client_
     .await;
     assert_eq!(status, 200, "{body}");
 }
+
+#[tokio::test]
+async fn malformed_bodies_get_a_validation_error_with_the_byte_offset() {
+    let server = MockServer::start(MockConfig::default())
+        .await
+        .expect("start");
+    for body in [
+        "{not json",
+        "[1, 2]",
+        "{\"maxResults\": \"ten\"}",
+        "\u{0}\u{1}",
+    ] {
+        let (status, headers, reply) =
+            raw(&server, "POST", "/usage/list", &[SIGNED, DATED], body).await;
+        assert_eq!(status, 400, "{body:?}: {reply}");
+        assert_eq!(headers["x-amzn-errortype"], "ValidationException");
+        let message = reply["message"].as_str().expect("message");
+        assert!(message.contains("byte offset"), "{body:?}: {message}");
+    }
+    let (status, _, reply) = raw(
+        &server,
+        "POST",
+        "/",
+        &[
+            SIGNED,
+            DATED,
+            ("X-Amz-Target", "AWSInsightsIndexService.Nope"),
+        ],
+        "{}",
+    )
+    .await;
+    assert_eq!(
+        (status, reply["__type"].as_str()),
+        (400, Some("UnknownOperationException"))
+    );
+    let (status, _, _) = raw(&server, "DELETE", "/usage/list", &[SIGNED, DATED], "").await;
+    assert_eq!(status, 404);
+}
