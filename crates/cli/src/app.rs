@@ -15,6 +15,7 @@ use heck::ToKebabCase;
 use crate::call::{AuthScheme, Call, CallError, OperationDef, ServiceDef};
 use crate::json::Json;
 use crate::output::{self, Format};
+use crate::resume::Resume;
 use crate::schema::{self, Kind, Node, Schema};
 use crate::shorthand;
 use crate::SERVICES;
@@ -38,6 +39,7 @@ const GLOBAL_FLAGS: &[&str] = &[
     "input-json",
     "all-pages",
     "max-items",
+    "starting-token",
     "help",
     "version",
 ];
@@ -215,7 +217,13 @@ fn operation_command(service: &ServiceDef, op: &OperationDef) -> Command {
                     .long("max-items")
                     .value_name("N")
                     .value_parser(clap::value_parser!(u64).range(1..))
-                    .help("Stop after N items, following pages as needed (implies --all-pages)."),
+                    .help("Stop after N items, following pages as needed (implies --all-pages). When items remain, the output has a NextToken (on stderr for table and csv) to pass to --starting-token."),
+            )
+            .arg(
+                Arg::new("starting-token")
+                    .long("starting-token")
+                    .value_name("TOKEN")
+                    .help("Continue a listing where --max-items stopped: the NextToken it printed (implies --all-pages)."),
             );
     }
     cmd
@@ -456,8 +464,20 @@ async fn run_operation(service: &ServiceDef, op: &OperationDef, m: &ArgMatches) 
         .ok()
         .flatten()
         .map(|n| usize::try_from(*n).unwrap_or(usize::MAX));
+    let start = match m.try_get_one::<String>("starting-token").ok().flatten() {
+        None => Resume::default(),
+        Some(text) => match Resume::decode(text) {
+            Ok(start) => start,
+            Err(e) => return fail(EXIT_USAGE, &e),
+        },
+    };
+    let mut request = request;
+    if let (Some(p), Some(token)) = (pagination, &start.token) {
+        request.set(p.input_token, Json::String(token.clone()));
+    }
     let all_pages = pagination.is_some()
         && (max_items.is_some()
+            || start != Resume::default()
             || m.try_get_one::<bool>("all-pages").ok().flatten() == Some(&true));
 
     let mock = if globals.mock {
@@ -479,10 +499,11 @@ async fn run_operation(service: &ServiceDef, op: &OperationDef, m: &ArgMatches) 
         op,
         Call {
             config,
-            request,
+            request: request.clone(),
             all_pages,
         },
-        max_items,
+        // Items of the first page that were printed before count for nothing.
+        max_items.map(|n| n.saturating_add(start.skip)),
     )
     .await;
     crate::mock::stop(mock).await;
@@ -490,7 +511,22 @@ async fn run_operation(service: &ServiceDef, op: &OperationDef, m: &ArgMatches) 
         Ok(pages) => pages,
         Err(e) => return report(&e),
     };
-    let merged = output::merge(pages, pagination, max_items, all_pages);
+    let merged = output::merge(
+        pages,
+        pagination,
+        &request,
+        &output::MergeOptions {
+            max_items,
+            drop_token: all_pages,
+            start,
+        },
+    );
+    if globals.format != Format::Json {
+        // Rows have no place for it; say it where a person reads and a pipe does not.
+        if let Some(Json::String(next)) = merged.get(crate::resume::NEXT_TOKEN) {
+            eprintln!("more items remain: --starting-token {next}");
+        }
+    }
     let text = match globals.format {
         Format::Json => merged.to_pretty(),
         Format::Table | Format::Csv => {

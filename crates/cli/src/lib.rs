@@ -2,7 +2,7 @@
 //!
 //! ```text
 //! cloudcost [--output json|table|csv] [--mock | --endpoint-url URL] [--region R] [--profile P]
-//!           <service> <operation> [--input-json JSON|@file|-] [member flags] [--all-pages] [--max-items N]
+//!           <service> <operation> [--input-json JSON|@file|-] [member flags] [--all-pages] [--max-items N] [--starting-token T]
 //! cloudcost mock [--addr IP:PORT] [--dataset examples|synthetic --pages N --page-size M --seed S]
 //!                [--fault-rate R --faults throttle,500,503,reset,truncate,slow] [--strict-auth]
 //! ```
@@ -16,6 +16,7 @@
 //! - [`shorthand`]: `K=V,K2=V2` and list values typed by the schema;
 //! - [`call`]: the table's types and the helpers its functions call;
 //! - [`output`]: merging pages, and flattening responses into table/CSV rows;
+//! - [`resume`]: `NextToken` / `--starting-token` after `--max-items`;
 //! - [`json`]: an ordered JSON tree that keeps numbers exact;
 //! - [`app`]: the clap command tree and the run loop.
 
@@ -26,6 +27,7 @@ pub mod call;
 pub mod json;
 pub mod mock;
 pub mod output;
+pub mod resume;
 pub mod schema;
 pub mod shorthand;
 

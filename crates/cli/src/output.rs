@@ -6,6 +6,7 @@ use unicode_width::UnicodeWidthStr;
 
 use crate::call::{OutputToken, Pagination};
 use crate::json::Json;
+use crate::resume::{next_page_token, Resume, NEXT_TOKEN};
 use crate::schema::{Kind, Node};
 
 /// The `--output` formats.
@@ -42,44 +43,76 @@ pub fn item_count(page: &Json, pagination: Option<&Pagination>) -> usize {
     }
 }
 
+/// How to merge pages: the AWS CLI's rules, and where the listing started.
+#[derive(Clone, Debug, Default)]
+pub struct MergeOptions {
+    /// Stop after this many items (`--max-items`).
+    pub max_items: Option<usize>,
+    /// Remove the output token member (the result is complete, or was cut on purpose).
+    pub drop_token: bool,
+    /// Where the first page starts (`--starting-token`): items of it already printed.
+    pub start: Resume,
+}
+
 /// Merges pages the way the AWS CLI does: the first page's members, with the item lists
-/// of all pages concatenated, cut to `max_items`; when `drop_token`, the output token
-/// member is removed (the result is complete, or was cut on purpose).
+/// of all pages concatenated (minus the items `--starting-token` says were printed),
+/// cut to `max_items`. When the cut leaves items behind, a `NextToken` member says where
+/// to continue. `request` is the request as sent (its page size decides when SCP marker
+/// paging has ended).
 pub fn merge(
     pages: Vec<Json>,
     pagination: Option<&Pagination>,
-    max_items: Option<usize>,
-    drop_token: bool,
+    request: &Json,
+    options: &MergeOptions,
 ) -> Json {
-    let mut pages = pages.into_iter();
-    let Some(mut merged) = pages.next() else {
+    let Some(first) = pages.first() else {
         return Json::Object(Vec::new());
     };
+    let mut merged = first.clone();
     let Some(p) = pagination else {
         return merged;
     };
-    let mut items = match merged.get(p.items) {
-        Some(Json::Array(items)) => items.clone(),
-        _ => Vec::new(),
-    };
-    let had_items = merged.get(p.items).is_some();
-    let mut more = false;
-    for page in pages {
-        if let Some(Json::Array(page_items)) = page.get(p.items) {
-            items.extend(page_items.iter().cloned());
-            more = true;
+    let had_items = pages.iter().any(|page| page.get(p.items).is_some());
+    let mut items = Vec::new();
+    // The token that fetched the page being read, to resume from inside it.
+    let mut fetched_with = options.start.token.clone();
+    let mut resume: Option<Resume> = None;
+    'pages: for (k, page) in pages.iter().enumerate() {
+        let page_items = match page.get(p.items) {
+            Some(Json::Array(list)) => list.as_slice(),
+            _ => &[],
+        };
+        let skip = if k == 0 { options.start.skip } else { 0 };
+        for (i, item) in page_items.iter().enumerate().skip(skip) {
+            if options.max_items.is_some_and(|max| items.len() >= max) {
+                resume = Some(Resume {
+                    token: fetched_with.clone(),
+                    skip: i,
+                });
+                break 'pages;
+            }
+            items.push(item.clone());
+        }
+        fetched_with = next_page_token(page, p, request);
+        if options.max_items.is_some_and(|max| items.len() >= max) {
+            // Cut exactly at a page's end: continue with the next page, if there is one.
+            resume = fetched_with.clone().map(|token| Resume {
+                token: Some(token),
+                skip: 0,
+            });
+            break;
         }
     }
-    if let Some(max) = max_items {
-        items.truncate(max);
-    }
-    if had_items || more {
+    if had_items {
         merged.set(p.items, Json::Array(items));
     }
-    if drop_token {
+    if options.drop_token {
         if let OutputToken::Member(token) = p.output_token {
             merged.remove(token);
         }
+    }
+    if let Some(resume) = resume {
+        merged.set(NEXT_TOKEN, Json::String(resume.encode()));
     }
     merged
 }
@@ -404,13 +437,81 @@ mod tests {
             Json::parse(r#"{"totals":[3],"nextToken":"b"}"#).unwrap(),
             Json::parse(r#"{"totals":[4]}"#).unwrap(),
         ];
+        let request = Json::Object(Vec::new());
+        let all = MergeOptions {
+            drop_token: true,
+            ..MergeOptions::default()
+        };
         assert_eq!(
-            merge(pages.clone(), Some(&p), None, true).to_compact(),
+            merge(pages.clone(), Some(&p), &request, &all).to_compact(),
             r#"{"totals":[1,2,3,4]}"#
         );
+        // A cut inside the second page resumes inside it, fetched with token "a".
+        let cut = MergeOptions {
+            max_items: Some(2),
+            ..all.clone()
+        };
+        let first = merge(pages.clone(), Some(&p), &request, &cut);
+        assert_eq!(first.get("totals").unwrap().to_compact(), "[1,2]");
+        let Some(Json::String(next)) = first.get(NEXT_TOKEN) else {
+            panic!("no NextToken in {}", first.to_compact());
+        };
+        let resume = Resume::decode(next).unwrap();
         assert_eq!(
-            merge(pages, Some(&p), Some(3), true).to_compact(),
-            r#"{"totals":[1,2,3]}"#
+            resume,
+            Resume {
+                token: Some("a".into()),
+                skip: 0
+            }
+        );
+        let one = MergeOptions {
+            max_items: Some(3),
+            ..all.clone()
+        };
+        let cut3 = merge(pages.clone(), Some(&p), &request, &one);
+        let Some(Json::String(next)) = cut3.get(NEXT_TOKEN) else {
+            panic!("no NextToken");
+        };
+        assert_eq!(
+            Resume::decode(next).unwrap(),
+            Resume {
+                token: Some("b".into()),
+                skip: 0
+            }
+        );
+        // Resuming from the middle of a page skips what was printed.
+        let mid = MergeOptions {
+            max_items: Some(1),
+            ..all.clone()
+        };
+        let cut1 = merge(pages.clone(), Some(&p), &request, &mid);
+        let Some(Json::String(next)) = cut1.get(NEXT_TOKEN) else {
+            panic!("no NextToken");
+        };
+        let start = Resume::decode(next).unwrap();
+        assert_eq!(
+            start,
+            Resume {
+                token: None,
+                skip: 1
+            }
+        );
+        let rest = MergeOptions {
+            start,
+            ..all.clone()
+        };
+        assert_eq!(
+            merge(pages.clone(), Some(&p), &request, &rest).to_compact(),
+            r#"{"totals":[2,3,4]}"#
+        );
+        // The last item printed exactly: no token.
+        let exact = MergeOptions {
+            max_items: Some(4),
+            ..all
+        };
+        assert_eq!(
+            merge(pages, Some(&p), &request, &exact).get(NEXT_TOKEN),
+            None
         );
     }
 

@@ -707,3 +707,76 @@ fn flags_override_input_json() {
     ]);
     assert_success(&o);
 }
+
+#[test]
+fn max_items_prints_a_next_token_that_starting_token_resumes_exactly() {
+    let mock = MockProcess::start(&[
+        "--dataset",
+        "synthetic",
+        "--pages",
+        "5",
+        "--page-size",
+        "4",
+        "--seed",
+        "2",
+    ]);
+    let list = |extra: &[&str]| {
+        let mut args = vec!["inspector2", "list-usage-totals"];
+        args.extend_from_slice(extra);
+        let o = mock.cloudcost(&args).output().unwrap();
+        assert_success(&o);
+        let v: serde_json::Value = serde_json::from_str(&stdout(&o)).expect("JSON output");
+        (
+            v["totals"].as_array().cloned().unwrap_or_default(),
+            v["NextToken"].as_str().map(str::to_string),
+        )
+    };
+    let (all, none) = list(&["--all-pages"]);
+    assert_eq!((all.len(), none), (20, None));
+    // Cuts in the middle of pages (6 = 4 + 2) and at a page's end (8), resumed until done.
+    for step in ["6", "8", "7"] {
+        let mut got = Vec::new();
+        let mut token: Option<String> = None;
+        loop {
+            let mut extra = vec!["--max-items", step];
+            if let Some(t) = &token {
+                extra.extend(["--starting-token", t.as_str()]);
+            }
+            let (items, next) = list(&extra);
+            assert!(items.len() <= step.parse().unwrap());
+            got.extend(items);
+            match next {
+                Some(t) => token = Some(t),
+                None => break,
+            }
+        }
+        assert_eq!(got, all, "step {step}: every item once, in order");
+    }
+    // A token that is not ours is a usage error: exit 2, nothing sent.
+    let o = mock
+        .cloudcost(&[
+            "inspector2",
+            "list-usage-totals",
+            "--starting-token",
+            "bogus!",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(stderr(&o).contains("--starting-token"));
+    // Table output keeps rows on stdout and says where to continue on stderr.
+    let o = mock
+        .cloudcost(&[
+            "--output",
+            "table",
+            "inspector2",
+            "list-usage-totals",
+            "--max-items",
+            "2",
+        ])
+        .output()
+        .unwrap();
+    assert_success(&o);
+    assert!(stderr(&o).contains("--starting-token "), "{}", stderr(&o));
+    assert!(!stdout(&o).contains("NextToken"));
+}
