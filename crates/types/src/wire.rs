@@ -4,18 +4,19 @@
 //! Generated code uses them as `#[serde(with = "::cloudcost_types::wire::decimal_string")]`,
 //! or the `::option` submodule for an optional field.
 //!
-//! Numbers are read from the raw JSON text (through `serde_json::value::RawValue`) rather
-//! than through `f64`, so that a 34-digit number keeps every digit `Decimal` can hold. A
-//! value with more digits than `Decimal`'s 28-29 significant digits is rounded (half to
-//! even on the last kept digit), never rejected.
+//! Numbers are read from the raw JSON text (through serde_json's raw-value protocol, borrowed
+//! from the input, see `decode_decimal`) rather than through `f64`, so that a 34-digit
+//! number keeps every digit `Decimal` can hold. A value with more digits than `Decimal`'s
+//! 28-29 significant digits is rounded (half to even on the last kept digit), never
+//! rejected.
 
-use std::borrow::Cow;
-use std::fmt::Display;
+use std::fmt::{self, Display};
 use std::str::FromStr;
+use std::sync::OnceLock;
 
-use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
+use chrono::{DateTime, NaiveDate, NaiveDateTime, NaiveTime, Utc};
 use rust_decimal::Decimal;
-use serde::de::Error as _;
+use serde::de::{DeserializeSeed, Error as _, IgnoredAny, MapAccess, Unexpected, Visitor};
 use serde::ser::Error as _;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::value::RawValue;
@@ -172,7 +173,11 @@ impl Codec for LocalDateTime {
         serializer.collect_str(&value.format("%Y-%m-%dT%H:%M:%S%.f"))
     }
     fn decode<'de, D: Deserializer<'de>>(deserializer: D) -> Result<NaiveDateTime, D::Error> {
-        decode_parsed(deserializer, "a local date-time YYYY-MM-DDThh:mm:ss")
+        decode_parsed(
+            deserializer,
+            "a local date-time YYYY-MM-DDThh:mm:ss",
+            plain_local_date_time,
+        )
     }
 }
 
@@ -182,7 +187,7 @@ impl Codec for Date {
         serializer.collect_str(&value.format("%Y-%m-%d"))
     }
     fn decode<'de, D: Deserializer<'de>>(deserializer: D) -> Result<NaiveDate, D::Error> {
-        decode_parsed(deserializer, "a date YYYY-MM-DD")
+        decode_parsed(deserializer, "a date YYYY-MM-DD", plain_date)
     }
 }
 
@@ -198,6 +203,9 @@ pub fn epoch_seconds_to_datetime(seconds: Decimal) -> Option<DateTime<Utc>> {
 /// Parses decimal text as JSON or a person writes it: `12`, `-0.5`, `1.5E+3`. More digits
 /// than `Decimal` holds are rounded rather than rejected.
 pub fn parse_decimal(text: &str) -> Result<Decimal, String> {
+    if let Some(value) = parse_plain_decimal(text) {
+        return Ok(value);
+    }
     let text = text.trim();
     let parsed = if text.contains(['e', 'E']) {
         Decimal::from_scientific(text)
@@ -207,40 +215,337 @@ pub fn parse_decimal(text: &str) -> Result<Decimal, String> {
     parsed.map_err(|e| format!("expected a decimal number, found {}: {e}", preview(text)))
 }
 
+/// The common form of an amount, `-?[0-9]+(\.[0-9]+)?` with at most 19 digits, read in one
+/// pass; `None` for anything else (exponents, spaces, `+`, `_`, `-0`, long numbers), which
+/// `parse_decimal` hands to `rust_decimal`. The results agree: the tests compare the two.
+///
+/// Profiling the decode of a Cost Explorer page showed the general path (trim, a scan for
+/// an exponent, `rust_decimal`'s parser) at several times the cost of this loop, for the
+/// 10-decimal amounts every page is made of.
+fn parse_plain_decimal(text: &str) -> Option<Decimal> {
+    let bytes = text.as_bytes();
+    let (negative, digits) = match bytes {
+        [b'-', rest @ ..] => (true, rest),
+        _ => (false, bytes),
+    };
+    // At most 19 digits (plus a point): 10^19 - 1 fits in a u64, so no overflow checks.
+    if digits.is_empty() || digits.len() > 20 || (digits.len() == 20 && !digits.contains(&b'.')) {
+        return None;
+    }
+    let mut mantissa: u64 = 0;
+    let mut i = 0;
+    while let Some(d) = digits
+        .get(i)
+        .map(|b| b.wrapping_sub(b'0'))
+        .filter(|d| *d <= 9)
+    {
+        mantissa = mantissa * 10 + u64::from(d);
+        i += 1;
+    }
+    let mut scale = 0u32;
+    if i < digits.len() {
+        // One point, with a digit on both sides.
+        let fraction = &digits[i + 1..];
+        if i == 0 || digits[i] != b'.' || fraction.is_empty() {
+            return None;
+        }
+        for b in fraction {
+            let d = b.wrapping_sub(b'0');
+            if d > 9 {
+                return None;
+            }
+            mantissa = mantissa * 10 + u64::from(d);
+        }
+        scale = fraction.len() as u32;
+    }
+    if negative && mantissa == 0 {
+        return None;
+    }
+    // lo and mid words of the 96-bit mantissa; scale <= 19, within Decimal's 28.
+    Some(Decimal::from_parts(
+        mantissa as u32,
+        (mantissa >> 32) as u32,
+        0,
+        negative,
+        scale,
+    ))
+}
+
 fn encode_raw_number<S: Serializer>(value: &Decimal, serializer: S) -> Result<S::Ok, S::Error> {
     // RawValue writes the digits verbatim: no f64 round trip on the way out either.
     let raw = RawValue::from_string(value.to_string()).map_err(S::Error::custom)?;
     raw.serialize(serializer)
 }
 
+/// Decodes a decimal from its raw JSON text, with no allocation and no `f64`.
+///
+/// serde_json hands a number to a visitor only as `u64`/`i64`/`f64` (unless its
+/// `arbitrary_precision` feature is on, which would change every user's serde_json), so the
+/// exact digits are reached through serde_json's raw-value protocol instead: asked for the
+/// newtype struct named by [`raw_value_token`], serde_json calls `visit_map` with one entry
+/// whose value is the value's source text. From a slice or `str` that text is borrowed from
+/// the input; `Box<RawValue>`, which this replaced, copied it into a new allocation for every
+/// amount. From a reader or a `serde_json::Value` serde_json builds the text as a `String`
+/// (no way around that), which is accepted as well.
+///
+/// Other deserializers ignore the newtype-struct hint and call the plain visitor methods;
+/// strings and integers are then exact, and a float (all such a format has) is read from its
+/// shortest round-trip text.
 fn decode_decimal<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Decimal, D::Error> {
-    let raw = Box::<RawValue>::deserialize(deserializer)?;
-    let text = raw.get();
-    if text.starts_with('"') {
-        let inner: Cow<'_, str> = serde_json::from_str(text).map_err(D::Error::custom)?;
-        parse_decimal(&inner).map_err(D::Error::custom)
-    } else if text.starts_with(|c: char| c == '-' || c.is_ascii_digit()) {
-        parse_decimal(text).map_err(D::Error::custom)
-    } else {
-        Err(D::Error::custom(format!(
-            "expected a decimal number or a string holding one, found {}",
-            preview(text)
-        )))
+    match raw_value_token() {
+        Some(token) => deserializer.deserialize_newtype_struct(token, DecimalVisitor),
+        // serde_json no longer asks for raw values this way: take the public, allocating
+        // path rather than ever letting a number reach `f64`.
+        None => {
+            let raw = Box::<RawValue>::deserialize(deserializer)?;
+            decimal_from_json_text(raw.get()).map_err(D::Error::custom)
+        }
     }
 }
 
-fn decode_parsed<'de, D, T>(deserializer: D, expected: &str) -> Result<T, D::Error>
+struct DecimalVisitor;
+
+impl<'de> Visitor<'de> for DecimalVisitor {
+    type Value = Decimal;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a decimal number or a string holding one")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Decimal, A::Error> {
+        // The raw-value protocol: one key (the token), then the raw text. A bad number is
+        // reported here, after the entry, not from inside it: a path-tracking deserializer
+        // (serde_path_to_error) would otherwise name the token as a path segment.
+        if map.next_key::<IgnoredAny>()?.is_none() {
+            return Err(A::Error::invalid_type(Unexpected::Map, &self));
+        }
+        map.next_value_seed(RawDecimal)?.map_err(A::Error::custom)
+    }
+
+    fn visit_newtype_struct<D: Deserializer<'de>>(self, d: D) -> Result<Decimal, D::Error> {
+        d.deserialize_any(self)
+    }
+
+    fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Decimal, E> {
+        parse_decimal(v).map_err(E::custom)
+    }
+
+    fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<Decimal, E> {
+        Ok(Decimal::from(v))
+    }
+
+    fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<Decimal, E> {
+        Ok(Decimal::from(v))
+    }
+
+    fn visit_u128<E: serde::de::Error>(self, v: u128) -> Result<Decimal, E> {
+        let v = i128::try_from(v).map_err(E::custom)?;
+        self.visit_i128(v)
+    }
+
+    fn visit_i128<E: serde::de::Error>(self, v: i128) -> Result<Decimal, E> {
+        // `Decimal::from(i128)` panics past 96 bits; this reports instead.
+        Decimal::try_from_i128_with_scale(v, 0).map_err(E::custom)
+    }
+
+    fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<Decimal, E> {
+        // Only reached from non-JSON deserializers, which hold nothing more exact than this.
+        parse_decimal(&v.to_string()).map_err(E::custom)
+    }
+}
+
+/// The value half of the raw-value protocol: the JSON text of one value.
+struct RawDecimal;
+
+impl<'de> DeserializeSeed<'de> for RawDecimal {
+    /// The parse result, for `DecimalVisitor::visit_map` to report.
+    type Value = Result<Decimal, String>;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
+        deserializer.deserialize_str(self)
+    }
+}
+
+impl Visitor<'_> for RawDecimal {
+    type Value = Result<Decimal, String>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("the raw JSON text of a decimal")
+    }
+
+    fn visit_str<E: serde::de::Error>(self, text: &str) -> Result<Self::Value, E> {
+        Ok(decimal_from_json_text(text))
+    }
+}
+
+/// A decimal from the JSON text of a value: a number, or a string holding one.
+fn decimal_from_json_text(text: &str) -> Result<Decimal, String> {
+    if let Some(quoted) = text.strip_prefix('"') {
+        let inner = quoted.strip_suffix('"').unwrap_or(quoted);
+        if let Some(value) = parse_plain_decimal(inner) {
+            return Ok(value);
+        }
+        if !inner.contains('\\') {
+            // The usual case: nothing to unescape, parse the input bytes in place.
+            return parse_decimal(inner);
+        }
+        let unescaped: String = serde_json::from_str(text).map_err(|e| e.to_string())?;
+        parse_decimal(&unescaped)
+    } else if text.starts_with(|c: char| c == '-' || c.is_ascii_digit()) {
+        parse_decimal(text)
+    } else {
+        Err(format!(
+            "expected a decimal number or a string holding one, found {}",
+            preview(text)
+        ))
+    }
+}
+
+/// The newtype-struct name that makes serde_json hand over a value's raw text.
+///
+/// serde_json keeps the name private, so it is read once, at run time, from what
+/// `<&RawValue>::deserialize` asks of a deserializer that only records the question.
+/// `None` if serde_json ever stopped asking that way; `decode_decimal` then falls back to
+/// `Box<RawValue>` (exact, one allocation per amount), never to `f64`.
+fn raw_value_token() -> Option<&'static str> {
+    static TOKEN: OnceLock<Option<&'static str>> = OnceLock::new();
+    *TOKEN.get_or_init(|| match <&RawValue>::deserialize(NameProbe) {
+        Err(Probed(Some(name))) => Some(name),
+        _ => None,
+    })
+}
+
+/// The error of [`NameProbe`]: the newtype-struct name it was asked for, if any.
+#[derive(Debug)]
+struct Probed(Option<&'static str>);
+
+impl fmt::Display for Probed {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "probed {:?}", self.0)
+    }
+}
+
+impl std::error::Error for Probed {}
+
+impl serde::de::Error for Probed {
+    fn custom<T: Display>(_: T) -> Self {
+        Probed(None)
+    }
+}
+
+/// A deserializer that holds no data and only records a newtype-struct name.
+struct NameProbe;
+
+impl<'de> Deserializer<'de> for NameProbe {
+    type Error = Probed;
+
+    fn deserialize_any<V: Visitor<'de>>(self, _: V) -> Result<V::Value, Probed> {
+        Err(Probed(None))
+    }
+
+    fn deserialize_newtype_struct<V: Visitor<'de>>(
+        self,
+        name: &'static str,
+        _: V,
+    ) -> Result<V::Value, Probed> {
+        Err(Probed(Some(name)))
+    }
+
+    serde::forward_to_deserialize_any! {
+        bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes byte_buf
+        option unit unit_struct seq tuple tuple_struct map struct enum identifier ignored_any
+    }
+}
+
+/// Parses a string value with `parse`, borrowing the input where serde allows: serde's
+/// `Cow<str>` always allocates, this never does.
+fn decode_with_str<'de, D, T, F>(deserializer: D, parse: F) -> Result<T, D::Error>
+where
+    D: Deserializer<'de>,
+    F: FnOnce(&str) -> Result<T, String>,
+{
+    struct StrVisitor<F>(F);
+
+    impl<T, F: FnOnce(&str) -> Result<T, String>> Visitor<'_> for StrVisitor<F> {
+        type Value = T;
+
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("a string")
+        }
+
+        fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<T, E> {
+            (self.0)(v).map_err(E::custom)
+        }
+    }
+
+    deserializer.deserialize_str(StrVisitor(parse))
+}
+
+/// Decodes a string value into `T` through `T::from_str`, without allocating.
+pub(crate) fn decode_str<'de, D, T>(deserializer: D) -> Result<T, D::Error>
 where
     D: Deserializer<'de>,
     T: FromStr,
     T::Err: Display,
 {
-    let text = Cow::<str>::deserialize(deserializer)?;
-    text.parse::<T>().map_err(|e| {
-        D::Error::custom(format!(
-            "expected {expected}, found {}: {e}",
-            preview(&text)
-        ))
+    decode_with_str(deserializer, |text| {
+        text.parse::<T>().map_err(|e| e.to_string())
+    })
+}
+
+/// Parses a string value with `plain` (a fast reader of the common shape) or else `T`'s
+/// `FromStr`, whose error is reported.
+fn decode_parsed<'de, D, T>(
+    deserializer: D,
+    expected: &str,
+    plain: fn(&[u8]) -> Option<T>,
+) -> Result<T, D::Error>
+where
+    D: Deserializer<'de>,
+    T: FromStr,
+    T::Err: Display,
+{
+    decode_with_str(deserializer, |text| match plain(text.as_bytes()) {
+        Some(value) => Ok(value),
+        None => text
+            .parse::<T>()
+            .map_err(|e| format!("expected {expected}, found {}: {e}", preview(text))),
+    })
+}
+
+/// `YYYY-MM-DD` read digit by digit; `None` for any other shape and for impossible dates,
+/// which callers hand to chrono (the same value where both parse, and chrono's error).
+/// chrono's format-driven parser costs over a thousand instructions a value: a tenth of
+/// decoding an SCP usage row, which carries a date-time.
+pub(crate) fn plain_date(b: &[u8]) -> Option<NaiveDate> {
+    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
+        return None;
+    }
+    NaiveDate::from_ymd_opt(
+        digits(&b[0..4])? as i32,
+        digits(&b[5..7])?,
+        digits(&b[8..10])?,
+    )
+}
+
+/// `YYYY-MM-DDThh:mm:ss` (no fraction, no leap second) like [`plain_date`].
+fn plain_local_date_time(b: &[u8]) -> Option<NaiveDateTime> {
+    if b.len() != 19 || b[10] != b'T' || b[13] != b':' || b[16] != b':' {
+        return None;
+    }
+    let time = NaiveTime::from_hms_opt(
+        digits(&b[11..13])?,
+        digits(&b[14..16])?,
+        digits(&b[17..19])?,
+    )?;
+    Some(plain_date(&b[..10])?.and_time(time))
+}
+
+/// The value of a run of ASCII digits (at most 4 here), `None` if any byte is not one.
+fn digits(b: &[u8]) -> Option<u32> {
+    b.iter().try_fold(0u32, |value, &c| {
+        let d = c.wrapping_sub(b'0');
+        (d <= 9).then(|| value * 10 + u32::from(d))
     })
 }
 
@@ -305,6 +610,184 @@ mod tests {
             serde_json::to_string(&s).unwrap(),
             r#"{"s":"500.0000000000","n":0.0,"t":1}"#
         );
+    }
+
+    #[test]
+    fn every_serde_json_entry_point_keeps_the_digits() {
+        let text = r#"{"s":"12.3400","n":69.11368320913270968764864436340574,"t":1.5}"#;
+        let expected: S = serde_json::from_str(text).unwrap();
+        assert_eq!(expected.n.to_string(), "69.113683209132709687648644363");
+        assert_eq!(expected.s.to_string(), "12.3400");
+        // From a reader serde_json hands over the raw text as an owned `String`.
+        let from_reader: S = serde_json::from_reader(text.as_bytes()).unwrap();
+        assert_eq!(from_reader, expected);
+        // Through the tracked-path decoder of `crate::json` as well; a bad value is
+        // reported at the field, with no trace of the raw-value protocol in the path.
+        let tracked: S = crate::json::from_str(text).unwrap();
+        assert_eq!(tracked, expected);
+        let e = crate::json::from_str::<S>(r#"{"s":"lots","n":1,"t":1}"#).unwrap_err();
+        assert_eq!(e.path, "s");
+        assert!(e.message.starts_with("expected a decimal number"), "{e}");
+    }
+
+    #[test]
+    fn escaped_strings_and_values_decode() {
+        // `\u0030` is `0`: the escaped form takes the unescaping path.
+        let s: S = serde_json::from_str(r#"{"s":"1\u0030.5","n":-3,"t":0}"#).unwrap();
+        assert_eq!(s.s, Decimal::new(105, 1));
+        assert_eq!(s.n, Decimal::from(-3));
+        // From a `Value`, integers and strings stay exact.
+        let value = serde_json::json!({"s": "0.1000", "n": 7, "t": 2});
+        let s: S = serde_json::from_value(value).unwrap();
+        assert_eq!(s.s.to_string(), "0.1000");
+        assert_eq!(s.n, Decimal::from(7));
+    }
+
+    #[test]
+    fn the_plain_parser_agrees_with_rust_decimal() {
+        let mut cases: Vec<String> = [
+            "0",
+            "7",
+            "-7",
+            "0.0",
+            "00.50",
+            "-0.5",
+            "-0",
+            "-0.000",
+            "1.",
+            ".5",
+            "1..2",
+            "-",
+            "",
+            "+1",
+            "1_000",
+            " 1",
+            "1 ",
+            "1e3",
+            "999999999999999999",
+            "1000000000000000000",
+            "-999999999.999999999",
+            "0.000000000000000001",
+            "12345678901234567.8",
+            "39.1603300457",
+            "9999999999999999999",
+            "99999999999999999999",
+            "999999999999999999.9",
+            "9999999999999999999.9",
+            "-18446744073709551615",
+            "1.2.3",
+            "--1",
+            "0x10",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        // And a deterministic spread of lengths, scales and signs.
+        let mut x: u64 = 0x2545_F491_4F6C_DD1D;
+        for _ in 0..20_000 {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            let digits = (x % 20) as usize + 1;
+            let text: String = (0..digits)
+                .map(|i| char::from(b'0' + ((x >> (i * 3)) % 10) as u8))
+                .collect();
+            let point = (x >> 60) as usize % (digits + 1);
+            let mut text = if point > 0 && point < digits {
+                format!("{}.{}", &text[..point], &text[point..])
+            } else {
+                text
+            };
+            if x & 1 == 1 {
+                text.insert(0, '-');
+            }
+            cases.push(text);
+        }
+        for text in &cases {
+            let general = if text.contains(['e', 'E']) {
+                Decimal::from_scientific(text.trim()).ok()
+            } else {
+                Decimal::from_str(text.trim()).ok()
+            };
+            if let Some(fast) = parse_plain_decimal(text) {
+                let general =
+                    general.unwrap_or_else(|| panic!("{text:?}: only the fast path parses"));
+                assert_eq!(fast, general, "{text:?}");
+                assert_eq!(fast.to_string(), general.to_string(), "{text:?}");
+                assert_eq!(fast.scale(), general.scale(), "{text:?}");
+            }
+            assert_eq!(parse_decimal(text).ok(), general, "{text:?}");
+        }
+    }
+
+    #[test]
+    fn the_plain_date_readers_agree_with_chrono() {
+        let mut cases: Vec<String> = [
+            "2024-02-29",
+            "2023-02-29",
+            "2024-13-01",
+            "2024-00-10",
+            "0000-01-01",
+            "9999-12-31",
+            "2024-1-01",
+            "2024/01/01",
+            "+2024-01-01",
+            "2024-01-01 ",
+            "",
+            "2024-08-01T00:00:00",
+            "2024-08-01T23:59:59",
+            "2024-08-01T23:59:60",
+            "2024-08-01T24:00:00",
+            "2024-08-01T00:00:00.5",
+            "2024-08-01 00:00:00",
+            "2024-08-01t00:00:00",
+            "2024-08-01T0a:00:00",
+            "2024-08-01T00:60:00",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        let start = NaiveDate::from_ymd_opt(1999, 12, 25).unwrap();
+        for day in (0..12_000).step_by(7) {
+            let date = start + chrono::Days::new(day);
+            cases.push(date.format("%Y-%m-%d").to_string());
+            let h = day % 24;
+            let m = (day * 7) % 60;
+            let s = (day * 13) % 61;
+            cases.push(format!("{}T{h:02}:{m:02}:{s:02}", date.format("%Y-%m-%d")));
+        }
+        for text in &cases {
+            if let Some(fast) = plain_date(text.as_bytes()) {
+                assert_eq!(
+                    Ok(fast),
+                    NaiveDate::parse_from_str(text, "%Y-%m-%d"),
+                    "{text:?}"
+                );
+                assert_eq!(Ok(fast), text.parse::<NaiveDate>(), "{text:?}");
+            }
+            if let Some(fast) = plain_local_date_time(text.as_bytes()) {
+                assert_eq!(Ok(fast), text.parse::<NaiveDateTime>(), "{text:?}");
+            }
+        }
+        // The shapes the fast readers leave to chrono are still read by it.
+        let leap: NaiveDateTime = serde_json::from_str::<W>(r#"{"t":"2024-06-30T23:59:60"}"#)
+            .unwrap()
+            .t;
+        assert_eq!(leap.and_utc().timestamp_subsec_nanos(), 1_000_000_000);
+        let fraction = serde_json::from_str::<W>(r#"{"t":"2024-06-30T01:02:03.25"}"#).unwrap();
+        assert_eq!(fraction.t.and_utc().timestamp_subsec_millis(), 250);
+    }
+
+    #[derive(Deserialize)]
+    struct W {
+        #[serde(with = "local_date_time")]
+        t: NaiveDateTime,
+    }
+
+    #[test]
+    fn the_raw_value_name_is_serde_jsons() {
+        // If this changes, serde_json changed its raw-value protocol: see `raw_value_token`.
+        assert_eq!(raw_value_token(), Some("$serde_json::private::RawValue"));
     }
 
     #[test]

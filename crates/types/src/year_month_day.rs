@@ -65,6 +65,10 @@ impl FromStr for YearMonthDay {
     type Err = ParseYearMonthDayError;
 
     fn from_str(s: &str) -> Result<Self, Self::Err> {
+        // The usual form, read without chrono's format machinery; chrono decides the rest.
+        if let Some(date) = crate::wire::plain_date(s.as_bytes()) {
+            return Ok(Self::Date(date));
+        }
         let err = || ParseYearMonthDayError(crate::wire::preview(s));
         if s.len() == 10 {
             NaiveDate::parse_from_str(s, "%Y-%m-%d")
@@ -95,8 +99,7 @@ impl Serialize for YearMonthDay {
 
 impl<'de> Deserialize<'de> for YearMonthDay {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let s = std::borrow::Cow::<str>::deserialize(deserializer)?;
-        s.parse().map_err(serde::de::Error::custom)
+        crate::wire::decode_str(deserializer)
     }
 }
 

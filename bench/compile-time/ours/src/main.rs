@@ -1,0 +1,56 @@
+//! Calls every operation of the cloudcost clients once: the minimal program whose clean
+//! release build `compile-time.sh` times. It is built, not run, by the script.
+
+use cloudcost_aws_ce_client as ce;
+use cloudcost_aws_inspector2_client as inspector2;
+use cloudcost_scp_ce_client as scp;
+
+#[tokio::main]
+async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let time_period = ce::model::DateInterval {
+        start: "2024-01-01".parse()?,
+        end: "2024-02-01".parse()?,
+    };
+    let ce = ce::Client::from_env()?;
+    let costs = ce
+        .get_cost_and_usage(&ce::model::GetCostAndUsageRequest {
+            time_period: time_period.clone(),
+            granularity: ce::model::Granularity::Monthly,
+            metrics: vec!["UnblendedCost".into()],
+            group_by: None,
+            filter: None,
+            billing_view_arn: None,
+            next_page_token: None,
+        })
+        .await?;
+    println!("{:?}", costs.results_by_time);
+    let utilization = ce
+        .get_reservation_utilization(&ce::model::GetReservationUtilizationRequest {
+            time_period,
+            granularity: None,
+            group_by: None,
+            filter: None,
+            max_results: None,
+            next_page_token: None,
+            sort_by: None,
+        })
+        .await?;
+    println!("{:?}", utilization.total);
+
+    let inspector2 = inspector2::Client::from_env()?;
+    let totals = inspector2
+        .list_usage_totals(&inspector2::model::ListUsageTotalsRequest::default())
+        .await?;
+    println!("{:?}", totals.totals);
+    let trial = inspector2
+        .batch_get_free_trial_info(&inspector2::model::BatchGetFreeTrialInfoRequest {
+            account_ids: vec!["123456789012".into()],
+        })
+        .await?;
+    println!("{:?}", trial.accounts);
+
+    let scp = scp::Client::from_env()?;
+    let usages = scp.list_usages(&scp::model::ListUsagesRequest::default()).await?;
+    println!("{:?}", usages.usages);
+    Ok(())
+}

@@ -1,0 +1,88 @@
+//! Every generated body decodes into its model type, with the expected counts, and the
+//! generators are deterministic.
+
+use cloudcost_aws_ce_model::{GetCostAndUsageResponse, GetReservationUtilizationResponse};
+use cloudcost_aws_inspector2_model::ListUsageTotalsResponse;
+use cloudcost_bench::gen;
+use cloudcost_scp_ce_model::UsageListResponse;
+
+#[test]
+fn cost_and_usage_page_decodes() {
+    let body = gen::cost_and_usage_page();
+    assert!(
+        (3_500_000..5_000_000).contains(&body.len()),
+        "{} bytes",
+        body.len()
+    );
+    let page: GetCostAndUsageResponse = cloudcost_types::from_slice(body.as_bytes()).unwrap();
+    let periods = page.results_by_time.unwrap();
+    assert_eq!(periods.len(), 90);
+    let groups = periods[0].groups.as_ref().unwrap();
+    assert_eq!(groups.len(), 200);
+    assert_eq!(
+        groups[0].keys.as_deref().unwrap(),
+        ["Amazon Simple Storage Service", "Environment$Prod"]
+    );
+    let metrics = groups[0].metrics.as_ref().unwrap();
+    assert_eq!(metrics.len(), 3);
+    let amount = metrics["BlendedCost"].amount.unwrap();
+    assert_eq!(amount.scale(), 10);
+    assert_eq!(gen::cost_and_usage_page(), body, "deterministic");
+    let tiny: GetCostAndUsageResponse =
+        cloudcost_types::from_slice(gen::cost_and_usage_tiny().as_bytes()).unwrap();
+    assert_eq!(tiny.results_by_time.unwrap().len(), 1);
+}
+
+#[test]
+fn usage_totals_page_decodes() {
+    let body = gen::usage_totals_page();
+    let page: ListUsageTotalsResponse = cloudcost_types::from_slice(body.as_bytes()).unwrap();
+    let totals = page.totals.unwrap();
+    assert_eq!(totals.len(), 500);
+    assert!(totals.iter().all(|t| t.usage.as_ref().unwrap().len() == 5));
+    assert!(totals[0].usage.as_ref().unwrap()[0].total.is_some());
+    let paged: ListUsageTotalsResponse =
+        cloudcost_types::from_slice(gen::usage_totals(9, 3, Some("p1")).as_bytes()).unwrap();
+    assert_eq!(paged.next_token.as_deref(), Some("p1"));
+}
+
+#[test]
+fn reservation_utilization_page_decodes() {
+    let body = gen::reservation_utilization_page();
+    let page: GetReservationUtilizationResponse =
+        cloudcost_types::from_slice(body.as_bytes()).unwrap();
+    assert_eq!(page.utilizations_by_time.len(), 90);
+    let group = &page.utilizations_by_time[0].groups.as_ref().unwrap()[0];
+    assert_eq!(group.attributes.as_ref().unwrap().len(), 17);
+    assert_eq!(group.attributes.as_ref().unwrap()["AccountName"], None);
+    assert!(group
+        .utilization
+        .as_ref()
+        .unwrap()
+        .purchased_hours
+        .is_some());
+    // The variant the SDK can decode: the same page without the null attributes.
+    let without = gen::reservation_utilization_page_without_nulls();
+    assert!(!without.contains("null"));
+    let page: GetReservationUtilizationResponse =
+        cloudcost_types::from_slice(without.as_bytes()).unwrap();
+    let group = &page.utilizations_by_time[0].groups.as_ref().unwrap()[0];
+    assert_eq!(group.attributes.as_ref().unwrap().len(), 15);
+}
+
+#[test]
+fn scp_usages_page_decodes() {
+    let body = gen::scp_usages_page();
+    let page: UsageListResponse = cloudcost_types::from_slice(body.as_bytes()).unwrap();
+    let usages = page.usages.unwrap();
+    assert_eq!(usages.len(), 10_000);
+    assert_eq!(usages[0].amounts.as_ref().unwrap().krw.unwrap().scale(), 10);
+    assert!(usages[0].usage_date.is_some());
+}
+
+#[test]
+fn body_sizes() {
+    for (name, body) in cloudcost_bench::bodies() {
+        eprintln!("{name}: {} bytes", body.len());
+    }
+}
