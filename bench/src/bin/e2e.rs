@@ -182,15 +182,20 @@ mod sdk {
         Credentials::new("AKIDEXAMPLE", "bench-secret", None, None, "bench")
     }
 
-    pub fn cost_and_usage(url: &str) -> Option<Call> {
-        use aws_sdk_costexplorer::types::{DateInterval, Granularity};
+    /// A Cost Explorer client of the SDK against the local server, static credentials.
+    fn ce_client(url: &str) -> aws_sdk_costexplorer::Client {
         let config = aws_sdk_costexplorer::Config::builder()
             .behavior_version(BehaviorVersion::latest())
             .region(Region::new("us-east-1"))
             .credentials_provider(credentials())
             .endpoint_url(url)
             .build();
-        let client = aws_sdk_costexplorer::Client::from_conf(config);
+        aws_sdk_costexplorer::Client::from_conf(config)
+    }
+
+    pub fn cost_and_usage(url: &str) -> Option<Call> {
+        use aws_sdk_costexplorer::types::{DateInterval, Granularity};
+        let client = ce_client(url);
         Some(Box::new(move || {
             let client = client.clone();
             Box::pin(async move {
@@ -219,13 +224,7 @@ mod sdk {
 
     pub fn reservation_utilization(url: &str) -> Option<Call> {
         use aws_sdk_costexplorer::types::{DateInterval, Granularity};
-        let config = aws_sdk_costexplorer::Config::builder()
-            .behavior_version(BehaviorVersion::latest())
-            .region(Region::new("us-east-1"))
-            .credentials_provider(credentials())
-            .endpoint_url(url)
-            .build();
-        let client = aws_sdk_costexplorer::Client::from_conf(config);
+        let client = ce_client(url);
         Some(Box::new(move || {
             let client = client.clone();
             Box::pin(async move {
