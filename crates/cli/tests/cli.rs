@@ -780,3 +780,59 @@ fn max_items_prints_a_next_token_that_starting_token_resumes_exactly() {
     assert!(stderr(&o).contains("--starting-token "), "{}", stderr(&o));
     assert!(!stdout(&o).contains("NextToken"));
 }
+
+/// Runs `command` with its stderr on a pseudo-terminal (util-linux `script`) and its stdout
+/// discarded, and returns what the terminal showed.
+fn on_a_terminal(command: &Command) -> String {
+    let quote = |s: &std::ffi::OsStr| format!("'{}'", s.to_string_lossy().replace('\'', r"'\''"));
+    let mut line = quote(command.get_program());
+    for arg in command.get_args() {
+        line.push(' ');
+        line.push_str(&quote(arg));
+    }
+    line.push_str(" > /dev/null");
+    let mut script = Command::new("script");
+    script
+        .args(["-qec", &line, "/dev/null"])
+        .stdin(Stdio::null());
+    for (key, value) in command.get_envs() {
+        match value {
+            Some(v) => script.env(key, v),
+            None => script.env_remove(key),
+        };
+    }
+    let out = script
+        .output()
+        .expect("util-linux `script` runs the command on a pseudo-terminal");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+#[test]
+fn all_pages_shows_progress_on_a_terminal_and_nothing_in_a_pipe() {
+    let mock = MockProcess::start(&[
+        "--dataset",
+        "synthetic",
+        "--pages",
+        "40",
+        "--page-size",
+        "2",
+    ]);
+    let command = mock.cloudcost(&["inspector2", "list-usage-totals", "--all-pages"]);
+    let screen = on_a_terminal(&command);
+    assert!(
+        screen.contains("ListUsageTotals: pages") && screen.contains("items"),
+        "no progress bar on the terminal: {screen:?}"
+    );
+    // The same command in a pipe: stderr stays empty.
+    let o = mock
+        .cloudcost(&["inspector2", "list-usage-totals", "--all-pages"])
+        .output()
+        .unwrap();
+    assert_success(&o);
+    assert_eq!(stderr(&o), "");
+}
