@@ -40,10 +40,7 @@ pub fn emit(services: &[Service]) -> TokenStream {
             ops.push(operation_entry(service, op, &module));
             fns.push(operation_fn(op));
         }
-        let auth = match service.auth {
-            Auth::SigV4 { .. } => quote!(AuthScheme::SigV4),
-            Auth::ScpHmac { .. } => quote!(AuthScheme::ScpHmac),
-        };
+        let auth = super::literal::auth_meta(&service.auth);
         entries.push(quote! {
             ServiceDef {
                 cli_name: #cli_name,
@@ -65,7 +62,7 @@ pub fn emit(services: &[Service]) -> TokenStream {
         });
     }
     quote! {
-        use crate::call::{AuthScheme, OperationDef, OutputToken, Pagination, ServiceDef};
+        use crate::call::{OperationDef, OutputToken, Pagination, ServiceDef};
 
         /// Every service of the specs, in spec-file order, with its operations in spec order.
         pub static SERVICES: &[ServiceDef] = &[#(#entries),*];

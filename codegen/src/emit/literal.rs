@@ -30,8 +30,8 @@ pub fn auth_meta(auth: &Auth) -> TokenStream {
     }
 }
 
-/// `Some(Pagination { .. })` or `None`, for tables that declare `Pagination` and
-/// `OutputToken` types with the IR's field names (the mock's and the CLI's).
+/// `Some(Pagination { .. })` or `None`: a `cloudcost_runtime::meta::Pagination`, which
+/// the mock's and the CLI's tables bring into scope.
 pub fn pagination(pagination: Option<&Pagination>) -> TokenStream {
     let Some(p) = pagination else {
         return quote!(None);

@@ -12,7 +12,7 @@ use clap::{Arg, ArgAction, ArgMatches, Command};
 use futures_util::StreamExt;
 use heck::ToKebabCase;
 
-use crate::call::{AuthScheme, Call, CallError, OperationDef, ServiceDef};
+use crate::call::{AuthMeta, Call, CallError, OperationDef, ServiceDef};
 use crate::json::Json;
 use crate::output::{self, Format};
 use crate::resume::Resume;
@@ -718,7 +718,7 @@ fn client_config(
     }
     if let Some(profile) = &g.profile {
         b = b.profile(profile.clone());
-        if service.auth == AuthScheme::ScpHmac {
+        if matches!(service.auth, AuthMeta::ScpHmac { .. }) {
             b = b.scp_credentials(scp_profile_credentials(profile)?);
         }
     }

@@ -24,19 +24,14 @@ pub struct ServiceDef {
     /// The spec's title: `AWS Cost Explorer`.
     pub title: &'static str,
     /// How requests are signed, which decides where `--profile` reads credentials.
-    pub auth: AuthScheme,
+    pub auth: AuthMeta,
     /// Its operations, in spec order.
     pub operations: &'static [OperationDef],
 }
 
-/// The spec's `x-cloudcost-service/auth/scheme`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum AuthScheme {
-    /// AWS Signature Version 4: credentials from the AWS chain.
-    SigV4,
-    /// SCP's HMAC headers: credentials from `SCP_*` or `~/.scp/credentials`.
-    ScpHmac,
-}
+/// The spec's `x-cloudcost-service/auth`, as the runtime describes it: SigV4 takes
+/// credentials from the AWS chain, SCP HMAC from `SCP_*` or `~/.scp/credentials`.
+pub use cloudcost_runtime::AuthMeta;
 
 /// One operation.
 pub struct OperationDef {
@@ -66,27 +61,8 @@ impl fmt::Debug for OperationDef {
     }
 }
 
-/// The spec's `x-cloudcost-pagination`.
-#[derive(Clone, Copy, Debug)]
-pub struct Pagination {
-    /// The request member that carries the token.
-    pub input_token: &'static str,
-    /// Where the next token comes from.
-    pub output_token: OutputToken,
-    /// The request member that bounds a page, if any.
-    pub page_size: Option<&'static str>,
-    /// The response member holding the page's items.
-    pub items: &'static str,
-}
-
-/// Where a page's next token comes from.
-#[derive(Clone, Copy, Debug)]
-pub enum OutputToken {
-    /// This response member.
-    Member(&'static str),
-    /// This member of the page's last item (SCP markers).
-    FromLastItem(&'static str),
-}
+/// The spec's `x-cloudcost-pagination`, as the runtime describes it.
+pub use cloudcost_runtime::meta::{OutputToken, Pagination};
 
 /// The inputs of one operation call.
 pub struct Call {

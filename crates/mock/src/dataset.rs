@@ -6,7 +6,7 @@ use base64::Engine as _;
 use serde_json::Value;
 
 use crate::spec::{OperationSpec, OutputToken, Pagination};
-use crate::synth::{hash_str, mix, PatternCache, Synth};
+use crate::synth::{hash_str, mix, Caches, Synth};
 
 /// The data the mock serves.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -40,7 +40,7 @@ pub(crate) fn respond(
     op: &OperationSpec,
     dataset: &Dataset,
     request: &Value,
-    patterns: &PatternCache,
+    caches: &Caches,
 ) -> Result<Vec<u8>, Refusal> {
     let (pages, page_size, seed) = match dataset {
         Dataset::Examples => match op.examples.first() {
@@ -68,9 +68,8 @@ pub(crate) fn respond(
             seed,
         } => (*pages, *page_size, *seed),
     };
-    let root: Value = serde_json::from_str(op.response_schema)
-        .map_err(|e| Refusal::Internal(format!("response schema of {}: {e}", op.name)))?;
-    let synth = Synth::new(&root, seed, patterns);
+    let root = caches.schemas.get(op.response_schema);
+    let synth = Synth::new(&root, seed, &caches.patterns);
     let Some(p) = &op.pagination else {
         return (op.encode_response)(synth.value(&root, "", 0)).map_err(Refusal::Internal);
     };

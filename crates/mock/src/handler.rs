@@ -12,7 +12,7 @@ use crate::dataset::{self, Refusal};
 use crate::faults::{FaultKind, SLOW_DELAY};
 use crate::protocol::{self, Reply, Route};
 use crate::spec::{Answer, OperationSpec, Protocol, ServiceSpec, Violation};
-use crate::synth::{mix, PatternCache};
+use crate::synth::{mix, Caches};
 use crate::MockConfig;
 
 /// The request header that asks for one of the operation's errors (or a common error) by
@@ -34,7 +34,7 @@ pub(crate) struct State {
     counter: AtomicU64,
     /// Injected faults so far, by kind (in `FaultKind::ALL` order).
     faults: [AtomicU64; 6],
-    patterns: PatternCache,
+    caches: Caches,
 }
 
 impl State {
@@ -44,7 +44,7 @@ impl State {
             services: crate::generated::SERVICES,
             counter: AtomicU64::new(0),
             faults: Default::default(),
-            patterns: PatternCache::default(),
+            caches: Caches::default(),
         }
     }
 
@@ -109,7 +109,7 @@ pub(crate) async fn handle(state: &State, parts: Parts, body: Bytes) -> Outcome 
         }
     };
     let answer = |a: &Answer, message: &str, violations: &[Violation]| {
-        protocol::error(service, a, message, violations, &id, &state.patterns)
+        protocol::error(service, a, message, violations, &id, &state.caches)
     };
     let errors = &service.errors_for;
     let mut truncate = false;
@@ -175,35 +175,42 @@ fn respond(
         return Err(injected(service, op, code.to_str().unwrap_or_default()));
     }
     let request = match service.protocol {
-        Protocol::ScpRest => query_to_json(op, parts.uri.query().unwrap_or_default()),
+        Protocol::ScpRest => query_to_json(
+            &state.caches.schemas.get(op.request_schema),
+            parts.uri.query().unwrap_or_default(),
+        ),
         Protocol::AwsJson1_1 | Protocol::RestJson1 if body.iter().all(u8::is_ascii_whitespace) => {
             // An empty body is an empty input, as the AWS services take it.
             b"{}".to_vec()
         }
         Protocol::AwsJson1_1 | Protocol::RestJson1 => body.to_vec(),
     };
+    let request_schema = state.caches.schemas.get(op.request_schema);
     let checked = (op.check_request)(&request).and_then(|()| {
-        let schema: Value = serde_json::from_str(op.request_schema).unwrap_or(Value::Null);
+        // Decoded by the model already, so it is JSON; parsed once more as a tree for the
+        // enum check and the dataset.
         let value: Value = serde_json::from_slice(&request).unwrap_or(Value::Null);
-        let unknown = crate::strict::unknown_enum_values(&schema, &value);
+        let unknown = crate::strict::unknown_enum_values(&request_schema, &value);
         if unknown.is_empty() {
-            Ok(())
+            Ok(value)
         } else {
             Err(unknown)
         }
     });
-    if let Err(violations) = checked {
-        let list: Vec<String> = violations.iter().map(ToString::to_string).collect();
-        let message = format!(
-            "{} validation error{} detected: {}",
-            violations.len(),
-            if violations.len() == 1 { "" } else { "s" },
-            list.join("; ")
-        );
-        return Err((errors.invalid_request, message, violations));
-    }
-    let value: Value = serde_json::from_slice(&request).unwrap_or(Value::Null);
-    match dataset::respond(op, &state.config.dataset, &value, &state.patterns) {
+    let value = match checked {
+        Ok(value) => value,
+        Err(violations) => {
+            let list: Vec<String> = violations.iter().map(ToString::to_string).collect();
+            let message = format!(
+                "{} validation error{} detected: {}",
+                violations.len(),
+                if violations.len() == 1 { "" } else { "s" },
+                list.join("; ")
+            );
+            return Err((errors.invalid_request, message, violations));
+        }
+    };
+    match dataset::respond(op, &state.config.dataset, &value, &state.caches) {
         Ok(bytes) => Ok(protocol::success(service, id, bytes)),
         Err(Refusal::InvalidToken(m)) => Err((errors.invalid_token, m, Vec::new())),
         Err(Refusal::ChangedRequest(m)) => Err((errors.changed_request, m, Vec::new())),
@@ -259,8 +266,7 @@ fn injected(service: &'static ServiceSpec, op: &'static OperationSpec, code: &st
 /// An SCP query string as the JSON object the model decodes: repeated keys of list-valued
 /// parameters collected, integers and booleans typed by the request schema. A value that
 /// does not parse stays a string, so the model's decoder names the parameter.
-fn query_to_json(op: &OperationSpec, query: &str) -> Vec<u8> {
-    let schema: Value = serde_json::from_str(op.request_schema).unwrap_or(Value::Null);
+fn query_to_json(schema: &Value, query: &str) -> Vec<u8> {
     let props = schema.get("properties");
     let mut out = Map::new();
     for (key, raw) in url::form_urlencoded::parse(query.as_bytes()) {

@@ -4,7 +4,7 @@
 use serde_json::{Map, Value};
 
 use crate::spec::{Answer, OperationSpec, Protocol, ServiceSpec, Violation};
-use crate::synth::{PatternCache, Synth};
+use crate::synth::{Caches, Synth};
 
 /// A response before it becomes HTTP.
 #[derive(Debug)]
@@ -98,13 +98,13 @@ pub(crate) fn error(
     message: &str,
     violations: &[Violation],
     request_id: &str,
-    patterns: &PatternCache,
+    caches: &Caches,
 ) -> Reply {
     let mut headers = base_headers(service.protocol, request_id);
     let (status, mut body) = match service.error_shapes.iter().find(|e| e.code == answer.code) {
         Some(shape) => {
-            let root: Value = serde_json::from_str(shape.schema).unwrap_or(Value::Null);
-            let mut value = Synth::new(&root, 0, patterns).value(&root, answer.code, 0);
+            let root = caches.schemas.get(shape.schema);
+            let mut value = Synth::new(&root, 0, &caches.patterns).value(&root, answer.code, 0);
             let obj = value.as_object_mut();
             let mut obj = obj.map(std::mem::take).unwrap_or_default();
             set_message(&mut obj, &root, message);

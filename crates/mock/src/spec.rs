@@ -118,23 +118,8 @@ impl std::fmt::Debug for OperationSpec {
     }
 }
 
-/// An operation's paging members.
-#[derive(Debug)]
-pub struct Pagination {
-    pub input_token: &'static str,
-    pub output_token: OutputToken,
-    pub page_size: Option<&'static str>,
-    pub items: &'static str,
-}
-
-/// Where the next page's token comes from.
-#[derive(Debug)]
-pub enum OutputToken {
-    /// A response member.
-    Member(&'static str),
-    /// This member of the page's last item (SCP markers).
-    FromLastItem(&'static str),
-}
+/// An operation's paging members, as the runtime describes them.
+pub use cloudcost_runtime::meta::{OutputToken, Pagination};
 
 /// One invalid field of a request.
 #[derive(Clone, Debug, PartialEq, Eq)]

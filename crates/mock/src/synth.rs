@@ -6,7 +6,7 @@
 //! dataset must stay byte-identical for a seed.
 
 use std::collections::HashMap;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 use regex::Regex;
 use serde_json::{json, Map, Value};
@@ -36,9 +36,32 @@ pub struct Synth<'a> {
     patterns: &'a PatternCache,
 }
 
+/// What every request would otherwise redo: compiled `pattern`s and parsed schemas.
+#[derive(Default)]
+pub struct Caches {
+    pub patterns: PatternCache,
+    pub schemas: SchemaCache,
+}
+
 /// Compiled `pattern`s, shared by every request.
 #[derive(Default)]
 pub struct PatternCache(Mutex<HashMap<String, Option<Regex>>>);
+
+/// The tables' JSON Schemas, each parsed once on first use. Keyed by the address and
+/// length of the `&'static str` the table holds, so a lookup never hashes the text.
+#[derive(Default)]
+pub struct SchemaCache(Mutex<HashMap<(usize, usize), Arc<Value>>>);
+
+impl SchemaCache {
+    /// The parsed `text` (`Null` if it is not JSON, which the tables' tests rule out).
+    pub fn get(&self, text: &'static str) -> Arc<Value> {
+        let mut cache = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        cache
+            .entry((text.as_ptr() as usize, text.len()))
+            .or_insert_with(|| Arc::new(serde_json::from_str(text).unwrap_or(Value::Null)))
+            .clone()
+    }
+}
 
 impl PatternCache {
     /// Whether the whole of `value` matches `pattern` (unknown syntax: never).

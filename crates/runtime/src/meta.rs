@@ -90,3 +90,26 @@ impl OperationMeta {
             .collect()
     }
 }
+
+/// An operation's paging members, as the spec's `x-cloudcost-pagination` names them; the
+/// mock server's and the CLI's generated tables carry one per paged operation.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Pagination {
+    /// The request member that carries the token.
+    pub input_token: &'static str,
+    /// Where the next token comes from.
+    pub output_token: OutputToken,
+    /// The request member that bounds a page, if any.
+    pub page_size: Option<&'static str>,
+    /// The response member holding the page's items.
+    pub items: &'static str,
+}
+
+/// Where a page's next token comes from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum OutputToken {
+    /// This response member.
+    Member(&'static str),
+    /// This member of the page's last item (SCP markers).
+    FromLastItem(&'static str),
+}
