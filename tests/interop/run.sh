@@ -1,10 +1,17 @@
 #!/usr/bin/env bash
-# Interoperability with a client nobody here wrote: boto3 (from PyPI, pinned in
-# requirements.txt) against `cloudcost mock` for the four AWS operations.
+# Interoperability with code nobody here wrote, against the real `cloudcost` binary:
+#   boto3_interop.py  boto3 (from PyPI, pinned in requirements.txt) against `cloudcost mock`
+#                     for the four AWS operations;
+#   scp_oracle.py     an independent stdlib-only Python oracle of SCP request signing, written
+#                     from the official Go SDK's algorithm: captures what `cloudcost scp
+#                     list-usages` sends and compares it byte for byte, and sends requests it
+#                     signed itself to `cloudcost mock --strict-auth` (see README.md).
 #
 # Usage: tests/interop/run.sh [WORKSPACE_ROOT]   (default: two levels up from here)
 # Needs python3 with venv; installs boto3 into <root>/.venv and builds the `cloudcost`
-# binary itself. The last line is `N passed, M failed`.
+# binary itself. Both scripts always run, even when the first fails; the last line is
+# one combined `N passed, M failed` over both, and the exit status is non-zero if either
+# script failed.
 set -euo pipefail
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -16,6 +23,35 @@ venv_install "$ROOT" "$HERE/requirements.txt"
 echo "==> cargo build -p cloudcost-cli"
 (cd "$ROOT" && cargo build --quiet -p cloudcost-cli --bin cloudcost)
 target_dir="$(cd "$ROOT" && cargo metadata --format-version 1 --no-deps | "$VENV/bin/python" -c 'import json,sys; print(json.load(sys.stdin)["target_directory"])')"
+BINARY="$target_dir/debug/cloudcost"
 
-echo "==> boto3_interop.py"
-"$VENV/bin/python" "$HERE/boto3_interop.py" "$ROOT" "$target_dir/debug/cloudcost"
+total_passed=0
+total_failed=0
+status=0
+
+# Runs one script, echoing its output, and adds its last `N passed, M failed` line to the
+# totals. A script that exits non-zero without such a line counts as one failure.
+run_script() {
+  local name="$1" out rc=0 summary
+  echo "==> $name"
+  out="$(mktemp)"
+  "$VENV/bin/python" "$HERE/$name" "$ROOT" "$BINARY" | tee "$out" || rc=$?
+  summary="$(grep -E '^[0-9]+ passed, [0-9]+ failed$' "$out" | tail -n 1 || true)"
+  rm -f "$out"
+  if [ -n "$summary" ]; then
+    total_passed=$((total_passed + $(echo "$summary" | cut -d' ' -f1)))
+    total_failed=$((total_failed + $(echo "$summary" | cut -d' ' -f3)))
+  elif [ "$rc" -ne 0 ]; then
+    total_failed=$((total_failed + 1))
+  fi
+  if [ "$rc" -ne 0 ]; then
+    echo "==> $name exited with status $rc"
+    status=1
+  fi
+}
+
+run_script boto3_interop.py
+run_script scp_oracle.py
+
+echo "$total_passed passed, $total_failed failed"
+exit "$status"
