@@ -195,8 +195,20 @@ pub enum Auth {
 pub struct Endpoint {
     /// URL template, e.g. `https://inspector2.{region}.amazonaws.com`.
     pub url: String,
-    /// Template variables with their defaults.
-    pub variables: Vec<(String, String)>,
+    /// Template variables (OpenAPI server variables).
+    pub variables: Vec<EndpointVariable>,
+}
+
+/// One variable of the endpoint template.
+#[derive(Clone, Debug)]
+pub struct EndpointVariable {
+    pub name: String,
+    pub default: String,
+    /// The values the spec allows (`enum`); empty when any value goes.
+    pub allowed: Vec<String>,
+    /// The environment variable that overrides the default (`x-cloudcost-env`), so the
+    /// fact of which variable a user sets lives in the spec, not in the runtime.
+    pub env: Option<String>,
 }
 
 #[derive(Clone, Debug)]

@@ -295,12 +295,47 @@ impl<'a> Cx<'a> {
         if let Some(vars) = servers[0].get("variables") {
             for (name, var) in self.obj(vars, "/servers/0/variables")? {
                 let p = format!("/servers/0/variables/{}", escape(name));
-                variables.push((name.clone(), self.req_str(var, &p, "default")?.to_string()));
+                let default = self.req_str(var, &p, "default")?.to_string();
+                let allowed = match var.get("enum") {
+                    None => Vec::new(),
+                    Some(values) => values
+                        .as_array()
+                        .and_then(|a| a.iter().map(|v| v.as_str().map(str::to_owned)).collect())
+                        .ok_or_else(|| {
+                            self.err(&format!("{p}/enum"), "expected a list of strings")
+                        })?,
+                };
+                if !allowed.is_empty() && !allowed.contains(&default) {
+                    return Err(self.err(
+                        &format!("{p}/default"),
+                        format!("default `{default}` is not one of its `enum` values"),
+                    ));
+                }
+                let env = match var.get("x-cloudcost-env") {
+                    None => None,
+                    Some(v) => Some(
+                        v.as_str()
+                            .filter(|s| !s.is_empty())
+                            .ok_or_else(|| {
+                                self.err(
+                                    &format!("{p}/x-cloudcost-env"),
+                                    "expected an environment variable name",
+                                )
+                            })?
+                            .to_owned(),
+                    ),
+                };
+                variables.push(EndpointVariable {
+                    name: name.clone(),
+                    default,
+                    allowed,
+                    env,
+                });
             }
         }
         for cap in url.split('{').skip(1) {
             let name = cap.split('}').next().unwrap_or_default();
-            if !variables.iter().any(|(n, _)| n == name) {
+            if !variables.iter().any(|v| v.name == name) {
                 return Err(self.err(
                     "/servers/0/url",
                     format!("variable `{name}` has no entry in `variables`"),

@@ -337,8 +337,26 @@ async fn scp_list_usages_sends_repeated_query_parameters_and_a_verifiable_signat
     assert_eq!(get("region"), ["kr-west1", "kr-east1"]);
     assert_eq!(get("account_id"), ["228cb9e4a7934f84853594c7f26f7a21"]);
     assert_eq!(get("order_status"), ["04"]);
+    // The whole query, as SCP's Go SDK writes it (`url.Values.Encode()`): keys sorted
+    // bytewise, repeated values in order, `:` escaped.
+    assert_eq!(
+        r.url.query().unwrap(),
+        "account_id=228cb9e4a7934f84853594c7f26f7a21&billing_item_id=VIRTUAL_SERVER\
+         &contract_id=C002612775&end_date=2024-08-01&limit=20&marker=607e0938521643b5b4b266f343fae693\
+         &order_status=04&region=kr-west1&region=kr-east1&resource_name=test-vm\
+         &service_category=COMPUTE&sort=created_at%3Adesc&start_date=2024-08-01&with_count=true"
+    );
 
     assert_eq!(header_str(r, "scp-accesskey"), "scp-access");
+    assert_eq!(
+        header_str(r, "scp-accountid"),
+        "228cb9e4a7934f84853594c7f26f7a21"
+    );
+    assert_eq!(header_str(r, "accept"), "application/json");
+    assert_eq!(
+        header_str(r, "user-agent"),
+        concat!("cloudcost/", env!("CARGO_PKG_VERSION"))
+    );
     assert_eq!(header_str(r, "scp-clienttype"), "Openapi");
     assert_eq!(header_str(r, "scp-api-version"), "costexplorer 1.0");
     assert_eq!(header_str(r, "accept-language"), "ko-KR");

@@ -97,19 +97,35 @@ pub fn emit(service: &Service, names: &FieldNames) -> Result<TokenStream> {
 fn service_meta(service: &Service) -> TokenStream {
     let title = &service.title;
     let endpoint = &service.endpoint.url;
-    let defaults = service
+    // `region` is resolved from the client's region; the other variables are described
+    // for the runtime to fill in from config, environment or default.
+    let variables = service
         .endpoint
         .variables
         .iter()
-        .filter(|(n, _)| n != "region")
-        .map(|(n, d)| quote!((#n, #d)));
+        .filter(|v| v.name != "region")
+        .map(|v| {
+            let (name, default, allowed) = (&v.name, &v.default, &v.allowed);
+            let env = match &v.env {
+                Some(env) => quote!(Some(#env)),
+                None => quote!(None),
+            };
+            quote! {
+                ::cloudcost_runtime::EndpointVariable {
+                    name: #name,
+                    default: #default,
+                    allowed: &[#(#allowed),*],
+                    env: #env,
+                }
+            }
+        });
     let auth = super::literal::auth_meta(&service.auth);
     let source = format_ident!("{}", service.protocol.error_code_source());
     quote! {
         static SERVICE: ::cloudcost_runtime::ServiceMeta = ::cloudcost_runtime::ServiceMeta {
             title: #title,
             endpoint: #endpoint,
-            endpoint_defaults: &[#(#defaults),*],
+            endpoint_variables: &[#(#variables),*],
             auth: #auth,
             error_codes: ::cloudcost_runtime::ErrorCodeSource::#source,
         };

@@ -8,7 +8,7 @@ pub use ::cloudcost_runtime::{
 static SERVICE: ::cloudcost_runtime::ServiceMeta = ::cloudcost_runtime::ServiceMeta {
     title: "AWS Cost Explorer",
     endpoint: "https://ce.us-east-1.amazonaws.com",
-    endpoint_defaults: &[],
+    endpoint_variables: &[],
     auth: ::cloudcost_runtime::AuthMeta::SigV4 {
         signing_name: "ce",
         signing_region: Some("us-east-1"),

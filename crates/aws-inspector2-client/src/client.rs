@@ -8,7 +8,7 @@ pub use ::cloudcost_runtime::{
 static SERVICE: ::cloudcost_runtime::ServiceMeta = ::cloudcost_runtime::ServiceMeta {
     title: "Amazon Inspector2",
     endpoint: "https://inspector2.{region}.amazonaws.com",
-    endpoint_defaults: &[],
+    endpoint_variables: &[],
     auth: ::cloudcost_runtime::AuthMeta::SigV4 {
         signing_name: "inspector2",
         signing_region: None,

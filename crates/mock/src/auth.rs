@@ -191,6 +191,11 @@ fn parse_amz_date(date: &str) -> Option<SystemTime> {
     Some(SystemTime::UNIX_EPOCH + std::time::Duration::from_secs(secs))
 }
 
+/// How far an SCP `Scp-Timestamp` may be from the mock's clock in strict mode. SCP does
+/// not publish its window; five minutes is the common choice for signed-timestamp APIs
+/// and rejects a replayed request an hour later.
+const SCP_MAX_SKEW_MS: u64 = 5 * 60 * 1000;
+
 fn scp_hmac(parts: &Parts, strict: bool, keys: &TestKeys) -> Result<(), AuthFailure> {
     let h = &parts.headers;
     let (Some(access_key), Some(signature), Some(timestamp)) = (
@@ -205,23 +210,51 @@ fn scp_hmac(parts: &Parts, strict: bool, keys: &TestKeys) -> Result<(), AuthFail
     if !strict {
         return Ok(());
     }
+    // Strict mode wants every header SCP's Go SDK sends (`SetupRequestHeader` in its
+    // client/configuration.go): the server rebuilds the signed message from them.
+    let required = |name: &str| {
+        header(h, name).ok_or_else(|| {
+            AuthFailure::Bad(format!(
+                "the {name} header is required (SCP's SDK sends it)"
+            ))
+        })
+    };
+    let client_type = required(scp::HEADER_CLIENT_TYPE)?;
+    let account_id = required(scp::HEADER_ACCOUNT_ID)?;
+    required(scp::HEADER_ACCEPT_LANGUAGE)?;
     if access_key != keys.scp_access_key {
         return Err(AuthFailure::Bad(format!(
             "the access key {access_key} is not the mock's test key"
         )));
     }
+    if account_id != keys.scp_account_id {
+        return Err(AuthFailure::Bad(format!(
+            "{} {account_id:?} is not the account of the mock's test key",
+            scp::HEADER_ACCOUNT_ID
+        )));
+    }
     let timestamp: u64 = timestamp
         .parse()
         .map_err(|_| AuthFailure::Bad(format!("{HEADER_TIMESTAMP} is not Unix milliseconds")))?;
-    let creds = keys
-        .scp_credentials()
+    let skew = scp::now_millis().abs_diff(timestamp);
+    if skew > SCP_MAX_SKEW_MS {
+        return Err(AuthFailure::Bad(format!(
+            "{HEADER_TIMESTAMP} is {} s away from the server's clock (at most {} s allowed)",
+            skew / 1000,
+            SCP_MAX_SKEW_MS / 1000
+        )));
+    }
+    // The account id the server uses is the one the request names in Scp-AccountId: if
+    // the client signed another one, the signatures differ.
+    let creds = ScpCredentials::new(&keys.scp_access_key, &keys.scp_secret_key)
+        .map(|c| c.with_account_id(account_id))
         .map_err(|e| AuthFailure::Bad(format!("the mock's SCP test keys are unusable: {e}")))?;
     let expected = scp::sign(
         parts.method.as_str(),
         &signed_url(parts),
         timestamp,
         &creds,
-        header(h, scp::HEADER_CLIENT_TYPE).unwrap_or_default(),
+        client_type,
         header(h, scp::HEADER_API_VERSION).unwrap_or_default(),
         header(h, scp::HEADER_ACCEPT_LANGUAGE).unwrap_or_default(),
     );

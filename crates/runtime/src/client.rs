@@ -24,6 +24,9 @@ use crate::meta::{AuthMeta, ErrorCodeSource, OperationMeta, ServiceMeta};
 use crate::retry::{classify_http, classify_io, parse_retry_after, ErrorKind, RetryBudget};
 use crate::scp::{ScpCredentials, ScpSigner};
 
+/// The `User-Agent` of every request: `cloudcost/<version of this crate>`.
+pub const USER_AGENT: &str = concat!("cloudcost/", env!("CARGO_PKG_VERSION"));
+
 /// Why a client could not be built.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
@@ -43,6 +46,16 @@ pub enum BuildError {
         service: &'static str,
         /// The URL.
         url: String,
+        /// Why.
+        reason: String,
+    },
+    /// An endpoint template variable is unknown or has a value the spec does not allow.
+    #[error("{service}: endpoint variable `{name}`: {reason}")]
+    InvalidEndpointVariable {
+        /// Service title.
+        service: &'static str,
+        /// The variable.
+        name: String,
         /// Why.
         reason: String,
     },
@@ -185,8 +198,13 @@ impl ClientCore {
                 (Signer::Scp(Box::new(signer)), config.region.clone())
             }
         };
-        let endpoint =
-            resolve_endpoint(service, config.endpoint_url.as_deref(), region.as_deref())?;
+        let endpoint = resolve_endpoint(
+            service,
+            config.endpoint_url.as_deref(),
+            region.as_deref(),
+            &config.endpoint_variables,
+            &|name| std::env::var(name).ok().filter(|v| !v.is_empty()),
+        )?;
         let http = match &config.http {
             Some(client) => client.clone(),
             None => reqwest::Client::builder()
@@ -397,14 +415,23 @@ impl ClientCore {
         let payload: &[u8] = match body {
             RequestBody::Json(bytes) => bytes,
             RequestBody::Query(pairs) => {
-                if !pairs.is_empty() {
-                    url.query_pairs_mut()
-                        .extend_pairs(pairs.iter().map(|(k, v)| (*k, v.as_str())));
-                }
+                // Written once, SCP's way; `url` leaves an already-escaped query as it is,
+                // so `url.as_str()` below is both the signed and the sent URL.
+                let query = crate::query::encode(pairs);
+                url.set_query((!query.is_empty()).then_some(query.as_str()));
                 &[]
             }
         };
         let mut headers = HeaderMap::new();
+        // What every family's requests carry, as SCP's Go SDK and the AWS SDKs send them.
+        headers.insert(
+            http::header::ACCEPT,
+            HeaderValue::from_static("application/json"),
+        );
+        headers.insert(
+            http::header::USER_AGENT,
+            HeaderValue::from_static(USER_AGENT),
+        );
         for (name, value) in op.headers {
             headers.insert(header_name(name)?, header_value(name, value)?);
         }
@@ -559,11 +586,13 @@ fn preview(body: &[u8]) -> String {
 }
 
 /// The endpoint: the override, or the service's template with `{region}` and the other
-/// variables filled in.
+/// variables filled in (config setting, else its environment variable, else the default).
 fn resolve_endpoint(
     service: &'static ServiceMeta,
     override_url: Option<&str>,
     region: Option<&str>,
+    settings: &[(String, String)],
+    env: &dyn Fn(&str) -> Option<String>,
 ) -> Result<url::Url, BuildError> {
     let url = match override_url {
         Some(url) => url.to_owned(),
@@ -575,8 +604,34 @@ fn resolve_endpoint(
                 })?;
                 url = url.replace("{region}", region);
             }
-            for (name, value) in service.endpoint_defaults {
-                url = url.replace(&format!("{{{name}}}"), value);
+            for (name, _) in settings {
+                if !service.endpoint_variables.iter().any(|v| v.name == name) {
+                    return Err(BuildError::InvalidEndpointVariable {
+                        service: service.title,
+                        name: name.clone(),
+                        reason: "the endpoint template has no such variable".into(),
+                    });
+                }
+            }
+            for variable in service.endpoint_variables {
+                let (value, from) = match settings.iter().find(|(n, _)| n == variable.name) {
+                    Some((_, value)) => (value.clone(), "the client configuration".to_owned()),
+                    None => match variable.env.and_then(|var| Some((env(var)?, var))) {
+                        Some((value, var)) => (value, format!("environment variable {var}")),
+                        None => (variable.default.to_owned(), "the default".to_owned()),
+                    },
+                };
+                if !variable.allowed.is_empty() && !variable.allowed.contains(&value.as_str()) {
+                    return Err(BuildError::InvalidEndpointVariable {
+                        service: service.title,
+                        name: variable.name.to_owned(),
+                        reason: format!(
+                            "{value:?} (from {from}) is not one of {}",
+                            variable.allowed.join(", ")
+                        ),
+                    });
+                }
+                url = url.replace(&format!("{{{}}}", variable.name), &value);
             }
             url
         }
@@ -603,4 +658,83 @@ fn header_name(name: &str) -> Result<HeaderName, AttemptError> {
 fn header_value(name: &str, value: &str) -> Result<HeaderValue, AttemptError> {
     HeaderValue::from_str(value)
         .map_err(|_| AttemptError::Build(format!("header {name} has an invalid value")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::meta::EndpointVariable;
+
+    static SCP_LIKE: ServiceMeta = ServiceMeta {
+        title: "SCP-like",
+        endpoint: "https://costexplorer.{environment}.samsungsdscloud.com",
+        endpoint_variables: &[EndpointVariable {
+            name: "environment",
+            default: "s",
+            allowed: &["s", "g", "e"],
+            env: Some("SCP_ENVIRONMENT"),
+        }],
+        auth: AuthMeta::ScpHmac {
+            api_version: "costexplorer 1.0",
+        },
+        error_codes: ErrorCodeSource::HttpStatus,
+    };
+
+    fn resolve(settings: &[(&str, &str)], env: Option<&str>) -> Result<String, String> {
+        let settings: Vec<(String, String)> = settings
+            .iter()
+            .map(|(n, v)| (n.to_string(), v.to_string()))
+            .collect();
+        let lookup = |name: &str| (name == "SCP_ENVIRONMENT").then(|| env.map(str::to_owned))?;
+        resolve_endpoint(&SCP_LIKE, None, None, &settings, &lookup)
+            .map(|u| u.to_string())
+            .map_err(|e| e.to_string())
+    }
+
+    #[test]
+    fn endpoint_variables_come_from_config_then_environment_then_default() {
+        assert_eq!(
+            resolve(&[], None).unwrap(),
+            "https://costexplorer.s.samsungsdscloud.com/"
+        );
+        assert_eq!(
+            resolve(&[], Some("g")).unwrap(),
+            "https://costexplorer.g.samsungsdscloud.com/"
+        );
+        assert_eq!(
+            resolve(&[("environment", "e")], Some("g")).unwrap(),
+            "https://costexplorer.e.samsungsdscloud.com/"
+        );
+    }
+
+    #[test]
+    fn endpoint_variables_outside_the_spec_are_refused() {
+        assert_eq!(
+            resolve(&[], Some("x")).unwrap_err(),
+            "SCP-like: endpoint variable `environment`: \"x\" (from environment variable \
+             SCP_ENVIRONMENT) is not one of s, g, e"
+        );
+        assert_eq!(
+            resolve(&[("environment", "kr")], None).unwrap_err(),
+            "SCP-like: endpoint variable `environment`: \"kr\" (from the client configuration) \
+             is not one of s, g, e"
+        );
+        assert_eq!(
+            resolve(&[("region", "s")], None).unwrap_err(),
+            "SCP-like: endpoint variable `region`: the endpoint template has no such variable"
+        );
+    }
+
+    #[test]
+    fn an_endpoint_url_replaces_the_template() {
+        let url = resolve_endpoint(
+            &SCP_LIKE,
+            Some("http://127.0.0.1:9/base"),
+            None,
+            &[("environment".into(), "x".into())],
+            &|_| None,
+        )
+        .unwrap();
+        assert_eq!(url.as_str(), "http://127.0.0.1:9/base/");
+    }
 }

@@ -12,6 +12,7 @@ use crate::scp::ScpCredentials;
 #[derive(Clone)]
 pub struct Config {
     pub(crate) endpoint_url: Option<String>,
+    pub(crate) endpoint_variables: Vec<(String, String)>,
     pub(crate) region: Option<String>,
     pub(crate) profile: Option<String>,
     pub(crate) retry: RetryConfig,
@@ -30,6 +31,7 @@ impl fmt::Debug for Config {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Config")
             .field("endpoint_url", &self.endpoint_url)
+            .field("endpoint_variables", &self.endpoint_variables)
             .field("region", &self.region)
             .field("profile", &self.profile)
             .field("retry", &self.retry)
@@ -47,6 +49,7 @@ impl Default for Config {
     fn default() -> Self {
         Self {
             endpoint_url: None,
+            endpoint_variables: Vec::new(),
             region: None,
             profile: None,
             retry: RetryConfig::default(),
@@ -81,6 +84,19 @@ impl ConfigBuilder {
     /// Sends requests here instead of the service's default endpoint (a mock, a proxy).
     pub fn endpoint_url(mut self, url: impl Into<String>) -> Self {
         self.0.endpoint_url = Some(url.into());
+        self
+    }
+
+    /// Sets a variable of the service's endpoint template, e.g. SCP's environment:
+    /// `.endpoint_variable("environment", "g")` for
+    /// `https://costexplorer.g.samsungsdscloud.com`. It wins over the variable's
+    /// environment variable (`SCP_ENVIRONMENT`) and the spec's default; a value the spec
+    /// does not allow is refused when the client is built. Ignored when
+    /// [`endpoint_url`](Self::endpoint_url) is set.
+    pub fn endpoint_variable(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        let name = name.into();
+        self.0.endpoint_variables.retain(|(n, _)| *n != name);
+        self.0.endpoint_variables.push((name, value.into()));
         self
     }
 

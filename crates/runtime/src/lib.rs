@@ -47,7 +47,9 @@ pub use scp::{ScpCredentials, ScpCredentialsError, ScpSigner};
 pub use client::{BuildError, ClientCore};
 pub use config::{Config, ConfigBuilder};
 pub use error::{header_value, Error, ErrorMeta, OperationError, TimeoutKind};
-pub use meta::{AuthMeta, ErrorCodeSource, ModeledError, OperationMeta, ServiceMeta};
+pub use meta::{
+    AuthMeta, EndpointVariable, ErrorCodeSource, ModeledError, OperationMeta, ServiceMeta,
+};
 
 /// The page stream of a paged operation: boxed, so it is `Unpin` (`.next().await` works
 /// without pinning) and generated code does not monomorphise a stream type per operation.

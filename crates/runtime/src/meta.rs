@@ -35,12 +35,31 @@ pub struct ServiceMeta {
     pub title: &'static str,
     /// Default endpoint template, e.g. `https://inspector2.{region}.amazonaws.com`.
     pub endpoint: &'static str,
-    /// Defaults of the template's variables other than `region`.
-    pub endpoint_defaults: &'static [(&'static str, &'static str)],
+    /// The template's variables other than `region` (filled from the client's region).
+    pub endpoint_variables: &'static [EndpointVariable],
     /// Authentication scheme.
     pub auth: AuthMeta,
     /// Error code source.
     pub error_codes: ErrorCodeSource,
+}
+
+/// A variable of the endpoint template (an OpenAPI server variable), e.g. SCP's
+/// `environment` in `https://costexplorer.{environment}.samsungsdscloud.com`.
+///
+/// Its value is, first match wins: the client's [`ConfigBuilder::endpoint_variable`]
+/// setting, the environment variable [`env`](Self::env) names, the default.
+///
+/// [`ConfigBuilder::endpoint_variable`]: crate::ConfigBuilder::endpoint_variable
+#[derive(Debug)]
+pub struct EndpointVariable {
+    /// The name inside `{}` in the template.
+    pub name: &'static str,
+    /// The spec's default.
+    pub default: &'static str,
+    /// The values the spec allows; empty when any value goes.
+    pub allowed: &'static [&'static str],
+    /// The environment variable that sets it (`SCP_ENVIRONMENT`), if any.
+    pub env: Option<&'static str>,
 }
 
 /// One modeled error of an operation.

@@ -4,9 +4,10 @@
 //!
 //! | header | value |
 //! |---|---|
-//! | `Scp-Accesskey` | the access key |
+//! | `Scp-AccessKey` | the access key |
 //! | `Scp-Timestamp` | Unix time in milliseconds, decimal |
 //! | `Scp-Signature` | `base64_standard(HMAC-SHA256(secret_key, METHOD + URL + TIMESTAMP + ACCESS_KEY + ACCOUNT_ID + CLIENT_TYPE))` |
+//! | `Scp-AccountId` | the account id that was signed; sent **always**, empty when none |
 //! | `Scp-ClientType` | `Openapi` by default |
 //! | `Scp-Api-Version` | `<service> <version>`, e.g. `costexplorer 1.0` |
 //! | `Accept-Language` | `en-US` by default |
@@ -15,6 +16,15 @@
 //! full URL exactly as sent (scheme, host, path and `?query` when there is one), the same
 //! timestamp string as in `Scp-Timestamp`, the access key, the account id (empty when none
 //! is configured) and the client type.
+//!
+//! This follows SCP's own Go SDK (`SamsungSDSCloud/terraform-sdk-samsungcloudplatformv2`):
+//! `client/signature_generator.go` (`MakeHmacSignature`: the message and the HMAC),
+//! `client/configuration.go` (`SetupRequestHeader`: the headers, `Scp-AccountId` set to
+//! `Configuration.AccountId` even when it is empty, the URL signed with `?` + `RawQuery`)
+//! and `client/common.go` (the header names and the `Openapi` client type). The server
+//! rebuilds the message from these headers, so the account id it reads from
+//! `Scp-AccountId` must be the one that was signed. How the query string itself is
+//! written is [`crate::query::encode`]'s job.
 //!
 //! # Credentials
 //!
@@ -41,8 +51,10 @@ use sha2::Sha256;
 
 type HmacSha256 = Hmac<Sha256>;
 
-/// `Scp-Accesskey`.
-pub const HEADER_ACCESS_KEY: &str = "Scp-Accesskey";
+/// `Scp-AccessKey` (the Go SDK's spelling; HTTP header names are case-insensitive).
+pub const HEADER_ACCESS_KEY: &str = "Scp-AccessKey";
+/// `Scp-AccountId`: the signed account id, empty when none.
+pub const HEADER_ACCOUNT_ID: &str = "Scp-AccountId";
 /// `Scp-Timestamp`.
 pub const HEADER_TIMESTAMP: &str = "Scp-Timestamp";
 /// `Scp-Signature`.
@@ -427,6 +439,10 @@ pub fn sign(
     let signature = creds.signature(&message);
     vec![
         (HEADER_ACCESS_KEY, creds.access_key.clone()),
+        (
+            HEADER_ACCOUNT_ID,
+            creds.account_id.clone().unwrap_or_default(),
+        ),
         (HEADER_TIMESTAMP, timestamp),
         (HEADER_SIGNATURE, signature),
         (HEADER_CLIENT_TYPE, client_type.to_owned()),
@@ -556,7 +572,8 @@ mod tests {
         assert_eq!(
             names,
             [
-                "Scp-Accesskey",
+                "Scp-AccessKey",
+                "Scp-AccountId",
                 "Scp-Timestamp",
                 "Scp-Signature",
                 "Scp-ClientType",
@@ -564,7 +581,8 @@ mod tests {
                 "Accept-Language"
             ]
         );
-        assert_eq!(header(&headers, "Scp-Accesskey"), ACCESS);
+        assert_eq!(header(&headers, "Scp-AccessKey"), ACCESS);
+        assert_eq!(header(&headers, "Scp-AccountId"), "acct-0123");
         assert_eq!(header(&headers, "Scp-Timestamp"), "1700000000123");
         assert_eq!(header(&headers, "Scp-ClientType"), "Openapi");
         assert_eq!(header(&headers, "Scp-Api-Version"), "costexplorer 1.0");
@@ -611,6 +629,8 @@ mod tests {
         );
         assert_eq!(header(&headers, "Accept-Language"), "en-US");
         assert_eq!(header(&headers, "Scp-ClientType"), "Openapi");
+        // The Go SDK sends `Scp-AccountId` even when it is empty.
+        assert_eq!(header(&headers, "Scp-AccountId"), "");
     }
 
     #[test]

@@ -8,7 +8,14 @@ pub use ::cloudcost_runtime::{
 static SERVICE: ::cloudcost_runtime::ServiceMeta = ::cloudcost_runtime::ServiceMeta {
     title: "Samsung Cloud Platform Cost Explorer",
     endpoint: "https://costexplorer.{environment}.samsungsdscloud.com",
-    endpoint_defaults: &[("environment", "s")],
+    endpoint_variables: &[
+        ::cloudcost_runtime::EndpointVariable {
+            name: "environment",
+            default: "s",
+            allowed: &["s", "g", "e"],
+            env: Some("SCP_ENVIRONMENT"),
+        },
+    ],
     auth: ::cloudcost_runtime::AuthMeta::ScpHmac {
         api_version: "costexplorer 1.0",
     },
