@@ -58,7 +58,7 @@ pub struct MergeOptions {
 /// of all pages concatenated (minus the items `--starting-token` says were printed),
 /// cut to `max_items`. When the cut leaves items behind, a `NextToken` member says where
 /// to continue. `request` is the request as sent (its page size decides when SCP marker
-/// paging has ended).
+/// paging has ended). Other top-level lists follow [`merge_other_lists`].
 pub fn merge(
     pages: Vec<Json>,
     pagination: Option<&Pagination>,
@@ -106,6 +106,7 @@ pub fn merge(
     if had_items {
         merged.set(p.items, Json::Array(items));
     }
+    merge_other_lists(&mut merged, &pages, p.items);
     if options.drop_token {
         if let OutputToken::Member(token) = p.output_token {
             merged.remove(token);
@@ -115,6 +116,56 @@ pub fn merge(
         merged.set(NEXT_TOKEN, Json::String(resume.encode()));
     }
     merged
+}
+
+/// Top-level list members other than the item list, merged across `pages` into `merged`.
+///
+/// The rule: such a list is concatenated across pages, in page order (Cost Explorer's
+/// `DimensionValueAttributes` describes the dimension values of its own page's results),
+/// unless every page that carries it carries the same list: then it is kept once, because
+/// it echoes the request or does not depend on the page (`GroupDefinitions`, the request's
+/// `GroupBy`). It is a rule about values, not about named members, because nothing else
+/// says which member is which: the spec's pagination table names only the tokens and the
+/// item list, and the response schemas describe the echoed members in prose only.
+/// A page where the member is absent or not a list adds nothing; a list absent from the
+/// first page is appended after the first page's members. Members that are not lists
+/// (scalars, structures) stay the first page's, as the AWS CLI keeps them.
+fn merge_other_lists(merged: &mut Json, pages: &[Json], items: &str) {
+    if pages.len() < 2 {
+        return;
+    }
+    // Names in order of first appearance, so the merged document keeps the wire order.
+    let mut names: Vec<&str> = Vec::new();
+    for page in pages {
+        if let Json::Object(members) = page {
+            for (name, value) in members {
+                if name != items
+                    && matches!(value, Json::Array(_))
+                    && !names.contains(&name.as_str())
+                {
+                    names.push(name);
+                }
+            }
+        }
+    }
+    for name in names {
+        let lists: Vec<&Vec<Json>> = pages
+            .iter()
+            .filter_map(|page| match page.get(name) {
+                Some(Json::Array(list)) => Some(list),
+                _ => None,
+            })
+            .collect();
+        let Some(first) = lists.first() else {
+            continue;
+        };
+        let value = if lists.iter().all(|list| list == first) {
+            (*first).clone()
+        } else {
+            lists.iter().flat_map(|list| list.iter().cloned()).collect()
+        };
+        merged.set(name, Json::Array(value));
+    }
 }
 
 /// Rows with named columns.
@@ -512,6 +563,58 @@ mod tests {
         assert_eq!(
             merge(pages, Some(&p), &request, &exact).get(NEXT_TOKEN),
             None
+        );
+    }
+
+    #[test]
+    fn merge_concatenates_other_lists_and_keeps_echoed_ones_once() {
+        let p = Pagination {
+            input_token: "NextPageToken",
+            output_token: OutputToken::Member("NextPageToken"),
+            page_size: None,
+            items: "ResultsByTime",
+        };
+        let page = |day: &str, value: &str, token: Option<&str>| {
+            let token = token.map_or(String::new(), |t| format!(r#","NextPageToken":"{t}""#));
+            Json::parse(&format!(
+                r#"{{"GroupDefinitions":[{{"Type":"DIMENSION","Key":"LINKED_ACCOUNT"}}],"ResultsByTime":[{{"TimePeriod":{{"Start":"2024-01-{day}","End":"2024-01-{day}"}}}}],"DimensionValueAttributes":[{{"Value":"{value}","Attributes":{{"description":"account {value}"}}}}]{token}}}"#
+            ))
+            .unwrap()
+        };
+        let pages = vec![
+            page("01", "111111111111", Some("t1")),
+            page("02", "222222222222", Some("t2")),
+            page("03", "333333333333", None),
+        ];
+        let all = MergeOptions {
+            drop_token: true,
+            ..MergeOptions::default()
+        };
+        let request = Json::Object(Vec::new());
+        assert_eq!(
+            merge(pages.clone(), Some(&p), &request, &all).to_compact(),
+            concat!(
+                r#"{"GroupDefinitions":[{"Type":"DIMENSION","Key":"LINKED_ACCOUNT"}],"#,
+                r#""ResultsByTime":[{"TimePeriod":{"Start":"2024-01-01","End":"2024-01-01"}},"#,
+                r#"{"TimePeriod":{"Start":"2024-01-02","End":"2024-01-02"}},"#,
+                r#"{"TimePeriod":{"Start":"2024-01-03","End":"2024-01-03"}}],"#,
+                r#""DimensionValueAttributes":[{"Value":"111111111111","Attributes":{"description":"account 111111111111"}},"#,
+                r#"{"Value":"222222222222","Attributes":{"description":"account 222222222222"}},"#,
+                r#"{"Value":"333333333333","Attributes":{"description":"account 333333333333"}}]}"#
+            )
+        );
+        // The rule is by value: a list equal on every page is kept once, whatever its
+        // name; one absent from some pages (and from the first) is concatenated from the
+        // pages that have it, after the first page's members.
+        let pages = vec![
+            Json::parse(r#"{"ResultsByTime":[1],"Same":["x"],"NextPageToken":"t1"}"#).unwrap(),
+            Json::parse(r#"{"ResultsByTime":[2],"Same":["x"],"Late":["a"],"NextPageToken":"t2"}"#)
+                .unwrap(),
+            Json::parse(r#"{"ResultsByTime":[3],"Same":["x"],"Late":["b"]}"#).unwrap(),
+        ];
+        assert_eq!(
+            merge(pages, Some(&p), &request, &all).to_compact(),
+            r#"{"ResultsByTime":[1,2,3],"Same":["x"],"Late":["a","b"]}"#
         );
     }
 

@@ -605,6 +605,78 @@ fn all_pages_over_a_synthetic_dataset() {
 }
 
 #[test]
+fn all_pages_concatenates_every_page_s_dimension_value_attributes() {
+    let mock = MockProcess::start(&["--dataset", "synthetic", "--pages", "3", "--page-size", "2"]);
+    let request = [
+        "ce",
+        "get-cost-and-usage",
+        "--time-period",
+        "Start=2024-01-01,End=2024-02-01",
+        "--granularity",
+        "DAILY",
+        "--metrics",
+        "BlendedCost",
+    ];
+    let json = |extra: &[&str]| -> serde_json::Value {
+        let mut args = request.to_vec();
+        args.extend_from_slice(extra);
+        let o = mock.cloudcost(&args).output().unwrap();
+        assert_success(&o);
+        serde_json::from_str(&stdout(&o)).expect("JSON output")
+    };
+    // The three pages by hand, following NextPageToken.
+    let mut by_hand = Vec::new();
+    let mut token: Option<String> = None;
+    loop {
+        let page = match &token {
+            Some(t) => json(&["--next-page-token", t]),
+            None => json(&[]),
+        };
+        token = page["NextPageToken"].as_str().map(str::to_string);
+        by_hand.push(page);
+        if token.is_none() {
+            break;
+        }
+    }
+    let concatenated = |member: &str| -> Vec<serde_json::Value> {
+        by_hand
+            .iter()
+            .flat_map(|p| p[member].as_array().cloned().unwrap_or_default())
+            .collect()
+    };
+    let values: Vec<&str> = by_hand
+        .iter()
+        .flat_map(|p| p["DimensionValueAttributes"].as_array().unwrap())
+        .map(|a| a["Value"].as_str().unwrap())
+        .collect();
+    // Each page describes its own dimension values.
+    assert_eq!(
+        values,
+        ["Value-0", "Value-1", "Value-2", "Value-3", "Value-4", "Value-5"]
+    );
+    let merged = json(&["--all-pages"]);
+    assert_eq!(
+        merged["DimensionValueAttributes"],
+        serde_json::Value::Array(concatenated("DimensionValueAttributes"))
+    );
+    assert_eq!(
+        merged["ResultsByTime"],
+        serde_json::Value::Array(concatenated("ResultsByTime"))
+    );
+    // The synthetic GroupDefinitions differ from page to page (a real service echoes the
+    // request's GroupBy on each), so by the rule they are concatenated too.
+    assert_ne!(
+        by_hand[0]["GroupDefinitions"],
+        by_hand[1]["GroupDefinitions"]
+    );
+    assert_eq!(
+        merged["GroupDefinitions"],
+        serde_json::Value::Array(concatenated("GroupDefinitions"))
+    );
+    assert_eq!(merged.get("NextPageToken"), None);
+}
+
+#[test]
 fn every_operation_against_a_separately_started_mock_verifying_signatures() {
     let mock = MockProcess::start(&["--strict-auth"]);
     for (name, args) in OPERATIONS {
