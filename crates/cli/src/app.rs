@@ -534,7 +534,15 @@ async fn run_operation(service: &ServiceDef, op: &OperationDef, m: &ArgMatches) 
                 Ok(s) => s,
                 Err(e) => return fail(EXIT_FAILURE, &format!("{}: {e}", op.name)),
             };
-            let table = output::flatten(&merged, response_schema.root(), pagination);
+            let table = match output::flatten(&merged, response_schema.root(), pagination) {
+                Ok(t) => t,
+                Err(e) => {
+                    return fail(
+                        EXIT_FAILURE,
+                        &format!("--output {}: {e}", globals.format.name()),
+                    )
+                }
+            };
             if globals.format == Format::Table {
                 output::render_table(&table)
             } else {

@@ -11,6 +11,12 @@ use std::fmt::{self, Write as _};
 use serde::de::{self, Deserialize, Deserializer, MapAccess, Visitor};
 use serde_json::value::RawValue;
 
+/// How many arrays and objects may nest. Reading a raw value is iterative in serde_json
+/// and does not count levels, but [`Json::from_raw`] recurses once per level, so a text
+/// such as `--input-json` with 100,000 `[` would overflow the stack. 128 is serde_json's
+/// own limit for typed decoding: a request deeper than that could not be decoded anyway.
+pub const MAX_DEPTH: usize = 128;
+
 /// A JSON value with ordered members and numbers as written.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Json {
@@ -71,15 +77,27 @@ impl Json {
         Self::from_raw(&raw).map_err(ParseError)
     }
 
-    /// Converts a raw JSON value, which serde_json has already checked.
+    /// Converts a raw JSON value, which serde_json has already checked. Fails on more
+    /// than [`MAX_DEPTH`] levels of nesting.
     pub fn from_raw(raw: &RawValue) -> Result<Json, serde_json::Error> {
+        Self::from_raw_at(raw, 0)
+    }
+
+    /// `depth`: how many arrays and objects enclose `raw`.
+    fn from_raw_at(raw: &RawValue, depth: usize) -> Result<Json, serde_json::Error> {
         let text = raw.get().trim();
+        let container = matches!(text.as_bytes().first(), Some(b'{' | b'['));
+        if container && depth >= MAX_DEPTH {
+            return Err(de::Error::custom(format!(
+                "nested too deeply: more than {MAX_DEPTH} levels of arrays and objects"
+            )));
+        }
         Ok(match text.as_bytes().first() {
             Some(b'{') => {
                 let RawMembers(members) = serde_json::from_str(text)?;
                 let mut out = Vec::with_capacity(members.len());
                 for (k, v) in members {
-                    out.push((k, Self::from_raw(&v)?));
+                    out.push((k, Self::from_raw_at(&v, depth + 1)?));
                 }
                 Json::Object(out)
             }
@@ -88,7 +106,7 @@ impl Json {
                 Json::Array(
                     items
                         .iter()
-                        .map(|v| Self::from_raw(v))
+                        .map(|v| Self::from_raw_at(v, depth + 1))
                         .collect::<Result<_, _>>()?,
                 )
             }
@@ -246,6 +264,23 @@ mod tests {
         assert!(Json::parse("{} x").is_err());
         assert!(Json::parse("{\"a\":}").is_err());
         assert!(Json::parse("").is_err());
+    }
+
+    #[test]
+    fn deep_nesting_is_an_error_not_a_stack_overflow() {
+        let deep = format!("{}{}", "[".repeat(100_000), "]".repeat(100_000));
+        assert_eq!(
+            Json::parse(&deep).unwrap_err().to_string(),
+            "nested too deeply: more than 128 levels of arrays and objects"
+        );
+        let objects = format!("{}1{}", r#"{"a":"#.repeat(100_000), "}".repeat(100_000));
+        assert_eq!(
+            Json::parse(&objects).unwrap_err().to_string(),
+            "nested too deeply: more than 128 levels of arrays and objects"
+        );
+        // The limit itself is accepted.
+        let ok = format!("{}{}", "[".repeat(MAX_DEPTH), "]".repeat(MAX_DEPTH));
+        assert_eq!(Json::parse(&ok).unwrap().to_compact(), ok);
     }
 
     #[test]

@@ -24,6 +24,15 @@ impl Format {
     /// The names `--output` accepts.
     pub const NAMES: [&'static str; 3] = ["json", "table", "csv"];
 
+    /// The `--output` value naming this format.
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::Json => "json",
+            Format::Table => "table",
+            Format::Csv => "csv",
+        }
+    }
+
     /// Parses a `--output` value.
     pub fn parse(name: &str) -> Option<Format> {
         match name {
@@ -185,8 +194,13 @@ type Row = Vec<(String, String)>;
 /// path); scalars become dotted-path columns; lists of scalars are joined with `, `.
 /// Where a record has several such lists, each contributes its own rows (they are
 /// alternatives, such as Cost Explorer's `Total` and `Groups`, not a product).
-/// Numbers are printed as they were written: amounts stay exact.
-pub fn flatten(response: &Json, schema: Node<'_>, pagination: Option<&Pagination>) -> Table {
+/// Numbers are printed as they were written: amounts stay exact. A response nested
+/// deeper than [`MAX_DEPTH`] levels is an error.
+pub fn flatten(
+    response: &Json,
+    schema: Node<'_>,
+    pagination: Option<&Pagination>,
+) -> Result<Table, String> {
     let mut rows: Vec<Row> = Vec::new();
     match pagination {
         Some(p) => {
@@ -202,11 +216,12 @@ pub fn flatten(response: &Json, schema: Node<'_>, pagination: Option<&Pagination
             };
             if let Some(Json::Array(items)) = response.get(p.items) {
                 for item in items {
-                    rows.extend(record_rows(item, item_node, ""));
+                    // Each item is two levels below the root (the response, its list).
+                    rows.extend(record_rows(item, item_node, "", 2)?);
                 }
             }
         }
-        None => rows.extend(record_rows(response, Some(schema), "")),
+        None => rows.extend(record_rows(response, Some(schema), "", 0)?),
     }
     let mut columns: Vec<String> = Vec::new();
     for row in &rows {
@@ -230,7 +245,7 @@ pub fn flatten(response: &Json, schema: Node<'_>, pagination: Option<&Pagination
                 .collect()
         })
         .collect();
-    Table { columns, rows }
+    Ok(Table { columns, rows })
 }
 
 fn join(path: &str, key: &str) -> String {
@@ -256,27 +271,36 @@ fn is_record(node: Option<Node<'_>>) -> Option<bool> {
 }
 
 /// The rows of one record: its scalar columns, times the rows of each nested list.
-fn record_rows(value: &Json, node: Option<Node<'_>>, path: &str) -> Vec<Row> {
+/// `depth` is the record's level below the response's root.
+fn record_rows(
+    value: &Json,
+    node: Option<Node<'_>>,
+    path: &str,
+    depth: usize,
+) -> Result<Vec<Row>, String> {
     let mut scalars = Row::new();
     let mut branches: Vec<Vec<Row>> = Vec::new();
-    collect(value, node, path, &mut scalars, &mut branches, 0);
+    collect(value, node, path, &mut scalars, &mut branches, depth)?;
     let branch_rows: Vec<Row> = branches.into_iter().flatten().collect();
     if branch_rows.is_empty() {
-        return vec![scalars];
+        return Ok(vec![scalars]);
     }
-    branch_rows
+    Ok(branch_rows
         .into_iter()
         .map(|row| {
             let mut full = scalars.clone();
             full.extend(row);
             full
         })
-        .collect()
+        .collect())
 }
 
-/// Deeper than any response the specs describe; keeps a hostile response from
-/// exhausting the stack.
-const MAX_DEPTH: usize = 64;
+/// How many levels below the response's root flattening follows. Far deeper than any
+/// response the specs describe (Cost Explorer's amounts are 5 levels down); each level is
+/// a recursive call, so the limit keeps a hostile response from exhausting the stack.
+/// It is counted from the root through every record and list, so a deep value cannot
+/// restart the count at each record.
+pub const MAX_DEPTH: usize = 64;
 
 fn collect(
     value: &Json,
@@ -285,10 +309,14 @@ fn collect(
     scalars: &mut Row,
     branches: &mut Vec<Vec<Row>>,
     depth: usize,
-) {
+) -> Result<(), String> {
     if depth > MAX_DEPTH {
-        scalars.push((path.to_string(), value.to_compact()));
-        return;
+        // An error rather than the rest as JSON text in one cell: a cell that silently
+        // holds a subtree is a truncated table.
+        return Err(format!(
+            "the response is nested more than {MAX_DEPTH} levels deep (at `{path}`); \
+             table and CSV rows cannot hold it, --output json prints it"
+        ));
     }
     let kind = node.map(|n| n.kind());
     match value {
@@ -300,7 +328,7 @@ fn collect(
                 if records {
                     let mut rows = Vec::new();
                     for (k, v) in members {
-                        for row in record_rows(v, Some(values), path) {
+                        for row in record_rows(v, Some(values), path, depth + 1)? {
                             let mut full = vec![(path.to_string(), k.clone())];
                             full.extend(row);
                             rows.push(full);
@@ -316,7 +344,7 @@ fn collect(
                             scalars,
                             branches,
                             depth + 1,
-                        );
+                        )?;
                     }
                 }
             }
@@ -335,18 +363,18 @@ fn collect(
                             scalars,
                             branches,
                             depth + 1,
-                        );
+                        )?;
                     }
                 }
                 for (k, v) in members {
                     if !schema_members.iter().any(|(name, _)| name == k) {
-                        collect(v, None, &join(path, k), scalars, branches, depth + 1);
+                        collect(v, None, &join(path, k), scalars, branches, depth + 1)?;
                     }
                 }
             }
             _ => {
                 for (k, v) in members {
-                    collect(v, None, &join(path, k), scalars, branches, depth + 1);
+                    collect(v, None, &join(path, k), scalars, branches, depth + 1)?;
                 }
             }
         },
@@ -361,7 +389,9 @@ fn collect(
                 let mut rows = Vec::new();
                 for item in items {
                     match item {
-                        Json::Object(_) => rows.extend(record_rows(item, item_node, path)),
+                        Json::Object(_) => {
+                            rows.extend(record_rows(item, item_node, path, depth + 1)?)
+                        }
                         other => rows.push(vec![(path.to_string(), scalar_text(other))]),
                     }
                 }
@@ -373,6 +403,7 @@ fn collect(
         }
         scalar => scalars.push((path.to_string(), scalar_text(scalar))),
     }
+    Ok(())
 }
 
 /// The table as aligned text: a header, a rule, one line per row. Control characters
@@ -464,7 +495,7 @@ mod tests {
             page_size: None,
             items: "ResultsByTime",
         };
-        let t = flatten(&page, schema.root(), Some(&p));
+        let t = flatten(&page, schema.root(), Some(&p)).unwrap();
         assert_eq!(
             render_csv(&t).unwrap(),
             "TimePeriod.Start,TimePeriod.End,Estimated,Groups.Keys,Groups.Metrics,Groups.Metrics.Amount,Groups.Metrics.Unit,Total,Total.Amount,Total.Unit\n\
@@ -472,6 +503,47 @@ mod tests {
              2017-09-01,2017-10-01,false,\"S3, Env$Dev\",UsageQuantity,12,N/A,,,\n\
              2017-09-01,2017-10-01,false,EC2,BlendedCost,69.11368320913270968764864436340574,USD,,,\n\
              2017-10-01,2017-11-01,true,,,,,BlendedCost,5,USD\n"
+        );
+    }
+
+    #[test]
+    fn too_deep_a_response_is_an_error_counted_from_the_root() {
+        // Lists of records inside records, 500 times: each record used to restart the
+        // count, so the limit never applied.
+        let mut value = Json::Object(vec![("leaf".into(), Json::Number("1".into()))]);
+        for _ in 0..500 {
+            value = Json::Object(vec![("a".into(), Json::Array(vec![value]))]);
+        }
+        let page = Json::Object(vec![("items".into(), Json::Array(vec![value]))]);
+        let p = Pagination {
+            input_token: "next",
+            output_token: OutputToken::Member("next"),
+            page_size: None,
+            items: "items",
+        };
+        let schema = Schema::parse(r#"{"type": "object"}"#).unwrap();
+        // The item is at level 2; each `a` member and each record adds one level, so the
+        // 65th level is the member after 32 records.
+        let path = vec!["a"; 32].join(".");
+        assert_eq!(
+            flatten(&page, schema.root(), Some(&p)),
+            Err(format!(
+                "the response is nested more than 64 levels deep (at `{path}`); \
+                 table and CSV rows cannot hold it, --output json prints it"
+            ))
+        );
+        // Within the limit, the same shape flattens.
+        let mut value = Json::Object(vec![("leaf".into(), Json::Number("1".into()))]);
+        for _ in 0..3 {
+            value = Json::Object(vec![("a".into(), Json::Array(vec![value]))]);
+        }
+        let page = Json::Object(vec![("items".into(), Json::Array(vec![value]))]);
+        assert_eq!(
+            flatten(&page, schema.root(), Some(&p)),
+            Ok(Table {
+                columns: vec!["a.a.a.leaf".into()],
+                rows: vec![vec!["1".into()]],
+            })
         );
     }
 

@@ -301,8 +301,11 @@ fn check_into(
     depth: usize,
     out: &mut Vec<Problem>,
 ) {
-    // serde_json stops parsing at 128 levels; this keeps a flag-built value within bounds too.
-    if depth > 128 {
+    // `Json::parse` refuses more than `MAX_DEPTH` levels and shorthand more than 64, so
+    // this is a second bound, for a value built some other way. The schemas themselves
+    // are the generator's, embedded at build time: walking them (`kind`, `hint`) needs
+    // no bound of its own beyond `MAX_REFS`.
+    if depth > crate::json::MAX_DEPTH {
         problem(out, path, "nested too deeply".into());
         return;
     }

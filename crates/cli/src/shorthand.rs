@@ -12,6 +12,16 @@
 use crate::json::Json;
 use crate::schema::{Kind, Node};
 
+/// How many `{}` / `[]` may nest in one shorthand value. The parser and [`typed`] recurse
+/// once per level, and a value comes straight from argv, so without a limit
+/// `--filter 'Not={Not={...'` a few thousand levels deep overflows the stack. The deepest
+/// request of the specs (a Cost Explorer filter expression) needs a handful of levels.
+pub const MAX_NESTING: usize = 64;
+
+/// How much of the remaining text an error quotes: enough to find the place, without
+/// echoing a value of many kilobytes.
+const EXCERPT_CHARS: usize = 40;
+
 /// A parsed shorthand value, before the schema gives it types.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Shorthand {
@@ -28,6 +38,7 @@ pub fn parse_struct(text: &str) -> Result<Vec<(String, Shorthand)>, String> {
     let mut p = Parser {
         chars: text.chars().collect(),
         pos: 0,
+        depth: 0,
     };
     let members = p.members(None)?;
     if p.pos < p.chars.len() {
@@ -41,6 +52,7 @@ pub fn parse_list(text: &str) -> Result<Vec<Shorthand>, String> {
     let mut p = Parser {
         chars: text.chars().collect(),
         pos: 0,
+        depth: 0,
     };
     let values = if p.peek() == Some('[') {
         match p.value()? {
@@ -59,6 +71,8 @@ pub fn parse_list(text: &str) -> Result<Vec<Shorthand>, String> {
 struct Parser {
     chars: Vec<char>,
     pos: usize,
+    /// How many `{` / `[` enclose the current position.
+    depth: usize,
 }
 
 impl Parser {
@@ -67,9 +81,11 @@ impl Parser {
     }
 
     fn error(&self, what: &str) -> String {
-        let at: String = self.chars[self.pos.min(self.chars.len())..]
-            .iter()
-            .collect();
+        let rest = &self.chars[self.pos.min(self.chars.len())..];
+        let mut at: String = rest.iter().take(EXCERPT_CHARS).collect();
+        if rest.len() > EXCERPT_CHARS {
+            at.push('…');
+        }
         if at.is_empty() {
             format!("{what} at the end of the value")
         } else {
@@ -169,17 +185,31 @@ impl Parser {
         }
     }
 
+    /// Enters a `{` or `[` at the current position, refusing to go deeper than
+    /// [`MAX_NESTING`] (each level is a recursive call).
+    fn open(&mut self) -> Result<(), String> {
+        if self.depth >= MAX_NESTING {
+            return Err(self.error(&format!(
+                "nested too deeply: more than {MAX_NESTING} levels of `{{}}` or `[]`"
+            )));
+        }
+        self.depth += 1;
+        self.pos += 1;
+        Ok(())
+    }
+
     fn value(&mut self) -> Result<Shorthand, String> {
         self.skip_spaces();
         match self.peek() {
             Some('{') => {
-                self.pos += 1;
+                self.open()?;
                 let members = self.members(Some('}'))?;
                 self.expect('}')?;
+                self.depth -= 1;
                 Ok(Shorthand::Struct(members))
             }
             Some('[') => {
-                self.pos += 1;
+                self.open()?;
                 self.skip_spaces();
                 let mut items = Vec::new();
                 if self.peek() != Some(']') {
@@ -194,6 +224,7 @@ impl Parser {
                     }
                 }
                 self.expect(']')?;
+                self.depth -= 1;
                 Ok(Shorthand::List(items))
             }
             Some(q @ ('\'' | '"')) => {

@@ -760,6 +760,47 @@ fn input_json_from_a_file_and_from_stdin() {
 }
 
 #[test]
+fn deeply_nested_flags_and_input_json_are_refused_not_a_stack_overflow() {
+    // 20,000 levels: as deep as one argument may be (Linux takes 128 KiB per argument).
+    let deep = format!("{}{}", "Not={".repeat(20_000), "}".repeat(20_000));
+    let o = run(&["ce", "get-cost-and-usage", "--filter", &deep]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert_eq!(stdout(&o), "");
+    assert_eq!(
+        stderr(&o),
+        format!(
+            "cloudcost: invalid request, not sent (1 problem):\n  \
+             --filter: nested too deeply: more than 64 levels of `{{}}` or `[]` at character 325: `{}…`\n",
+            &"Not={".repeat(9)[4..44]
+        )
+    );
+    // 100,000 levels of JSON from a file.
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("deep.json");
+    std::fs::write(
+        &path,
+        format!(
+            r#"{{"Filter": {}{{}}{}}}"#,
+            r#"{"Not": "#.repeat(100_000),
+            "}".repeat(100_000)
+        ),
+    )
+    .unwrap();
+    let at_file = format!("@{}", path.display());
+    let o = run(&["ce", "get-cost-and-usage", "--input-json", &at_file]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert_eq!(stdout(&o), "");
+    assert_eq!(
+        stderr(&o),
+        format!(
+            "cloudcost: invalid request, not sent (1 problem):\n  \
+             --input-json: {} is not JSON: nested too deeply: more than 128 levels of arrays and objects\n",
+            path.display()
+        )
+    );
+}
+
+#[test]
 fn flags_override_input_json() {
     let input = r#"{"TimePeriod": {"Start": "2017-09-01", "End": "2017-10-01"}, "Granularity": "DAILY",
                     "Metrics": ["BlendedCost"], "BillingViewArn": "not-an-arn"}"#;

@@ -319,3 +319,43 @@ fn never_panics_on_odd_input() {
     let deep = "[".repeat(10_000);
     assert!(Json::parse(&deep).is_err());
 }
+
+#[test]
+fn nesting_deeper_than_the_limit_is_an_error_not_a_stack_overflow() {
+    // 100,000 levels of `Not={...}`, as a shell could pass in one argument.
+    let deep = format!("{}{}", "Not={".repeat(100_000), "}".repeat(100_000));
+    let expected = format!(
+        "nested too deeply: more than 64 levels of `{{}}` or `[]` at character {}: `{}…`",
+        64 * 5 + 5,
+        &"Not={".repeat(9)[4..44]
+    );
+    assert_eq!(
+        value("ce", "get-cost-and-usage", "Filter", &[&deep]),
+        Err(expected)
+    );
+    // The same through lists.
+    let deep = format!("{}{}", "[".repeat(100_000), "]".repeat(100_000));
+    let e = parse_list(&deep).unwrap_err();
+    assert_eq!(
+        e,
+        format!(
+            "nested too deeply: more than 64 levels of `{{}}` or `[]` at character 65: `{}…`",
+            "[".repeat(40)
+        )
+    );
+    // 64 levels are accepted.
+    let ok = format!(
+        "{}Dimensions={{Key=SERVICE,Values=EC2}}{}",
+        "Not={".repeat(63),
+        "}".repeat(63)
+    );
+    let json = value("ce", "get-cost-and-usage", "Filter", &[&ok]).unwrap();
+    assert_eq!(
+        json,
+        format!(
+            "{}{{\"Dimensions\":{{\"Key\":\"SERVICE\",\"Values\":[\"EC2\"]}}}}{}",
+            "{\"Not\":".repeat(63),
+            "}".repeat(63)
+        )
+    );
+}
