@@ -29,6 +29,22 @@ pub struct Service {
     pub common_errors: Vec<ErrorInfo>,
     /// Which error the service answers in each situation no operation's list covers.
     pub errors_for: ErrorsFor,
+    /// Where an error body states its code, message and request id.
+    pub error_body: ErrorBody,
+}
+
+/// Where an error response's body states its details (`x-cloudcost-service/errorBody`):
+/// JSON pointers tried in order, the first that names a string wins. Services disagree
+/// (AWS: `/message`; SCP: `/errors/0/detail` in its envelope, `/message` from its gateway,
+/// `/0/msg` from FastAPI-style services), so this is spec data, not runtime code.
+#[derive(Clone, Debug, Default)]
+pub struct ErrorBody {
+    /// The service's own error code, where the body states one apart from the code that
+    /// picks the typed error (SCP: `/errors/0/code`). Empty for AWS, whose code comes from
+    /// `X-Amzn-ErrorType` / `__type`.
+    pub code: Vec<String>,
+    pub message: Vec<String>,
+    pub request_id: Vec<String>,
 }
 
 /// The situations a server meets outside any one operation's model, and the error the

@@ -272,10 +272,58 @@ impl<'a> Cx<'a> {
             shapes,
             common_errors: Vec::new(),
             errors_for: ErrorsFor::default(),
+            error_body: self.error_body(svc, &svc_ptr)?,
         };
         self.operations(&mut service)?;
         self.situations(&mut service, svc, &svc_ptr)?;
         Ok(service)
+    }
+
+    /// `errorBody`: three optional lists of JSON pointers. A pointer must start with `/`
+    /// (RFC 6901); the lists say where, not what, so any pointer is accepted.
+    fn error_body(&self, svc: &Value, svc_ptr: &str) -> R<ErrorBody> {
+        let Some(body) = svc.get("errorBody") else {
+            return Ok(ErrorBody::default());
+        };
+        let ptr = format!("{svc_ptr}/errorBody");
+        let fields = self.obj(body, &ptr)?;
+        for key in fields.keys() {
+            if !["code", "message", "requestId"].contains(&key.as_str()) {
+                return Err(self.err(
+                    &format!("{ptr}/{}", escape(key)),
+                    "unknown key (expected code, message, requestId)",
+                ));
+            }
+        }
+        let list = |key: &str| -> R<Vec<String>> {
+            let Some(v) = body.get(key) else {
+                return Ok(Vec::new());
+            };
+            let p = format!("{ptr}/{key}");
+            let items = v
+                .as_array()
+                .ok_or_else(|| self.err(&p, "expected a list of JSON pointers"))?;
+            items
+                .iter()
+                .enumerate()
+                .map(|(i, item)| {
+                    item.as_str()
+                        .filter(|s| s.starts_with('/'))
+                        .map(str::to_owned)
+                        .ok_or_else(|| {
+                            self.err(
+                                &format!("{p}/{i}"),
+                                "expected a JSON pointer starting with `/`",
+                            )
+                        })
+                })
+                .collect()
+        };
+        Ok(ErrorBody {
+            code: list("code")?,
+            message: list("message")?,
+            request_id: list("requestId")?,
+        })
     }
 
     fn endpoint(&self) -> R<Endpoint> {

@@ -548,9 +548,16 @@ async fn unknown_codes_non_json_bodies_and_bad_responses_are_distinct() {
         .mount(&server)
         .await;
     let err = client.list_usage_totals(&input).await.unwrap_err();
-    assert!(
-        matches!(&err, Error::Http { meta, body_preview } if meta.status == 502 && body_preview.contains("Bad Gateway")),
-        "{err:?}"
+    let Error::Http { meta } = &err else {
+        panic!("{err:?}")
+    };
+    assert_eq!(
+        (meta.status, meta.code.as_deref(), meta.body.as_str()),
+        (502, None, "<html>Bad Gateway</html>")
+    );
+    assert_eq!(
+        err.to_string(),
+        "ListUsageTotals failed: HTTP 502; body: <html>Bad Gateway</html>"
     );
 
     server.reset().await;

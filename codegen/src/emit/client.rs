@@ -121,6 +121,11 @@ fn service_meta(service: &Service) -> TokenStream {
         });
     let auth = super::literal::auth_meta(&service.auth);
     let source = format_ident!("{}", service.protocol.error_code_source());
+    let common = service
+        .common_errors
+        .iter()
+        .map(super::literal::modeled_error);
+    let error_body = super::literal::error_body(&service.error_body);
     quote! {
         static SERVICE: ::cloudcost_runtime::ServiceMeta = ::cloudcost_runtime::ServiceMeta {
             title: #title,
@@ -128,6 +133,8 @@ fn service_meta(service: &Service) -> TokenStream {
             endpoint_variables: &[#(#variables),*],
             auth: #auth,
             error_codes: ::cloudcost_runtime::ErrorCodeSource::#source,
+            common_errors: &[#(#common),*],
+            error_body: #error_body,
         };
     }
 }
@@ -145,9 +152,11 @@ fn operation_meta(service: &Service, op: &Operation) -> TokenStream {
         .into_iter()
         .map(|(n, v)| quote!((#n, #v)));
     let errors = op.errors.iter().map(|e| {
-        let info = service.structure(e).and_then(|s| s.error.as_ref()).expect("loader checked errors");
-        let (code, status, retryable, throttling) = (&info.code, info.http_status, info.retryable, info.throttling);
-        quote!(::cloudcost_runtime::ModeledError { code: #code, status: #status, retryable: #retryable, throttling: #throttling })
+        let info = service
+            .structure(e)
+            .and_then(|s| s.error.as_ref())
+            .expect("loader checked errors");
+        super::literal::modeled_error(info)
     });
     quote! {
         static #ident: ::cloudcost_runtime::OperationMeta = ::cloudcost_runtime::OperationMeta {

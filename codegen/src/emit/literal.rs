@@ -14,6 +14,27 @@ pub fn option_str(value: Option<&str>) -> TokenStream {
     }
 }
 
+/// A `cloudcost_runtime::ErrorBodyMeta` value: where error bodies state their details.
+pub fn error_body(body: &ErrorBody) -> TokenStream {
+    let (code, message, request_id) = (&body.code, &body.message, &body.request_id);
+    quote!(::cloudcost_runtime::ErrorBodyMeta {
+        code: &[#(#code),*],
+        message: &[#(#message),*],
+        request_id: &[#(#request_id),*],
+    })
+}
+
+/// A `cloudcost_runtime::ModeledError` value.
+pub fn modeled_error(info: &ErrorInfo) -> TokenStream {
+    let (code, status, retryable, throttling) = (
+        &info.code,
+        info.http_status,
+        info.retryable,
+        info.throttling,
+    );
+    quote!(::cloudcost_runtime::ModeledError { code: #code, status: #status, retryable: #retryable, throttling: #throttling })
+}
+
 /// A `cloudcost_runtime::AuthMeta` value.
 pub fn auth_meta(auth: &Auth) -> TokenStream {
     match auth {

@@ -83,6 +83,7 @@ fn service_table(service: &Service) -> Result<TokenStream> {
         }
     );
     let auth = literal::auth_meta(&service.auth);
+    let error_body = literal::error_body(&service.error_body);
     let common: Vec<TokenStream> = service
         .common_errors
         .iter()
@@ -142,6 +143,7 @@ fn service_table(service: &Service) -> Result<TokenStream> {
             protocol: Protocol::#protocol,
             auth: #auth,
             common_errors: &[#(#common),*],
+            error_body: #error_body,
             error_shapes: &[#(#error_shapes),*],
             errors_for: ErrorsFor {
                 invalid_request: #invalid_request,

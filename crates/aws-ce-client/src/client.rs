@@ -14,6 +14,43 @@ static SERVICE: ::cloudcost_runtime::ServiceMeta = ::cloudcost_runtime::ServiceM
         signing_region: Some("us-east-1"),
     },
     error_codes: ::cloudcost_runtime::ErrorCodeSource::AwsJson,
+    common_errors: &[
+        ::cloudcost_runtime::ModeledError {
+            code: "ValidationException",
+            status: 400u16,
+            retryable: false,
+            throttling: false,
+        },
+        ::cloudcost_runtime::ModeledError {
+            code: "MissingAuthenticationToken",
+            status: 403u16,
+            retryable: false,
+            throttling: false,
+        },
+        ::cloudcost_runtime::ModeledError {
+            code: "InvalidSignatureException",
+            status: 400u16,
+            retryable: false,
+            throttling: false,
+        },
+        ::cloudcost_runtime::ModeledError {
+            code: "InternalFailure",
+            status: 500u16,
+            retryable: true,
+            throttling: false,
+        },
+        ::cloudcost_runtime::ModeledError {
+            code: "ServiceUnavailable",
+            status: 503u16,
+            retryable: true,
+            throttling: false,
+        },
+    ],
+    error_body: ::cloudcost_runtime::ErrorBodyMeta {
+        code: &[],
+        message: &["/message", "/errorMessage"],
+        request_id: &[],
+    },
 };
 static GET_COST_AND_USAGE: ::cloudcost_runtime::OperationMeta = ::cloudcost_runtime::OperationMeta {
     name: "GetCostAndUsage",

@@ -14,6 +14,31 @@ static SERVICE: ::cloudcost_runtime::ServiceMeta = ::cloudcost_runtime::ServiceM
         signing_region: None,
     },
     error_codes: ::cloudcost_runtime::ErrorCodeSource::AwsJson,
+    common_errors: &[
+        ::cloudcost_runtime::ModeledError {
+            code: "MissingAuthenticationTokenException",
+            status: 403u16,
+            retryable: false,
+            throttling: false,
+        },
+        ::cloudcost_runtime::ModeledError {
+            code: "InvalidSignatureException",
+            status: 403u16,
+            retryable: false,
+            throttling: false,
+        },
+        ::cloudcost_runtime::ModeledError {
+            code: "ServiceUnavailableException",
+            status: 503u16,
+            retryable: true,
+            throttling: false,
+        },
+    ],
+    error_body: ::cloudcost_runtime::ErrorBodyMeta {
+        code: &[],
+        message: &["/message", "/errorMessage"],
+        request_id: &[],
+    },
 };
 static LIST_USAGE_TOTALS: ::cloudcost_runtime::OperationMeta = ::cloudcost_runtime::OperationMeta {
     name: "ListUsageTotals",

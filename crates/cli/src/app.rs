@@ -297,6 +297,12 @@ fn mock_command() -> Command {
                 .action(ArgAction::SetTrue)
                 .help("Verify SigV4 and SCP signatures against the fixed test keys."),
         )
+        .arg(
+            Arg::new("missing-auth-as")
+                .long("missing-auth-as")
+                .value_name("CODE")
+                .help("Answer requests without credentials with this error code (in the services that have it) instead of the documented one; `NotFound` answers SCP's unauthenticated requests with 404, as SCP has been seen to."),
+        )
 }
 
 fn parse_rate(text: &str) -> Result<f64, String> {

@@ -67,6 +67,7 @@ fn config(m: &ArgMatches) -> Result<MockConfig, String> {
         dataset,
         faults: Faults { rate, kinds, seed },
         strict_auth: m.get_flag("strict-auth"),
+        missing_auth_as: m.get_one::<String>("missing-auth-as").cloned(),
         ..MockConfig::default()
     })
 }

@@ -168,7 +168,19 @@ fn respond(
         &state.config.keys,
     ) {
         Ok(()) => {}
-        Err(AuthFailure::Missing(m)) => return Err((errors.missing_auth, m, Vec::new())),
+        Err(AuthFailure::Missing(m)) => {
+            let answer = state
+                .config
+                .missing_auth_as
+                .as_deref()
+                .and_then(|wanted| service_codes(service).find(|c| *c == wanted))
+                .map_or(errors.missing_auth, |code| Answer {
+                    code,
+                    members: &[],
+                    field_list: None,
+                });
+            return Err((answer, m, Vec::new()));
+        }
         Err(AuthFailure::Bad(m)) => return Err((errors.bad_signature, m, Vec::new())),
     }
     if let Some(code) = parts.headers.get(ERROR_HEADER) {
@@ -223,6 +235,15 @@ fn respond(
 
 /// The answer to `x-cloudcost-mock-error: <code>`: one of the operation's modeled errors
 /// or a common error; anything else is a bad request that lists what is allowed.
+/// Every error code `service` can answer: its modeled shapes' and its common ones.
+pub(crate) fn service_codes(service: &'static ServiceSpec) -> impl Iterator<Item = &'static str> {
+    service
+        .error_shapes
+        .iter()
+        .map(|e| e.code)
+        .chain(service.common_errors.iter().map(|c| c.code))
+}
+
 fn injected(service: &'static ServiceSpec, op: &'static OperationSpec, code: &str) -> Failure {
     static EMPTY: &[(&str, &str)] = &[];
     let known = op

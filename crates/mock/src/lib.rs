@@ -65,6 +65,11 @@ pub struct MockConfig {
     /// Verify SigV4 and SCP signatures against `keys` (else only their presence).
     pub strict_auth: bool,
     pub keys: TestKeys,
+    /// Answer requests without credentials with this error code instead of the spec's
+    /// `errorsFor.missingAuth`, in every service that has the code (others keep theirs).
+    /// SCP has been seen to answer an unauthenticated `GET /v1/usages` with 404: set
+    /// `Some("NotFound")` to test a client against that.
+    pub missing_auth_as: Option<String>,
 }
 
 impl Default for MockConfig {
@@ -75,6 +80,7 @@ impl Default for MockConfig {
             faults: Faults::default(),
             strict_auth: false,
             keys: TestKeys::default(),
+            missing_auth_as: None,
         }
     }
 }
@@ -114,6 +120,16 @@ impl MockConfig {
                 return Err(MockError::Config(
                     "a synthetic dataset needs at least 1 page of at least 1 item".into(),
                 ));
+            }
+        }
+        if let Some(code) = &self.missing_auth_as {
+            let known = services()
+                .iter()
+                .any(|s| handler::service_codes(s).any(|c| c == code));
+            if !known {
+                return Err(MockError::Config(format!(
+                    "--missing-auth-as {code}: no service has that error code"
+                )));
             }
         }
         Ok(())

@@ -88,10 +88,14 @@ pub(crate) fn success(service: &ServiceSpec, request_id: &str, body: Vec<u8>) ->
 
 /// An error answer in the service's own shape.
 ///
-/// A modeled error's body is generated from its schema, its message member set, the
-/// answer's fixed members and field list filled in, and header-bound members (Inspector2's
-/// `retryAfterSeconds`) moved to their headers; it is then encoded through the model type.
-/// A common error carries only a message.
+/// A modeled error's body is generated from its schema, the answer's fixed members and
+/// field list filled in, and header-bound members (Inspector2's `retryAfterSeconds`) moved
+/// to their headers; it is then encoded through the model type. The message, the
+/// service's own code and the request id go where the spec's `errorBody` points first
+/// (AWS: `message`; SCP: its envelope, `errors[0].detail`, `errors[0].code`,
+/// `errors[0].request_id`). A service whose bodies state their own code (SCP) gets a body
+/// of those alone: its error shapes are lenient unions of every form seen in the wild,
+/// and a synthesized member of each would be a body no server sends.
 pub(crate) fn error(
     service: &ServiceSpec,
     answer: &Answer,
@@ -103,11 +107,17 @@ pub(crate) fn error(
     let mut headers = base_headers(service.protocol, request_id);
     let (status, mut body) = match service.error_shapes.iter().find(|e| e.code == answer.code) {
         Some(shape) => {
-            let root = caches.schemas.get(shape.schema);
-            let mut value = Synth::new(&root, 0, &caches.patterns).value(&root, answer.code, 0);
-            let obj = value.as_object_mut();
-            let mut obj = obj.map(std::mem::take).unwrap_or_default();
-            set_message(&mut obj, &root, message);
+            let mut obj = if service.error_body.code.is_empty() {
+                let root = caches.schemas.get(shape.schema);
+                let mut value = Synth::new(&root, 0, &caches.patterns).value(&root, answer.code, 0);
+                value
+                    .as_object_mut()
+                    .map(std::mem::take)
+                    .unwrap_or_default()
+            } else {
+                Map::new()
+            };
+            write_details(&mut obj, service, answer.code, message, request_id);
             for (member, json) in answer.members {
                 if let Ok(v) = serde_json::from_str(json) {
                     obj.insert((*member).to_string(), v);
@@ -139,7 +149,7 @@ pub(crate) fn error(
                 .find(|c| c.code == answer.code)
                 .map_or(500, |c| c.status);
             let mut body = Map::new();
-            body.insert("message".into(), Value::String(message.to_string()));
+            write_details(&mut body, service, answer.code, message, request_id);
             (status, body)
         }
     };
@@ -158,18 +168,79 @@ pub(crate) fn error(
     }
 }
 
-/// Sets the shape's message member (`message` or `Message`, as the model spells it).
-fn set_message(obj: &mut Map<String, Value>, schema: &Value, message: &str) {
-    let name = schema
-        .get("properties")
-        .and_then(Value::as_object)
-        .and_then(|p| {
-            p.keys()
-                .find(|k| k.eq_ignore_ascii_case("message"))
-                .cloned()
-        })
-        .unwrap_or_else(|| "message".to_string());
-    obj.insert(name, Value::String(message.to_string()));
+/// Writes the message, the service's own code and the request id at the first pointer
+/// of each of the spec's `errorBody` lists: where clients look first.
+fn write_details(
+    obj: &mut Map<String, Value>,
+    service: &ServiceSpec,
+    code: &str,
+    message: &str,
+    request_id: &str,
+) {
+    let points = &service.error_body;
+    let mut body = Value::Object(std::mem::take(obj));
+    for (pointers, value) in [
+        (points.code, code),
+        (points.message, message),
+        (points.request_id, request_id),
+    ] {
+        if let Some(pointer) = pointers.first() {
+            set_at(&mut body, pointer, value);
+        }
+    }
+    if let Value::Object(map) = body {
+        *obj = map;
+    }
+}
+
+/// Sets `value` at the JSON pointer, making the objects and arrays on the way. An object
+/// key already there in another case (`Message` for `/message`) is reused, so the body
+/// keeps the model's spelling.
+fn set_at(root: &mut Value, pointer: &str, value: &str) {
+    let tokens: Vec<&str> = pointer.trim_start_matches('/').split('/').collect();
+    let mut current = root;
+    for (i, token) in tokens.iter().enumerate() {
+        let last = i + 1 == tokens.len();
+        let next_is_index = tokens
+            .get(i + 1)
+            .is_some_and(|t| t.parse::<usize>().is_ok());
+        let fresh = || {
+            if last {
+                Value::String(value.to_string())
+            } else if next_is_index {
+                Value::Array(Vec::new())
+            } else {
+                Value::Object(Map::new())
+            }
+        };
+        current = match current {
+            Value::Object(map) => {
+                let key = map
+                    .keys()
+                    .find(|k| k.eq_ignore_ascii_case(token))
+                    .cloned()
+                    .unwrap_or_else(|| (*token).to_string());
+                let slot = map.entry(key).or_insert_with(fresh);
+                if last {
+                    *slot = Value::String(value.to_string());
+                }
+                slot
+            }
+            Value::Array(items) => {
+                let Ok(index) = token.parse::<usize>() else {
+                    return;
+                };
+                while items.len() <= index {
+                    items.push(fresh());
+                }
+                if last {
+                    items[index] = Value::String(value.to_string());
+                }
+                &mut items[index]
+            }
+            _ => return,
+        };
+    }
 }
 
 /// A plain JSON error for requests that reach no operation.

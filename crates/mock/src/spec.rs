@@ -17,6 +17,9 @@ pub struct ServiceSpec {
     pub auth: AuthMeta,
     /// Errors any operation may answer that no operation models.
     pub common_errors: &'static [CommonError],
+    /// Where error bodies state their code, message and request id: the mock writes them
+    /// at the first pointer of each list, which is where clients look first.
+    pub error_body: cloudcost_runtime::ErrorBodyMeta,
     /// Every modeled error shape of the service.
     pub error_shapes: &'static [ErrorShape],
     /// The answer to each situation no operation models.

@@ -162,8 +162,67 @@ async fn a_request_without_credentials_gets_each_protocols_access_error() {
     assert_eq!(headers["x-amzn-errortype"], "AccessDeniedException");
     assert!(body["message"].is_string(), "{body}");
 
-    let (status, _, _) = raw(&server, "GET", "/v1/usages", &[], "").await;
+    let (status, headers, body) = raw(&server, "GET", "/v1/usages", &[], "").await;
     assert_eq!(status, 401);
+    let request_id = headers["x-request-id"].to_str().expect("request id");
+    assert_eq!(
+        body,
+        serde_json::json!({"errors": [{
+            "code": "Unauthorized",
+            "detail": "Scp-AccessKey, Scp-Timestamp and Scp-Signature headers are required",
+            "request_id": request_id,
+        }]})
+    );
+}
+
+#[tokio::test]
+async fn missing_auth_can_be_answered_as_scp_has_been_seen_to_answer_it() {
+    let server = MockServer::start(MockConfig {
+        missing_auth_as: Some("NotFound".into()),
+        ..MockConfig::default()
+    })
+    .await
+    .expect("start");
+    let (status, _, body) = raw(&server, "GET", "/v1/usages", &[], "").await;
+    assert_eq!(status, 404);
+    assert_eq!(body["errors"][0]["code"], "NotFound", "{body}");
+    // A service without that code keeps its documented answer.
+    let (status, _, body) = raw(&server, "POST", "/", &[CE_TARGET], "{}").await;
+    assert_eq!(status, 403);
+    assert_eq!(body["__type"], "MissingAuthenticationToken");
+
+    let err = MockServer::start(MockConfig {
+        missing_auth_as: Some("NoSuchCode".into()),
+        ..MockConfig::default()
+    })
+    .await
+    .err()
+    .expect("refused");
+    assert_eq!(
+        err.to_string(),
+        "invalid mock configuration: --missing-auth-as NoSuchCode: no service has that error code"
+    );
+}
+
+#[tokio::test]
+async fn strict_scp_auth_wants_the_keys_account_and_every_sdk_header() {
+    let server = MockServer::start(strict()).await.expect("start");
+    let other_account = TestKeys {
+        scp_account_id: "someone-else".into(),
+        ..TestKeys::default()
+    };
+    let scp =
+        cloudcost_scp_ce_client::Client::new(config(&server, &other_account)).expect("client");
+    let err = scp.list_usages(&Default::default()).await.unwrap_err();
+    assert_eq!(err.code(), Some("Forbidden"), "{err}");
+    assert_eq!(
+        err.to_string(),
+        format!(
+            "ListUsages failed: Forbidden (HTTP 403): Scp-AccountId \"someone-else\" is not the \
+             account of the mock's test key [request id {}]",
+            err.request_id().expect("request id")
+        )
+    );
 }
 
 #[tokio::test]
@@ -216,8 +275,13 @@ async fn invalid_requests_get_the_apis_validation_error_naming_every_field() {
     ];
     let (status, _, body) = raw(&server, "GET", "/v1/usages?limit=abc", &scp_auth, "").await;
     assert_eq!(status, 400);
+    // SCP's error envelope, as live SCP APIs answer.
+    assert_eq!(body["errors"][0]["code"], "BadRequest", "{body}");
     assert!(
-        body["message"].as_str().expect("message").contains("limit"),
+        body["errors"][0]["detail"]
+            .as_str()
+            .expect("detail")
+            .contains("limit"),
         "{body}"
     );
 }

@@ -147,6 +147,8 @@ impl RawResponse {
 enum AttemptError {
     Response {
         response: Box<RawResponse>,
+        /// The body parsed once, for the code here and the details in `to_error`.
+        json: Option<serde_json::Value>,
         code: Option<String>,
     },
     Transport {
@@ -344,7 +346,7 @@ impl ClientCore {
                 self.attempt(op, body).instrument(span)
             },
             |e| match e {
-                AttemptError::Response { response, code } => {
+                AttemptError::Response { response, code, .. } => {
                     let hint = response
                         .headers
                         .get(http::header::RETRY_AFTER)
@@ -392,9 +394,11 @@ impl ClientCore {
         if (200..300).contains(&response.status) {
             return Ok(response);
         }
-        let code = self.error_code(op, &response);
+        let json = crate::error_body::parse(&response.body);
+        let code = self.error_code(op, &response, json.as_ref());
         Err(AttemptError::Response {
             response: Box::new(response),
+            json,
             code,
         })
     }
@@ -471,18 +475,25 @@ impl ClientCore {
         Ok(request)
     }
 
-    fn error_code(&self, op: &OperationMeta, response: &RawResponse) -> Option<String> {
+    fn error_code(
+        &self,
+        op: &OperationMeta,
+        response: &RawResponse,
+        json: Option<&serde_json::Value>,
+    ) -> Option<String> {
         match self.service.error_codes {
             ErrorCodeSource::AwsJson => {
                 let header = response
                     .headers
                     .get("x-amzn-errortype")
                     .and_then(|v| v.to_str().ok());
-                crate::error_code::error_code(header, &response.body)
+                crate::error_code::error_code_from_value(header, json).map(str::to_owned)
             }
+            // The operation's own errors first, then the ones any operation may answer.
             ErrorCodeSource::HttpStatus => op
                 .errors
                 .iter()
+                .chain(self.service.common_errors)
                 .find(|e| e.status == response.status)
                 .map(|e| e.code.to_owned()),
         }
@@ -507,36 +518,30 @@ impl ClientCore {
                 operation: op.name,
                 message: format!("building the request: {message}"),
             },
-            AttemptError::Response { response, code } => {
-                let json: Option<serde_json::Value> =
-                    if response.body.iter().all(u8::is_ascii_whitespace) {
-                        Some(serde_json::Value::Object(Default::default()))
-                    } else {
-                        serde_json::from_slice(&response.body).ok()
-                    };
-                let message = json.as_ref().and_then(|v| {
-                    ["message", "Message", "errorMessage"]
-                        .iter()
-                        .find_map(|k| v.get(*k).and_then(|m| m.as_str()))
-                        .map(str::to_owned)
-                });
+            AttemptError::Response {
+                response,
+                json,
+                code,
+            } => {
+                let details = crate::error_body::details(json.as_ref(), &self.service.error_body);
                 let meta = ErrorMeta {
                     operation: op.name,
                     status: response.status,
                     code: code.clone(),
-                    message,
-                    request_id: response.request_id(),
+                    service_code: details.code,
+                    message: details.message,
+                    request_id: response.request_id().or(details.request_id),
+                    body: crate::error_body::keep(&response.body),
                 };
-                let (Some(code), Some(_)) = (code, json) else {
-                    return Error::Http {
-                        body_preview: preview(&response.body),
-                        meta,
-                    };
+                let Some(code) = code else {
+                    return Error::Http { meta };
                 };
-                let body: &[u8] = if response.body.iter().all(u8::is_ascii_whitespace) {
-                    b"{}"
-                } else {
-                    &response.body
+                // Modeled members are read from a JSON object. Any other body (empty, not
+                // JSON, a FastAPI-style array) reads as `{}`: the error stays typed, and
+                // what the body had is in `meta`.
+                let body: &[u8] = match json {
+                    Some(serde_json::Value::Object(_)) => &response.body,
+                    _ => b"{}",
                 };
                 match E::from_code(&code, body, &response.headers) {
                     Some(Ok(error)) => Error::Service { error, meta },
@@ -574,15 +579,6 @@ fn transport_error(e: reqwest::Error) -> AttemptError {
         source = s.source();
     }
     AttemptError::Transport { message, kind }
-}
-
-fn preview(body: &[u8]) -> String {
-    let text = String::from_utf8_lossy(body);
-    let mut out: String = text.chars().take(200).collect();
-    if text.chars().count() > 200 {
-        out.push('…');
-    }
-    out
 }
 
 /// The endpoint: the override, or the service's template with `{region}` and the other
@@ -678,6 +674,12 @@ mod tests {
             api_version: "costexplorer 1.0",
         },
         error_codes: ErrorCodeSource::HttpStatus,
+        common_errors: &[],
+        error_body: crate::meta::ErrorBodyMeta {
+            code: &[],
+            message: &[],
+            request_id: &[],
+        },
     };
 
     fn resolve(settings: &[(&str, &str)], env: Option<&str>) -> Result<String, String> {

@@ -29,12 +29,11 @@ pub enum Error<E> {
         /// What is known about the response.
         meta: ErrorMeta,
     },
-    /// An HTTP error without a usable error body (not JSON, or no code).
+    /// An HTTP error whose code could not be told: no error-type header, no code in the
+    /// body, and a status the spec does not map (a proxy's 502 page, for instance).
     Http {
-        /// What is known about the response.
+        /// What is known about the response, the start of its body included.
         meta: ErrorMeta,
-        /// The start of the body, for diagnosis.
-        body_preview: String,
     },
     /// The response (or a modeled error body) did not decode.
     Decode {
@@ -81,17 +80,28 @@ pub enum TimeoutKind {
 
 /// What is known about an error response.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct ErrorMeta {
     /// Operation name.
     pub operation: &'static str,
     /// HTTP status.
     pub status: u16,
-    /// Error code, namespace and suffix stripped.
+    /// The code that picks the typed error: AWS's error type (`X-Amzn-ErrorType` or
+    /// `__type`, namespace and suffix stripped), or for services told apart by status
+    /// (SCP) the spec's code for the status.
     pub code: Option<String>,
-    /// The error's message, if the body had one.
+    /// The service's own code, where the body states one beside `code` (SCP's
+    /// `errors[0].code`, its gateway's `name`); see the spec's `errorBody`.
+    pub service_code: Option<String>,
+    /// The error's message, if the body had one (SCP: `detail`, else `title`, `message`
+    /// or `msg`).
     pub message: Option<String>,
-    /// `x-amzn-RequestId`, if sent.
+    /// The request id: `x-amzn-RequestId` / `x-amz-request-id` / `X-Request-Id`, else the
+    /// body's (`request_id`, `requestId`).
     pub request_id: Option<String>,
+    /// The start of the raw body (at most [`KEPT_BODY_BYTES`](crate::error_body::KEPT_BODY_BYTES),
+    /// invalid UTF-8 replaced), for what no field above holds.
+    pub body: String,
 }
 
 impl<E> Error<E> {
@@ -103,18 +113,18 @@ impl<E> Error<E> {
             | Self::Transport { operation, .. }
             | Self::Timeout { operation, .. }
             | Self::Auth { operation, .. } => operation,
-            Self::Service { meta, .. }
-            | Self::UnknownService { meta }
-            | Self::Http { meta, .. } => meta.operation,
+            Self::Service { meta, .. } | Self::UnknownService { meta } | Self::Http { meta } => {
+                meta.operation
+            }
         }
     }
 
     /// The error code, for service errors.
     pub fn code(&self) -> Option<&str> {
         match self {
-            Self::Service { meta, .. }
-            | Self::UnknownService { meta }
-            | Self::Http { meta, .. } => meta.code.as_deref(),
+            Self::Service { meta, .. } | Self::UnknownService { meta } | Self::Http { meta } => {
+                meta.code.as_deref()
+            }
             _ => None,
         }
     }
@@ -130,26 +140,35 @@ impl<E> Error<E> {
     /// The request id, if the service sent one.
     pub fn request_id(&self) -> Option<&str> {
         match self {
-            Self::Service { meta, .. }
-            | Self::UnknownService { meta }
-            | Self::Http { meta, .. } => meta.request_id.as_deref(),
+            Self::Service { meta, .. } | Self::UnknownService { meta } | Self::Http { meta } => {
+                meta.request_id.as_deref()
+            }
             Self::Decode { request_id, .. } => request_id.as_deref(),
             _ => None,
         }
     }
 }
 
+/// One line, whatever the server sent: `ListUsages failed: Forbidden (HTTP 403,
+/// IAM.AUTH.0001): no permission [request id req-1]`.
 fn write_meta(f: &mut fmt::Formatter<'_>, meta: &ErrorMeta) -> fmt::Result {
+    use crate::error_body::one_line;
     write!(f, "{} failed: ", meta.operation)?;
     match &meta.code {
-        Some(code) => write!(f, "{code} (HTTP {})", meta.status)?,
+        Some(code) => write!(f, "{} (HTTP {}", one_line(code), meta.status)?,
         None => write!(f, "HTTP {}", meta.status)?,
     }
+    match (&meta.service_code, &meta.code) {
+        (Some(own), Some(code)) if own != code => write!(f, ", {})", one_line(own))?,
+        (Some(own), None) => write!(f, " {}", one_line(own))?,
+        (_, Some(_)) => f.write_str(")")?,
+        (None, None) => {}
+    }
     if let Some(message) = &meta.message {
-        write!(f, ": {message}")?;
+        write!(f, ": {}", one_line(message))?;
     }
     if let Some(id) = &meta.request_id {
-        write!(f, " [request id {id}]")?;
+        write!(f, " [request id {}]", one_line(id))?;
     }
     Ok(())
 }
@@ -161,10 +180,17 @@ impl<E> fmt::Display for Error<E> {
                 write!(f, "{operation}: invalid request, not sent: {errors}")
             }
             Self::Service { meta, .. } | Self::UnknownService { meta } => write_meta(f, meta),
-            Self::Http { meta, body_preview } => {
+            Self::Http { meta } => {
                 write_meta(f, meta)?;
-                if !body_preview.is_empty() {
-                    write!(f, "; body: {body_preview}")?;
+                // No code and no message: the body is all there is to go on.
+                if meta.message.is_none() && !meta.body.is_empty() {
+                    let preview: String = meta.body.chars().take(200).collect();
+                    let cut = if preview.len() < meta.body.len() {
+                        "…"
+                    } else {
+                        ""
+                    };
+                    write!(f, "; body: {}{cut}", crate::error_body::one_line(&preview))?;
                 }
                 Ok(())
             }

@@ -10,12 +10,17 @@
 //!   refuse to loop on a repeated one, and end on a failing page; SCP's marker rule;
 //! - [`scp`]: Samsung Cloud Platform credentials and request signing (HMAC-SHA256
 //!   headers);
+//! - [`error_body`]: an error body's code, message and request id, wherever the spec's
+//!   `errorBody` says the service puts them, and the body kept for diagnosis;
 //! - [`error_code`](mod@error_code): the error code of an AWS JSON error, from `X-Amzn-ErrorType` or the
 //!   body, with namespace and suffix stripped.
 //!
-//! There is no HTTP client here: everything is pure logic plus tokio's timer, so it is
-//! tested offline and, thanks to tokio's paused clock, without real sleeps. Secrets and
-//! signatures never appear in `Debug` output, errors or `tracing` events.
+//! - [`client`]: the call path of every operation over reqwest (validate, encode, sign,
+//!   send with retries and timeouts, decode the output or the typed error).
+//!
+//! Everything but [`client`] is pure logic plus tokio's timer, so it is tested offline
+//! and, thanks to tokio's paused clock, without real sleeps. Secrets and signatures never
+//! appear in `Debug` output, errors or `tracing` events.
 
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
@@ -24,6 +29,7 @@ pub mod aws_auth;
 pub mod client;
 pub mod config;
 pub mod error;
+pub mod error_body;
 pub mod error_code;
 pub mod meta;
 pub mod paginate;
@@ -48,7 +54,8 @@ pub use client::{BuildError, ClientCore};
 pub use config::{Config, ConfigBuilder};
 pub use error::{header_value, Error, ErrorMeta, OperationError, TimeoutKind};
 pub use meta::{
-    AuthMeta, EndpointVariable, ErrorCodeSource, ModeledError, OperationMeta, ServiceMeta,
+    AuthMeta, EndpointVariable, ErrorBodyMeta, ErrorCodeSource, ModeledError, OperationMeta,
+    ServiceMeta,
 };
 
 /// The page stream of a paged operation: boxed, so it is `Unpin` (`.next().await` works

@@ -41,6 +41,26 @@ pub struct ServiceMeta {
     pub auth: AuthMeta,
     /// Error code source.
     pub error_codes: ErrorCodeSource,
+    /// Errors any operation may answer that none models (AWS "Common Errors", SCP's 401,
+    /// 429, 5xx): for status-coded services, how a status becomes a code.
+    pub common_errors: &'static [ModeledError],
+    /// Where an error body states its details.
+    pub error_body: ErrorBodyMeta,
+}
+
+/// Where a service's error bodies state their details, as lists of JSON pointers
+/// (RFC 6901) tried in order; the first that names a non-empty string wins. Object keys
+/// match exactly first, then ignoring ASCII case (a Cost Explorer error has been seen with
+/// `message` where the model says `Message`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ErrorBodyMeta {
+    /// The service's own code for the error, where the body states one apart from the
+    /// code that picks the typed error (SCP: `/errors/0/code`).
+    pub code: &'static [&'static str],
+    /// The human-readable message.
+    pub message: &'static [&'static str],
+    /// The request id, when the body carries one (headers are read too).
+    pub request_id: &'static [&'static str],
 }
 
 /// A variable of the endpoint template (an OpenAPI server variable), e.g. SCP's

@@ -20,6 +20,42 @@ static SERVICE: ::cloudcost_runtime::ServiceMeta = ::cloudcost_runtime::ServiceM
         api_version: "costexplorer 1.0",
     },
     error_codes: ::cloudcost_runtime::ErrorCodeSource::HttpStatus,
+    common_errors: &[
+        ::cloudcost_runtime::ModeledError {
+            code: "Unauthorized",
+            status: 401u16,
+            retryable: false,
+            throttling: false,
+        },
+        ::cloudcost_runtime::ModeledError {
+            code: "TooManyRequests",
+            status: 429u16,
+            retryable: true,
+            throttling: true,
+        },
+        ::cloudcost_runtime::ModeledError {
+            code: "InternalServerError",
+            status: 500u16,
+            retryable: true,
+            throttling: false,
+        },
+        ::cloudcost_runtime::ModeledError {
+            code: "ServiceUnavailable",
+            status: 503u16,
+            retryable: true,
+            throttling: false,
+        },
+    ],
+    error_body: ::cloudcost_runtime::ErrorBodyMeta {
+        code: &["/errors/0/code", "/name", "/error", "/0/type"],
+        message: &["/errors/0/detail", "/errors/0/title", "/message", "/0/msg"],
+        request_id: &[
+            "/errors/0/request_id",
+            "/errors/0/global_request_id",
+            "/requestId",
+            "/request_id",
+        ],
+    },
 };
 static LIST_USAGES: ::cloudcost_runtime::OperationMeta = ::cloudcost_runtime::OperationMeta {
     name: "ListUsages",

@@ -3,27 +3,97 @@
 #![allow(unused_imports)]
 use super::*;
 
-/// Bad Request (HTTP 400). The page documents no response body; this shape only reads an optional message.
+/// Bad Request (HTTP 400). The API page documents no body; live SCP APIs answer the error envelope (`errors`), and some a FastAPI-style array, read by the client into the error's message and code (see `errorBody`).
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 pub struct BadRequestError {
-    /// An error message, if the body has one (undocumented). Optional.
+    /// The reason phrase of a Spring-style error body, e.g. Not Found. Optional.
+    #[serde(
+        rename = "error",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub error: ::std::option::Option<::std::string::String>,
+    /// SCP's error envelope, one entry per error. Optional.
+    #[serde(
+        rename = "errors",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub errors: ::std::option::Option<::std::vec::Vec<ScpErrorDetail>>,
+    /// A message, as SCP's API gateway sends it. Optional.
     #[serde(
         rename = "message",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub message: ::std::option::Option<::std::string::String>,
+    /// The gateway's error name. Optional.
+    #[serde(
+        rename = "name",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub name: ::std::option::Option<::std::string::String>,
+    /// The path of a Spring-style error body. Optional.
+    #[serde(
+        rename = "path",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub path: ::std::option::Option<::std::string::String>,
+    /// The request id of a Spring-style error body. Optional.
+    #[serde(
+        rename = "requestId",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub request_id: ::std::option::Option<::std::string::String>,
 }
-/// Forbidden (HTTP 403). The page documents no response body; this shape only reads an optional message.
+/// Forbidden (HTTP 403): a signature that does not verify, or no permission. The API page documents no body; live SCP APIs answer the error envelope.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 pub struct ForbiddenError {
-    /// An error message, if the body has one (undocumented). Optional.
+    /// The reason phrase of a Spring-style error body, e.g. Not Found. Optional.
+    #[serde(
+        rename = "error",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub error: ::std::option::Option<::std::string::String>,
+    /// SCP's error envelope, one entry per error. Optional.
+    #[serde(
+        rename = "errors",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub errors: ::std::option::Option<::std::vec::Vec<ScpErrorDetail>>,
+    /// A message, as SCP's API gateway sends it. Optional.
     #[serde(
         rename = "message",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub message: ::std::option::Option<::std::string::String>,
+    /// The gateway's error name. Optional.
+    #[serde(
+        rename = "name",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub name: ::std::option::Option<::std::string::String>,
+    /// The path of a Spring-style error body. Optional.
+    #[serde(
+        rename = "path",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub path: ::std::option::Option<::std::string::String>,
+    /// The request id of a Spring-style error body. Optional.
+    #[serde(
+        rename = "requestId",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub request_id: ::std::option::Option<::std::string::String>,
 }
 /// A link. The page documents no required fields; every field is optional.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
@@ -140,16 +210,90 @@ pub struct ListUsagesRequest {
     )]
     pub with_count: ::std::option::Option<bool>,
 }
-/// Not Found (HTTP 404). The page documents no response body; this shape only reads an optional message.
+/// Not Found (HTTP 404). The API page documents no body. SCP has also been seen to answer an unauthenticated `GET /v1/usages` with a Spring-style 404 (`{"timestamp","path","status","error","requestId"}`), so check the credentials when this error names no resource; `cloudcost mock --missing-auth-as NotFound` answers that way.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 pub struct NotFoundError {
-    /// An error message, if the body has one (undocumented). Optional.
+    /// The reason phrase of a Spring-style error body, e.g. Not Found. Optional.
+    #[serde(
+        rename = "error",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub error: ::std::option::Option<::std::string::String>,
+    /// SCP's error envelope, one entry per error. Optional.
+    #[serde(
+        rename = "errors",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub errors: ::std::option::Option<::std::vec::Vec<ScpErrorDetail>>,
+    /// A message, as SCP's API gateway sends it. Optional.
     #[serde(
         rename = "message",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub message: ::std::option::Option<::std::string::String>,
+    /// The gateway's error name. Optional.
+    #[serde(
+        rename = "name",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub name: ::std::option::Option<::std::string::String>,
+    /// The path of a Spring-style error body. Optional.
+    #[serde(
+        rename = "path",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub path: ::std::option::Option<::std::string::String>,
+    /// The request id of a Spring-style error body. Optional.
+    #[serde(
+        rename = "requestId",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub request_id: ::std::option::Option<::std::string::String>,
+}
+/// One entry of SCP's error envelope (`{"errors": [...]}`). Live SCP APIs also send `status` (its type varies between services, so it is not modelled: the HTTP status is in the client's error metadata).
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+pub struct ScpErrorDetail {
+    /// SCP's own error code. Optional.
+    #[serde(
+        rename = "code",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub code: ::std::option::Option<::std::string::String>,
+    /// What went wrong, in words. Optional.
+    #[serde(
+        rename = "detail",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub detail: ::std::option::Option<::std::string::String>,
+    /// The request id across SCP's services. Optional.
+    #[serde(
+        rename = "global_request_id",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub global_request_id: ::std::option::Option<::std::string::String>,
+    /// The request id. Optional.
+    #[serde(
+        rename = "request_id",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub request_id: ::std::option::Option<::std::string::String>,
+    /// A short title, e.g. Forbidden. Optional.
+    #[serde(
+        rename = "title",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub title: ::std::option::Option<::std::string::String>,
 }
 /// One usage record. The page documents no required fields; every field is optional.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]

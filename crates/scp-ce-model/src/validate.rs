@@ -4,10 +4,42 @@
 use super::*;
 
 impl ::cloudcost_types::Validate for BadRequestError {
-    fn validate_into(&self, _v: &mut ::cloudcost_types::Validator) {}
+    fn validate_into(&self, v: &mut ::cloudcost_types::Validator) {
+        if let Some(value) = &self.errors {
+            v.field(
+                "errors",
+                |v| {
+                    for (i, item) in value.iter().enumerate() {
+                        v.index(
+                            i,
+                            |v| {
+                                ::cloudcost_types::Validate::validate_into(item, v);
+                            },
+                        );
+                    }
+                },
+            );
+        }
+    }
 }
 impl ::cloudcost_types::Validate for ForbiddenError {
-    fn validate_into(&self, _v: &mut ::cloudcost_types::Validator) {}
+    fn validate_into(&self, v: &mut ::cloudcost_types::Validator) {
+        if let Some(value) = &self.errors {
+            v.field(
+                "errors",
+                |v| {
+                    for (i, item) in value.iter().enumerate() {
+                        v.index(
+                            i,
+                            |v| {
+                                ::cloudcost_types::Validate::validate_into(item, v);
+                            },
+                        );
+                    }
+                },
+            );
+        }
+    }
 }
 impl ::cloudcost_types::Validate for Link {
     fn validate_into(&self, _v: &mut ::cloudcost_types::Validator) {}
@@ -25,6 +57,25 @@ impl ::cloudcost_types::Validate for ListUsagesRequest {
     }
 }
 impl ::cloudcost_types::Validate for NotFoundError {
+    fn validate_into(&self, v: &mut ::cloudcost_types::Validator) {
+        if let Some(value) = &self.errors {
+            v.field(
+                "errors",
+                |v| {
+                    for (i, item) in value.iter().enumerate() {
+                        v.index(
+                            i,
+                            |v| {
+                                ::cloudcost_types::Validate::validate_into(item, v);
+                            },
+                        );
+                    }
+                },
+            );
+        }
+    }
+}
+impl ::cloudcost_types::Validate for ScpErrorDetail {
     fn validate_into(&self, _v: &mut ::cloudcost_types::Validator) {}
 }
 impl ::cloudcost_types::Validate for Usage {

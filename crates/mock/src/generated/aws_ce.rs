@@ -32,6 +32,11 @@ pub static SERVICE: ServiceSpec = ServiceSpec {
             status: 503u16,
         },
     ],
+    error_body: ::cloudcost_runtime::ErrorBodyMeta {
+        code: &[],
+        message: &["/message", "/errorMessage"],
+        request_id: &[],
+    },
     error_shapes: &[
         ErrorShape {
             code: "BillExpirationException",

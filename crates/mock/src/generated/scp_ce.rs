@@ -27,6 +27,16 @@ pub static SERVICE: ServiceSpec = ServiceSpec {
             status: 503u16,
         },
     ],
+    error_body: ::cloudcost_runtime::ErrorBodyMeta {
+        code: &["/errors/0/code", "/name", "/error", "/0/type"],
+        message: &["/errors/0/detail", "/errors/0/title", "/message", "/0/msg"],
+        request_id: &[
+            "/errors/0/request_id",
+            "/errors/0/global_request_id",
+            "/requestId",
+            "/request_id",
+        ],
+    },
     error_shapes: &[
         ErrorShape {
             code: "BadRequest",
