@@ -24,6 +24,31 @@ pub enum Dataset {
     },
 }
 
+/// The most items a synthetic dataset may hold (2^40, about 10^12). Item numbers are
+/// multiplied in the synthetic values (a day per item for dates, a few slots per item for
+/// nested lists), and below this bound none of those products can overflow a `u64`.
+pub(crate) const MAX_ITEMS: u64 = 1 << 40;
+
+impl Dataset {
+    /// Why this dataset cannot be served, if it cannot.
+    pub(crate) fn check(&self) -> Result<(), String> {
+        if let Dataset::Synthetic {
+            pages, page_size, ..
+        } = self
+        {
+            // Cannot overflow: (2^32 - 1)^2 < 2^64.
+            let total = u64::from(*pages) * u64::from(*page_size);
+            if total > MAX_ITEMS {
+                return Err(format!(
+                    "a synthetic dataset of {pages} pages of {page_size} items has {total} \
+                     items; at most {MAX_ITEMS} are supported"
+                ));
+            }
+        }
+        Ok(())
+    }
+}
+
 /// Why a valid request gets no page.
 #[derive(Debug)]
 pub(crate) enum Refusal {
@@ -73,6 +98,7 @@ pub(crate) fn respond(
     let Some(p) = &op.pagination else {
         return (op.encode_response)(synth.value(&root, "", 0)).map_err(Refusal::Internal);
     };
+    // Cannot overflow: (2^32 - 1)^2 < 2^64.
     let total = u64::from(pages) * u64::from(page_size);
     let size = p
         .page_size
@@ -81,20 +107,37 @@ pub(crate) fn respond(
         .filter(|n| *n > 0)
         .unwrap_or(u64::from(page_size).max(1));
     let fingerprint = fingerprint(request, p);
+    let past_the_end =
+        || Refusal::InvalidToken(format!("{} points past the end of the data", p.input_token));
+    // Every offset below is checked against `total` before use, so a token or marker
+    // crafted to overflow is refused like any other token this server did not issue.
     let offset = match token_of(request, p) {
         None => 0,
         Some(token) => match p.output_token {
-            OutputToken::Member(_) => decode_token(token, fingerprint, p)?,
-            OutputToken::FromLastItem(member) => decode_marker(token, member, p)? + 1,
+            OutputToken::Member(_) => {
+                // Tokens are issued only for an item after the first page and inside the data.
+                let offset = decode_token(token, fingerprint, p)?;
+                if offset == 0 || offset >= total {
+                    return Err(past_the_end());
+                }
+                offset
+            }
+            OutputToken::FromLastItem(member) => {
+                // The marker names the last item served; the page starts after it. A
+                // marker past the last item is not the id of an item this server served.
+                let index = decode_marker(token, member, p)?;
+                if index >= total {
+                    return Err(past_the_end());
+                }
+                index.checked_add(1).ok_or_else(past_the_end)?
+            }
         },
     };
     if offset > total {
-        return Err(Refusal::InvalidToken(format!(
-            "{} points past the end of the data",
-            p.input_token
-        )));
+        return Err(past_the_end());
     }
-    let end = (offset + size).min(total);
+    // A page size of up to u64::MAX is the request's to ask: the page runs to the end.
+    let end = offset.saturating_add(size).min(total);
     let item_schema = root
         .get("properties")
         .and_then(|props| props.get(p.items))
@@ -170,6 +213,10 @@ fn decode_token(token: &str, fingerprint: u64, p: &Pagination) -> Result<u64, Re
         return Err(invalid());
     };
     let fp = u64::from_str_radix(fp, 16).map_err(|_| invalid())?;
+    // Digits only, as `token` writes them; a number beyond `u64` fails to parse.
+    if offset.is_empty() || !offset.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(invalid());
+    }
     let offset: u64 = offset.parse().map_err(|_| invalid())?;
     if fp != fingerprint {
         return Err(Refusal::ChangedRequest(format!(
@@ -185,10 +232,13 @@ fn marker(member: &str, index: u64) -> String {
     format!("{member}-{index:08}")
 }
 
+/// The item number a marker names. Only digits, as [`marker`] writes them: `parse` alone
+/// would also take `+7`. A number beyond `u64` fails to parse and is refused.
 fn decode_marker(marker: &str, member: &str, p: &Pagination) -> Result<u64, Refusal> {
     marker
         .strip_prefix(member)
         .and_then(|rest| rest.strip_prefix('-'))
+        .filter(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
         .and_then(|n| n.parse().ok())
         .ok_or_else(|| {
             Refusal::InvalidToken(format!(

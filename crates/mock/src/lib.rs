@@ -49,6 +49,7 @@ pub use auth::TestKeys;
 pub use dataset::Dataset;
 pub use faults::{FaultKind, Faults, ParseFaultError, SLOW_DELAY};
 pub use handler::ERROR_HEADER;
+pub use server::Limits;
 
 /// The services the mock serves.
 pub fn services() -> &'static [&'static spec::ServiceSpec] {
@@ -70,6 +71,8 @@ pub struct MockConfig {
     /// SCP has been seen to answer an unauthenticated `GET /v1/usages` with 404: set
     /// `Some("NotFound")` to test a client against that.
     pub missing_auth_as: Option<String>,
+    /// Timeouts, the connection cap and the body size limit ([`Limits`]).
+    pub limits: Limits,
 }
 
 impl Default for MockConfig {
@@ -81,6 +84,7 @@ impl Default for MockConfig {
             strict_auth: false,
             keys: TestKeys::default(),
             missing_auth_as: None,
+            limits: Limits::default(),
         }
     }
 }
@@ -122,6 +126,7 @@ impl MockConfig {
                 ));
             }
         }
+        self.dataset.check().map_err(MockError::Config)?;
         if let Some(code) = &self.missing_auth_as {
             let known = services()
                 .iter()
@@ -132,6 +137,7 @@ impl MockConfig {
                 )));
             }
         }
+        self.limits.check().map_err(MockError::Config)?;
         Ok(())
     }
 }
