@@ -25,8 +25,9 @@ enum Task {
         root: Option<PathBuf>,
     },
     /// Run every test: the Rust workspace's, then the exported schemas checked by Python's
-    /// jsonschema and by TypeScript, then boto3 against `cloudcost mock` (Python and npm
-    /// packages are installed locally into .venv and node_modules on first use).
+    /// jsonschema and by TypeScript, then boto3 against `cloudcost mock` and the
+    /// independent SCP signing oracle (Python and npm packages are installed locally into
+    /// .venv and node_modules on first use).
     Test {
         /// Skip the Python and TypeScript checks and the boto3 interop test.
         #[arg(long)]
@@ -97,7 +98,10 @@ fn test(root: &Path, rust_only: bool) -> ExitCode {
             .arg("tests/interop/run.sh")
             .arg(root)
             .current_dir(root);
-        steps.push(("boto3 against `cloudcost mock`", interop));
+        steps.push((
+            "interop: boto3 against `cloudcost mock`, the SCP signing oracle",
+            interop,
+        ));
     }
     let mut total = Counts::default();
     for (name, mut command) in steps {

@@ -386,6 +386,7 @@ fn paginators(
             let client = self.clone();
             #prelude
             ::std::boxed::Box::pin(::cloudcost_runtime::pages(
+                self.core.page_limits(),
                 input.clone(),
                 move |request: model::#input| {
                     let client = client.clone();

@@ -185,6 +185,7 @@ impl Client {
         let client = self.clone();
         ::std::boxed::Box::pin(
             ::cloudcost_runtime::pages(
+                self.core.page_limits(),
                 input.clone(),
                 move |request: model::GetCostAndUsageRequest| {
                     let client = client.clone();
@@ -250,6 +251,7 @@ impl Client {
         let client = self.clone();
         ::std::boxed::Box::pin(
             ::cloudcost_runtime::pages(
+                self.core.page_limits(),
                 input.clone(),
                 move |request: model::GetReservationUtilizationRequest| {
                     let client = client.clone();

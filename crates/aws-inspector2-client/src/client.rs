@@ -155,6 +155,7 @@ impl Client {
         let client = self.clone();
         ::std::boxed::Box::pin(
             ::cloudcost_runtime::pages(
+                self.core.page_limits(),
                 input.clone(),
                 move |request: model::ListUsageTotalsRequest| {
                     let client = client.clone();

@@ -266,7 +266,9 @@ where
     Box::pin(pages.map(|page| match page {
         Ok(page) => wire(&page),
         Err(PaginationError::Page(e)) => Err(call_error(e)),
-        Err(e @ PaginationError::RepeatedToken { .. }) => Err(CallError::Other(e.to_string())),
+        // A repeated token, the page limit, the stream deadline: the stream's own error
+        // (the enum is non-exhaustive, new stops will come).
+        Err(e) => Err(CallError::Other(e.to_string())),
     }))
 }
 

@@ -497,6 +497,11 @@ fn os_context() -> Context {
         .with_http_send(ReqwestSend(client))
 }
 
+/// The largest body a credentials endpoint (STS, SSO, ECS, IMDS) may answer: their
+/// answers are a few KB, and a client must not buffer whatever a hijacked metadata
+/// address sends.
+const MAX_CREDENTIALS_BODY_BYTES: u64 = 1 << 20;
+
 /// reqsign's HTTP sender over reqwest 0.12 (the official `reqsign-http-send-reqwest` needs
 /// reqwest 0.13). Errors carry reqwest's message (method and URL), never a body.
 #[derive(Debug, Clone)]
@@ -518,10 +523,14 @@ impl reqsign_core::HttpSend for ReqwestSend {
             .await
             .map_err(|e| failed("request failed", e))?;
         let (status, headers) = (response.status(), response.headers().clone());
-        let body = response
-            .bytes()
+        let body = crate::body::read_capped(response, MAX_CREDENTIALS_BODY_BYTES)
             .await
-            .map_err(|e| failed("reading the response failed", e))?;
+            .map_err(|e| match e {
+                crate::body::ReadError::Transport(e) => failed("reading the response failed", e),
+                crate::body::ReadError::TooLarge { limit, .. } => reqsign_core::Error::unexpected(
+                    format!("the credentials endpoint answered more than {limit} bytes"),
+                ),
+            })?;
         let mut out = http::Response::new(body);
         *out.status_mut() = status;
         *out.headers_mut() = headers;
@@ -1172,6 +1181,63 @@ region = ap-northeast-2
 [profile proc]
 credential_process = fake-credential-process --json
 ";
+
+    /// A one-shot local server that answers any request with `head` and then `body`.
+    async fn hostile_server(head: &'static str, body: Vec<u8>) -> String {
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        tokio::spawn(async move {
+            if let Ok((mut stream, _)) = listener.accept().await {
+                let mut request = [0u8; 4096];
+                let _ = stream.read(&mut request).await;
+                let _ = stream.write_all(head.as_bytes()).await;
+                let _ = stream.write_all(&body).await;
+                let _ = stream.shutdown().await;
+            }
+        });
+        format!("http://{addr}/credentials")
+    }
+
+    #[tokio::test]
+    async fn credentials_endpoints_are_read_with_a_size_cap() {
+        // Declared too large: refused before reading.
+        let url = hostile_server(
+            "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 2147483648\r\n\r\n",
+            Vec::new(),
+        )
+        .await;
+        let send = ReqwestSend(reqwest::Client::new());
+        let request = http::Request::get(url).body(Bytes::new()).unwrap();
+        let err = send.http_send(request).await.unwrap_err();
+        assert!(
+            err.to_string()
+                .contains("the credentials endpoint answered more than 1048576 bytes"),
+            "{err}"
+        );
+        // Undeclared (read to end of stream) and too long: cut off at the cap.
+        let url = hostile_server(
+            "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\nconnection: close\r\n\r\n",
+            vec![b' '; (MAX_CREDENTIALS_BODY_BYTES as usize) + 1],
+        )
+        .await;
+        let request = http::Request::get(url).body(Bytes::new()).unwrap();
+        let err = send.http_send(request).await.unwrap_err();
+        assert!(
+            err.to_string()
+                .contains("the credentials endpoint answered more than 1048576 bytes"),
+            "{err}"
+        );
+        // Within the cap: read as it is.
+        let url = hostile_server(
+            "HTTP/1.1 200 OK\r\ncontent-length: 2\r\n\r\n",
+            b"{}".to_vec(),
+        )
+        .await;
+        let request = http::Request::get(url).body(Bytes::new()).unwrap();
+        let response = send.http_send(request).await.unwrap();
+        assert_eq!(response.body().as_ref(), b"{}");
+    }
 
     #[tokio::test]
     async fn the_chain_reads_environment_variables_first() {

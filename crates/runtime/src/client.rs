@@ -156,6 +156,12 @@ enum AttemptError {
         kind: ErrorKind,
     },
     Timeout(Duration),
+    TooLarge {
+        status: u16,
+        limit: u64,
+        setting: &'static str,
+        declared: Option<u64>,
+    },
     Auth(String),
     Build(String),
 }
@@ -231,6 +237,14 @@ impl ClientCore {
     /// The endpoint requests go to.
     pub fn endpoint(&self) -> &str {
         self.endpoint.as_str()
+    }
+
+    /// The bounds of this client's page streams (`max_pages`, `page_stream_deadline`).
+    pub fn page_limits(&self) -> crate::paginate::PageLimits {
+        crate::paginate::PageLimits {
+            max_pages: self.config.max_pages,
+            deadline: self.config.page_stream_deadline,
+        }
     }
 
     /// Calls a JSON-bodied operation.
@@ -359,7 +373,10 @@ impl ClientCore {
                 }
                 AttemptError::Transport { kind, .. } => (*kind, None),
                 AttemptError::Timeout(_) => (ErrorKind::Transport, None),
-                AttemptError::Auth(_) | AttemptError::Build(_) => (ErrorKind::NotRetryable, None),
+                // The same server would send the same body again.
+                AttemptError::Auth(_) | AttemptError::Build(_) | AttemptError::TooLarge { .. } => {
+                    (ErrorKind::NotRetryable, None)
+                }
             },
         )
         .await
@@ -376,7 +393,25 @@ impl ClientCore {
             let response = self.http.execute(request).await.map_err(transport_error)?;
             let status = response.status().as_u16();
             let headers = response.headers().clone();
-            let body = response.bytes().await.map_err(transport_error)?;
+            // Error bodies are small when they are real: a smaller cap for them.
+            let (limit, setting) = if (200..300).contains(&status) {
+                (self.config.max_response_bytes, "max_response_bytes")
+            } else {
+                (self.config.max_error_body_bytes, "max_error_body_bytes")
+            };
+            let body = crate::body::read_capped(response, limit)
+                .await
+                .map_err(|e| match e {
+                    crate::body::ReadError::Transport(e) => transport_error(e),
+                    crate::body::ReadError::TooLarge { limit, declared } => {
+                        AttemptError::TooLarge {
+                            status,
+                            limit,
+                            setting,
+                            declared,
+                        }
+                    }
+                })?;
             Ok::<_, AttemptError>(RawResponse {
                 status,
                 headers,
@@ -509,6 +544,18 @@ impl ClientCore {
                 operation: op.name,
                 kind: TimeoutKind::Attempt,
                 after,
+            },
+            AttemptError::TooLarge {
+                status,
+                limit,
+                setting,
+                declared,
+            } => Error::BodyTooLarge {
+                operation: op.name,
+                status,
+                limit,
+                setting,
+                content_length: declared,
             },
             AttemptError::Auth(message) => Error::Auth {
                 operation: op.name,

@@ -24,7 +24,20 @@ pub struct Config {
     pub(crate) scp_credentials: Option<ScpCredentials>,
     pub(crate) sleep: Arc<dyn Sleep>,
     pub(crate) http: Option<reqwest::Client>,
+    pub(crate) max_response_bytes: u64,
+    pub(crate) max_error_body_bytes: u64,
+    pub(crate) max_pages: usize,
+    pub(crate) page_stream_deadline: Option<Duration>,
 }
+
+/// Default [`ConfigBuilder::max_response_bytes`]: 128 MiB. The largest real pages are tens
+/// of MB (a GetReservationUtilization page of 19.7 MB is in the benchmarks).
+pub const DEFAULT_MAX_RESPONSE_BYTES: u64 = 128 << 20;
+/// Default [`ConfigBuilder::max_error_body_bytes`]: 1 MiB. Real error bodies are a few
+/// hundred bytes.
+pub const DEFAULT_MAX_ERROR_BODY_BYTES: u64 = 1 << 20;
+/// Default [`ConfigBuilder::max_pages`]: 10,000 pages per stream.
+pub const DEFAULT_MAX_PAGES: usize = 10_000;
 
 impl fmt::Debug for Config {
     // Credentials print through their own redacting Debug impls.
@@ -41,6 +54,10 @@ impl fmt::Debug for Config {
             .field("accept_language", &self.accept_language)
             .field("aws_credentials", &self.aws_credentials)
             .field("scp_credentials", &self.scp_credentials)
+            .field("max_response_bytes", &self.max_response_bytes)
+            .field("max_error_body_bytes", &self.max_error_body_bytes)
+            .field("max_pages", &self.max_pages)
+            .field("page_stream_deadline", &self.page_stream_deadline)
             .finish_non_exhaustive()
     }
 }
@@ -61,6 +78,10 @@ impl Default for Config {
             scp_credentials: None,
             sleep: Arc::new(TokioSleep),
             http: None,
+            max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
+            max_error_body_bytes: DEFAULT_MAX_ERROR_BODY_BYTES,
+            max_pages: DEFAULT_MAX_PAGES,
+            page_stream_deadline: None,
         }
     }
 }
@@ -69,7 +90,8 @@ impl Config {
     /// A builder with the defaults: the service's default endpoint, the region from
     /// `AWS_REGION` / the profile, credentials from the standard chain (AWS) or
     /// `SCP_ACCESS_KEY` / `~/.scp/credentials` (SCP), 3 attempts with 1 s base and 20 s cap,
-    /// 10 s connect, 60 s per attempt and 300 s total timeouts.
+    /// 10 s connect, 60 s per attempt and 300 s total timeouts, response bodies up to
+    /// 128 MiB (error bodies 1 MiB), page streams up to 10,000 pages with no deadline.
     pub fn builder() -> ConfigBuilder {
         ConfigBuilder(Config::default())
     }
@@ -169,6 +191,39 @@ impl ConfigBuilder {
     /// A preconfigured HTTP client (proxies, custom TLS roots).
     pub fn http_client(mut self, client: reqwest::Client) -> Self {
         self.0.http = Some(client);
+        self
+    }
+
+    /// The largest response body accepted (default [`DEFAULT_MAX_RESPONSE_BYTES`]). A
+    /// larger `Content-Length` is refused before reading; a longer body is cut off when
+    /// it passes the limit. Either way the call fails with
+    /// [`Error::BodyTooLarge`](crate::Error::BodyTooLarge).
+    pub fn max_response_bytes(mut self, bytes: u64) -> Self {
+        self.0.max_response_bytes = bytes;
+        self
+    }
+
+    /// The largest error response body accepted (default
+    /// [`DEFAULT_MAX_ERROR_BODY_BYTES`]); see [`max_response_bytes`](Self::max_response_bytes).
+    pub fn max_error_body_bytes(mut self, bytes: u64) -> Self {
+        self.0.max_error_body_bytes = bytes;
+        self
+    }
+
+    /// The most pages one `*_pages` / `*_items` stream fetches (default
+    /// [`DEFAULT_MAX_PAGES`]); the stream then ends with
+    /// [`PaginationError::TooManyPages`](crate::PaginationError::TooManyPages). It bounds a
+    /// server that hands out a fresh token forever.
+    pub fn max_pages(mut self, pages: usize) -> Self {
+        self.0.max_pages = pages;
+        self
+    }
+
+    /// A deadline for a whole page stream, from its first poll (default none: each call
+    /// still has its own timeouts). Past it the stream ends with
+    /// [`PaginationError::Deadline`](crate::PaginationError::Deadline).
+    pub fn page_stream_deadline(mut self, deadline: Option<Duration>) -> Self {
+        self.0.page_stream_deadline = deadline;
         self
     }
 

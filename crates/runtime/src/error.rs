@@ -51,6 +51,21 @@ pub enum Error<E> {
         /// The transport's message.
         message: String,
     },
+    /// The response body was larger than the client accepts
+    /// ([`ConfigBuilder::max_response_bytes`](crate::ConfigBuilder::max_response_bytes), or
+    /// `max_error_body_bytes` for an error response). Not retried.
+    BodyTooLarge {
+        /// Operation name.
+        operation: &'static str,
+        /// The response's HTTP status.
+        status: u16,
+        /// The limit that was exceeded, in bytes.
+        limit: u64,
+        /// Which setting holds the limit: `max_response_bytes` or `max_error_body_bytes`.
+        setting: &'static str,
+        /// The `Content-Length` the server declared, if any.
+        content_length: Option<u64>,
+    },
     /// A timeout elapsed.
     Timeout {
         /// Operation name.
@@ -112,6 +127,7 @@ impl<E> Error<E> {
             | Self::Decode { operation, .. }
             | Self::Transport { operation, .. }
             | Self::Timeout { operation, .. }
+            | Self::BodyTooLarge { operation, .. }
             | Self::Auth { operation, .. } => operation,
             Self::Service { meta, .. } | Self::UnknownService { meta } | Self::Http { meta } => {
                 meta.operation
@@ -221,6 +237,23 @@ impl<E> fmt::Display for Error<E> {
             }
             Self::Auth { operation, message } => {
                 write!(f, "{operation}: authentication: {message}")
+            }
+            Self::BodyTooLarge {
+                operation,
+                status,
+                limit,
+                setting,
+                content_length,
+            } => {
+                write!(
+                    f,
+                    "{operation}: the response body (HTTP {status}) is larger than {setting} \
+                     ({limit} bytes)"
+                )?;
+                if let Some(length) = content_length {
+                    write!(f, "; Content-Length {length}")?;
+                }
+                Ok(())
             }
         }
     }

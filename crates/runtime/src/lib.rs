@@ -26,6 +26,7 @@
 #![warn(missing_docs)]
 
 pub mod aws_auth;
+mod body;
 pub mod client;
 pub mod config;
 pub mod error;
@@ -42,7 +43,7 @@ pub use aws_auth::{
     DefaultCredentialsChain, ProvideAwsCredentials, StaticCredentials,
 };
 pub use error_code::{error_code, error_code_from_value, sanitize_error_code};
-pub use paginate::{items, marker_from_last_item, pages, Items, PaginationError};
+pub use paginate::{items, marker_from_last_item, pages, Items, PageLimits, PaginationError};
 pub use retry::{
     classify_http, classify_io, parse_retry_after, retry_after_from_seconds, run_with_retries,
     run_with_retries_using, ErrorKind, RandomSource, RetryBudget, RetryBudgetConfig, RetryConfig,

@@ -8,7 +8,15 @@
 //!   and ends the stream: a service bug must not become an endless loop in a nightly job;
 //! - a **failing page** (after the client's retries) is yielded as
 //!   [`PaginationError::Page`] and ends the stream; pages and items already yielded stay
-//!   with the caller.
+//!   with the caller;
+//! - a stream fetches at most [`PageLimits::max_pages`] pages
+//!   ([`PaginationError::TooManyPages`]) and, when set, ends at its
+//!   [`PageLimits::deadline`] ([`PaginationError::Deadline`]): a server handing out a
+//!   fresh token forever cannot keep a job paging forever.
+//!
+//! Repeated tokens are found by 64-bit hashes (keyed per stream, so a server cannot aim
+//! collisions), not by keeping the tokens: memory per page is 8 bytes whatever the
+//! tokens' length, and the page limit bounds the count.
 //!
 //! Nothing here knows an API: the generated client passes how to read the next token from
 //! a page and how to put it into the request (the spec's `x-cloudcost-pagination`).
@@ -16,8 +24,10 @@
 use std::collections::HashSet;
 use std::fmt;
 use std::future::Future;
+use std::hash::BuildHasher;
 use std::pin::Pin;
 use std::task::{Context, Poll};
+use std::time::Duration;
 
 use futures_core::Stream;
 
@@ -25,8 +35,28 @@ use futures_core::Stream;
 /// encode query details, so errors carry only a prefix.
 const TOKEN_PREVIEW_CHARS: usize = 16;
 
+/// Bounds of one page stream; the client's [`Config`](crate::Config) sets them
+/// (`max_pages`, `page_stream_deadline`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct PageLimits {
+    /// The most pages fetched.
+    pub max_pages: usize,
+    /// How long the whole stream may take, from its creation.
+    pub deadline: Option<Duration>,
+}
+
+impl Default for PageLimits {
+    fn default() -> Self {
+        PageLimits {
+            max_pages: crate::config::DEFAULT_MAX_PAGES,
+            deadline: None,
+        }
+    }
+}
+
 /// Why a page stream stopped early.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum PaginationError<E> {
     /// Fetching a page failed (after the client's retries).
     #[error("fetching a page failed: {0}")]
@@ -36,6 +66,20 @@ pub enum PaginationError<E> {
     RepeatedToken {
         /// The start of the token (at most 16 characters, then `…`).
         token_preview: String,
+    },
+    /// The stream fetched `max_pages` pages and the service still had a next token.
+    #[error(
+        "stopped after max_pages = {max_pages} pages; the service still had a next page token"
+    )]
+    TooManyPages {
+        /// The limit.
+        max_pages: usize,
+    },
+    /// The stream's deadline passed.
+    #[error("the page stream's deadline of {after:?} passed")]
+    Deadline {
+        /// The deadline, from the stream's creation.
+        after: Duration,
     },
 }
 
@@ -63,6 +107,7 @@ enum PagerState<Req, E> {
 ///
 /// Only the tokens seen and the next request are kept between pages.
 pub fn pages<Req, Page, E, F, Fut, N, S>(
+    limits: PageLimits,
     initial: Req,
     fetch: F,
     next_token: N,
@@ -79,13 +124,21 @@ where
         fetch: F,
         next_token: N,
         set_token: S,
-        seen: HashSet<String>,
+        seen: HashSet<u64>,
+        hasher: std::collections::hash_map::RandomState,
+        fetched: usize,
+        limits: PageLimits,
+        deadline: Option<tokio::time::Instant>,
     }
     let pager = Pager {
         fetch,
         next_token,
         set_token,
         seen: HashSet::new(),
+        hasher: std::collections::hash_map::RandomState::new(),
+        fetched: 0,
+        limits,
+        deadline: limits.deadline.map(|d| tokio::time::Instant::now() + d),
     };
     futures_util::stream::unfold(
         (PagerState::Fetch(initial), pager),
@@ -95,16 +148,34 @@ where
                 PagerState::Fail(error) => return Some((Err(error), (PagerState::Done, pager))),
                 PagerState::Fetch(request) => request,
             };
-            let page = match (pager.fetch)(request.clone()).await {
+            let fetched = match (pager.deadline, pager.limits.deadline) {
+                (Some(at), Some(after)) => {
+                    match tokio::time::timeout_at(at, (pager.fetch)(request.clone())).await {
+                        Ok(result) => result,
+                        Err(_) => {
+                            let error = PaginationError::Deadline { after };
+                            return Some((Err(error), (PagerState::Done, pager)));
+                        }
+                    }
+                }
+                _ => (pager.fetch)(request.clone()).await,
+            };
+            let page = match fetched {
                 Ok(page) => page,
                 Err(error) => {
                     return Some((Err(PaginationError::Page(error)), (PagerState::Done, pager)))
                 }
             };
+            pager.fetched += 1;
             let next = match (pager.next_token)(&page) {
                 None => PagerState::Done,
                 Some(token) if token.is_empty() => PagerState::Done,
-                Some(token) if pager.seen.contains(&token) => {
+                Some(_) if pager.fetched >= pager.limits.max_pages => {
+                    PagerState::Fail(PaginationError::TooManyPages {
+                        max_pages: pager.limits.max_pages,
+                    })
+                }
+                Some(token) if !pager.seen.insert(pager.hasher.hash_one(&token)) => {
                     tracing::warn!(
                         token_preview = %preview(&token),
                         "service repeated a page token; ending the stream"
@@ -114,7 +185,6 @@ where
                     })
                 }
                 Some(token) => {
-                    pager.seen.insert(token.clone());
                     let mut request = request;
                     (pager.set_token)(&mut request, token);
                     PagerState::Fetch(request)
@@ -297,6 +367,7 @@ mod tests {
 
         fn pages(&self) -> impl Stream<Item = Result<Page, PaginationError<String>>> + '_ {
             pages(
+                PageLimits::default(),
                 Request::default(),
                 move |req: Request| {
                     self.calls.borrow_mut().push(req.token.clone());
@@ -411,6 +482,98 @@ mod tests {
         assert_eq!(service.calls(), vec![None, Some("a".into())]);
     }
 
+    /// A server that hands out a fresh token forever, each page after `delay`.
+    fn endless(
+        limits: PageLimits,
+        delay: Duration,
+    ) -> impl Stream<Item = Result<Page, PaginationError<String>>> {
+        pages(
+            limits,
+            Request::default(),
+            move |req: Request| async move {
+                tokio::time::sleep(delay).await;
+                let n: u64 = req
+                    .token
+                    .as_deref()
+                    .and_then(|t| t.split('-').next()?.parse().ok())
+                    .unwrap_or(0);
+                // Long tokens: only their hashes are kept.
+                let next = format!("{}-{}", n + 1, "x".repeat(4096));
+                Ok::<_, String>(page(&[], Some(&next)))
+            },
+            |p: &Page| p.next.clone(),
+            |r: &mut Request, t| r.token = Some(t),
+        )
+    }
+
+    #[tokio::test]
+    async fn fresh_tokens_forever_stop_at_max_pages() {
+        let limits = PageLimits {
+            max_pages: 25,
+            deadline: None,
+        };
+        let got: Vec<_> = endless(limits, Duration::ZERO).collect().await;
+        assert_eq!(got.len(), 26);
+        assert!(got[..25].iter().all(Result::is_ok));
+        assert_eq!(
+            got[25],
+            Err(PaginationError::TooManyPages { max_pages: 25 })
+        );
+        assert_eq!(
+            got[25].as_ref().unwrap_err().to_string(),
+            "stopped after max_pages = 25 pages; the service still had a next page token"
+        );
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_stream_deadline_ends_a_slow_endless_stream() {
+        let limits = PageLimits {
+            max_pages: usize::MAX,
+            deadline: Some(Duration::from_secs(10)),
+        };
+        // A page every 3 s: pages at 3, 6 and 9 s, the fourth is cut at 10 s.
+        let got: Vec<_> = endless(limits, Duration::from_secs(3)).collect().await;
+        assert_eq!(got.len(), 4);
+        assert!(got[..3].iter().all(Result::is_ok));
+        assert_eq!(
+            got[3],
+            Err(PaginationError::Deadline {
+                after: Duration::from_secs(10)
+            })
+        );
+    }
+
+    #[tokio::test]
+    async fn a_token_at_the_page_limit_is_not_fetched_but_a_last_page_is_fine() {
+        let service = Service::new(vec![
+            (None, Ok(page(&[1], Some("a")))),
+            (Some("a"), Ok(page(&[2], None))),
+        ]);
+        let limited = |max_pages| {
+            pages(
+                PageLimits {
+                    max_pages,
+                    deadline: None,
+                },
+                Request::default(),
+                |req: Request| {
+                    service.calls.borrow_mut().push(req.token.clone());
+                    let answer = service.pages.get(&req.token).cloned().unwrap();
+                    async move { answer }
+                },
+                |p: &Page| p.next.clone(),
+                |r: &mut Request, t| r.token = Some(t),
+            )
+        };
+        let got: Vec<_> = items(limited(2), extract).collect().await;
+        assert_eq!(got, vec![Ok(1), Ok(2)]);
+        let got: Vec<_> = items(limited(1), extract).collect().await;
+        assert_eq!(
+            got,
+            vec![Ok(1), Err(PaginationError::TooManyPages { max_pages: 1 })]
+        );
+    }
+
     #[tokio::test]
     async fn failing_first_page_yields_only_the_error() {
         let service = Service::new(vec![(None, Err("denied"))]);
@@ -423,6 +586,7 @@ mod tests {
     fn streams_are_send_when_their_parts_are() {
         fn assert_send<T: Send>(_: &T) {}
         let stream = pages(
+            PageLimits::default(),
             Request::default(),
             |_req: Request| async { Ok::<_, String>(page(&[1], None)) },
             |p: &Page| p.next.clone(),
@@ -520,6 +684,7 @@ mod tests {
             marker: None,
         };
         let stream = pages(
+            PageLimits::default(),
             request.clone(),
             |req: ListUsages| {
                 calls.borrow_mut().push(req.marker.clone());

@@ -192,6 +192,7 @@ impl Client {
             .and_then(|limit| u32::try_from(limit).ok());
         ::std::boxed::Box::pin(
             ::cloudcost_runtime::pages(
+                self.core.page_limits(),
                 input.clone(),
                 move |request: model::ListUsagesRequest| {
                     let client = client.clone();
