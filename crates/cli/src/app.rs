@@ -210,7 +210,7 @@ fn operation_command(service: &ServiceDef, op: &OperationDef) -> Command {
                 Arg::new("all-pages")
                     .long("all-pages")
                     .action(ArgAction::SetTrue)
-                    .help("Follow pagination to the last page; the item lists are merged and the token dropped. Shows progress on stderr when it is a terminal."),
+                    .help("Follow pagination to the last page; the token is dropped. table and csv write each page's rows as it arrives (flat memory); json merges every page in memory (item lists concatenated, other lists concatenated unless equal on every page) and prints at the end. Shows progress on stderr when it is a terminal."),
             )
             .arg(
                 Arg::new("max-items")
@@ -333,7 +333,8 @@ pub fn command() -> Command {
                 .value_name("FORMAT")
                 .value_parser(Format::NAMES)
                 .default_value("json")
-                .help("json: the response's wire JSON (pages merged); table or csv: one row per item, nested lists exploded."),
+                .help("json: the response's wire JSON (pages merged in memory, printed at the end); table or csv: one row per item, nested lists exploded, written as each page arrives.")
+                .long_help("json: the response's wire JSON. When a paged operation follows its pages, they are merged in memory and printed once the last has arrived.\n\ntable or csv: one row per item, nested lists exploded, written page by page as pages arrive, so following every page runs in flat memory. The first page with rows fixes the columns: CSV's header is that page's columns, and a later page with a column it lacks stops with an error (use json or table); the table's column widths are that page's, a wider value later pushes the rest of its line right, and a page with new columns starts a new header. If a later page fails, the rows already written stay and the exit status is not 0."),
         )
         .arg(
             Arg::new("endpoint-url")
@@ -501,74 +502,90 @@ async fn run_operation(service: &ServiceDef, op: &OperationDef, m: &ArgMatches) 
             return fail(EXIT_FAILURE, &e);
         }
     };
-    let result = collect_pages(
+    // Table and CSV rows need the response schema; read it before anything is sent.
+    let response_schema = match globals.format {
+        Format::Json => None,
+        Format::Table | Format::Csv => match Schema::parse(op.response_schema) {
+            Ok(s) => Some(s),
+            Err(e) => {
+                crate::mock::stop(mock).await;
+                return fail(EXIT_FAILURE, &format!("{}: {e}", op.name));
+            }
+        },
+    };
+    // JSON keeps the merged document (one JSON value cannot be printed before its end);
+    // table and CSV rows are written page by page, keeping nothing of the pages.
+    let mut merger = output::Merger::new(
+        pagination,
+        &request,
+        output::MergeOptions {
+            max_items,
+            drop_token: all_pages,
+            start,
+        },
+        globals.format == Format::Json,
+    );
+    let mut rows = response_schema.as_ref().map(|schema| Rows {
+        schema,
+        writer: output::RowWriter::new(std::io::BufWriter::new(std::io::stdout()), globals.format),
+    });
+    let result = follow_pages(
         op,
         Call {
             config,
             request: request.clone(),
             all_pages,
         },
-        // Items of the first page that were printed before count for nothing.
-        max_items.map(|n| n.saturating_add(start.skip)),
+        &mut merger,
+        rows.as_mut(),
     )
     .await;
     crate::mock::stop(mock).await;
-    let pages = match result {
-        Ok(pages) => pages,
-        Err(e) => return report(&e),
-    };
-    let merged = output::merge(
-        pages,
-        pagination,
-        &request,
-        &output::MergeOptions {
-            max_items,
-            drop_token: all_pages,
-            start,
-        },
-    );
-    if globals.format != Format::Json {
-        // Rows have no place for it; say it where a person reads and a pipe does not.
-        if let Some(Json::String(next)) = merged.get(crate::resume::NEXT_TOKEN) {
-            eprintln!("more items remain: --starting-token {next}");
+    match result {
+        Ok(()) => {}
+        // A reader that stopped early (`| head`) is not a failure of the call.
+        Err(Stop::PipeClosed) => return EXIT_OK,
+        Err(Stop::Call(e)) => return report(&e),
+        Err(Stop::Output(e)) => {
+            return fail(
+                EXIT_FAILURE,
+                &format!("--output {}: {e}", globals.format.name()),
+            )
         }
     }
-    let text = match globals.format {
-        Format::Json => merged.to_pretty(),
-        Format::Table | Format::Csv => {
-            let response_schema = match Schema::parse(op.response_schema) {
-                Ok(s) => s,
-                Err(e) => return fail(EXIT_FAILURE, &format!("{}: {e}", op.name)),
-            };
-            let table = match output::flatten(&merged, response_schema.root(), pagination) {
-                Ok(t) => t,
-                Err(e) => {
-                    return fail(
-                        EXIT_FAILURE,
-                        &format!("--output {}: {e}", globals.format.name()),
-                    )
-                }
-            };
-            if globals.format == Format::Table {
-                output::render_table(&table)
-            } else {
-                match output::render_csv(&table) {
-                    Ok(t) => t,
-                    Err(e) => return fail(EXIT_FAILURE, &e),
-                }
-            }
+    if globals.format != Format::Json {
+        // Rows have no place for it; say it where a person reads and a pipe does not.
+        if let Some(next) = merger.next_token() {
+            eprintln!("more items remain: --starting-token {next}");
         }
-    };
+        return EXIT_OK;
+    }
+    let text = merger.finish().to_pretty();
     let mut stdout = std::io::stdout().lock();
     match stdout
         .write_all(text.as_bytes())
         .and_then(|_| stdout.flush())
     {
         Ok(()) => EXIT_OK,
-        // A reader that stopped early (`| head`) is not a failure of the call.
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => EXIT_OK,
         Err(e) => fail(EXIT_FAILURE, &format!("could not write the output: {e}")),
     }
+}
+
+/// Where table and CSV rows go as pages arrive.
+struct Rows<'a> {
+    schema: &'a Schema,
+    writer: output::RowWriter<std::io::BufWriter<std::io::Stdout>>,
+}
+
+/// Why [`follow_pages`] stopped before the last page.
+enum Stop {
+    /// The call failed.
+    Call(CallError),
+    /// Rows could not be made or written (other than a closed pipe).
+    Output(String),
+    /// stdout was closed by its reader.
+    PipeClosed,
 }
 
 fn report(e: &CallError) -> i32 {
@@ -580,14 +597,18 @@ fn report(e: &CallError) -> i32 {
     fail(code, &e.to_string())
 }
 
-/// Runs the call and gathers its pages, stopping once `max_items` items arrived.
-async fn collect_pages(
+/// Runs the call and hands each page to `merger` as it arrives, stopping once it has
+/// `--max-items` items. With `rows`, each page's rows are written before the next page
+/// is requested, so only one page is in memory at a time; rows already written stay
+/// written if a later page fails (the exit status says so).
+async fn follow_pages(
     op: &OperationDef,
     call: Call,
-    max_items: Option<usize>,
-) -> Result<Vec<Json>, CallError> {
+    merger: &mut output::Merger<'_>,
+    mut rows: Option<&mut Rows<'_>>,
+) -> Result<(), Stop> {
     let show_progress = call.all_pages && std::io::stderr().is_terminal();
-    let mut stream = (op.run)(call)?;
+    let mut stream = (op.run)(call).map_err(Stop::Call)?;
     let progress = show_progress.then(|| {
         let bar =
             indicatif::ProgressBar::with_draw_target(None, indicatif::ProgressDrawTarget::stderr());
@@ -599,28 +620,50 @@ async fn collect_pages(
         bar.enable_steady_tick(Duration::from_millis(120));
         bar
     });
-    let mut pages = Vec::new();
+    let mut pages = 0usize;
     let mut items = 0usize;
     let result = loop {
-        match stream.next().await {
+        if merger.done() {
+            break Ok(());
+        }
+        let page = match stream.next().await {
             None => break Ok(()),
-            Some(Err(e)) => break Err(e),
-            Some(Ok(page)) => {
-                items += output::item_count(&page, op.pagination.as_ref());
-                pages.push(page);
-                if let Some(bar) = &progress {
-                    bar.set_message(format!("{}: pages {}, items {items}", op.name, pages.len()));
-                }
-                if max_items.is_some_and(|max| items >= max) {
-                    break Ok(());
-                }
+            Some(Err(e)) => break Err(Stop::Call(e)),
+            Some(Ok(page)) => page,
+        };
+        pages += 1;
+        items += output::item_count(&page, op.pagination.as_ref());
+        if let Some(bar) = &progress {
+            bar.set_message(format!("{}: pages {pages}, items {items}", op.name));
+        }
+        let Some(page) = merger.push(page) else {
+            continue;
+        };
+        let Some(rows) = rows.as_deref_mut() else {
+            continue;
+        };
+        let table = match output::flatten(&page, rows.schema.root(), op.pagination.as_ref()) {
+            Ok(t) => t,
+            Err(e) => break Err(Stop::Output(e)),
+        };
+        drop(page);
+        // The bar shares the terminal with stdout: hide it while the rows are written.
+        let written = match &progress {
+            Some(bar) => bar.suspend(|| rows.writer.page(&table)),
+            None => rows.writer.page(&table),
+        };
+        match written {
+            Ok(()) => {}
+            Err(output::RowError::Io(e)) if e.kind() == std::io::ErrorKind::BrokenPipe => {
+                break Err(Stop::PipeClosed)
             }
+            Err(e) => break Err(Stop::Output(e.to_string())),
         }
     };
     if let Some(bar) = progress {
         bar.finish_and_clear();
     }
-    result.map(|()| pages)
+    result
 }
 
 /// Reads `--input-json`: inline JSON, `@file`, or `-` for stdin.

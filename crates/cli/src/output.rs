@@ -67,114 +67,224 @@ pub struct MergeOptions {
 /// of all pages concatenated (minus the items `--starting-token` says were printed),
 /// cut to `max_items`. When the cut leaves items behind, a `NextToken` member says where
 /// to continue. `request` is the request as sent (its page size decides when SCP marker
-/// paging has ended). Other top-level lists follow [`merge_other_lists`].
+/// paging has ended). Other top-level lists follow [`Merger::finish`]'s rule.
 pub fn merge(
     pages: Vec<Json>,
     pagination: Option<&Pagination>,
     request: &Json,
     options: &MergeOptions,
 ) -> Json {
-    let Some(first) = pages.first() else {
-        return Json::Object(Vec::new());
-    };
-    let mut merged = first.clone();
-    let Some(p) = pagination else {
-        return merged;
-    };
-    let had_items = pages.iter().any(|page| page.get(p.items).is_some());
-    let mut items = Vec::new();
-    // The token that fetched the page being read, to resume from inside it.
-    let mut fetched_with = options.start.token.clone();
-    let mut resume: Option<Resume> = None;
-    'pages: for (k, page) in pages.iter().enumerate() {
-        let page_items = match page.get(p.items) {
-            Some(Json::Array(list)) => list.as_slice(),
-            _ => &[],
-        };
-        let skip = if k == 0 { options.start.skip } else { 0 };
-        for (i, item) in page_items.iter().enumerate().skip(skip) {
-            if options.max_items.is_some_and(|max| items.len() >= max) {
-                resume = Some(Resume {
-                    token: fetched_with.clone(),
-                    skip: i,
-                });
-                break 'pages;
-            }
-            items.push(item.clone());
-        }
-        fetched_with = next_page_token(page, p, request);
-        if options.max_items.is_some_and(|max| items.len() >= max) {
-            // Cut exactly at a page's end: continue with the next page, if there is one.
-            resume = fetched_with.clone().map(|token| Resume {
-                token: Some(token),
-                skip: 0,
-            });
+    let mut merger = Merger::new(pagination, request, options.clone(), true);
+    for page in pages {
+        if merger.done() {
             break;
         }
+        merger.push(page);
     }
-    if had_items {
-        merged.set(p.items, Json::Array(items));
-    }
-    merge_other_lists(&mut merged, &pages, p.items);
-    if options.drop_token {
-        if let OutputToken::Member(token) = p.output_token {
-            merged.remove(token);
-        }
-    }
-    if let Some(resume) = resume {
-        merged.set(NEXT_TOKEN, Json::String(resume.encode()));
-    }
-    merged
+    merger.finish()
 }
 
-/// Top-level list members other than the item list, merged across `pages` into `merged`.
-///
-/// The rule: such a list is concatenated across pages, in page order (Cost Explorer's
-/// `DimensionValueAttributes` describes the dimension values of its own page's results),
-/// unless every page that carries it carries the same list: then it is kept once, because
-/// it echoes the request or does not depend on the page (`GroupDefinitions`, the request's
-/// `GroupBy`). It is a rule about values, not about named members, because nothing else
-/// says which member is which: the spec's pagination table names only the tokens and the
-/// item list, and the response schemas describe the echoed members in prose only.
-/// A page where the member is absent or not a list adds nothing; a list absent from the
-/// first page is appended after the first page's members. Members that are not lists
-/// (scalars, structures) stay the first page's, as the AWS CLI keeps them.
-fn merge_other_lists(merged: &mut Json, pages: &[Json], items: &str) {
-    if pages.len() < 2 {
-        return;
+/// Pages taken one at a time, as they arrive: which items of each belong to the output
+/// (`--starting-token`, `--max-items`), where a cut listing resumes, and, when the merged
+/// document is wanted (`--output json`), that document. Without the document it keeps
+/// only counters and the resume token, so table and CSV output can be written page by page
+/// in flat memory.
+#[derive(Debug)]
+pub struct Merger<'a> {
+    pagination: Option<&'a Pagination>,
+    request: &'a Json,
+    options: MergeOptions,
+    /// Whether to build the merged document ([`Merger::finish`]).
+    keep: bool,
+    /// The first page (its items moved to `items`), when keeping the document.
+    first: Option<Json>,
+    /// Every page's items that belong to the output, when keeping the document.
+    items: Vec<Json>,
+    /// Whether any page had the item list member at all.
+    had_items: bool,
+    /// Top-level lists other than the items: per name, the value of each page that has
+    /// it, in page order (when keeping the document).
+    lists: Vec<(String, Vec<Vec<Json>>)>,
+    pages: usize,
+    /// Items taken so far (after `--starting-token`'s skip).
+    taken: usize,
+    /// The token that fetched the page being read, to resume from inside it.
+    fetched_with: Option<String>,
+    resume: Option<Resume>,
+    done: bool,
+}
+
+impl<'a> Merger<'a> {
+    /// `keep`: build the merged document; otherwise [`Merger::push`] hands each page back
+    /// cut to its items to print, and nothing of it is kept.
+    pub fn new(
+        pagination: Option<&'a Pagination>,
+        request: &'a Json,
+        options: MergeOptions,
+        keep: bool,
+    ) -> Merger<'a> {
+        let fetched_with = options.start.token.clone();
+        Merger {
+            pagination,
+            request,
+            options,
+            keep,
+            first: None,
+            items: Vec::new(),
+            had_items: false,
+            lists: Vec::new(),
+            pages: 0,
+            taken: 0,
+            fetched_with,
+            resume: None,
+            done: false,
+        }
     }
-    // Names in order of first appearance, so the merged document keeps the wire order.
-    let mut names: Vec<&str> = Vec::new();
-    for page in pages {
-        if let Json::Object(members) = page {
-            for (name, value) in members {
-                if name != items
-                    && matches!(value, Json::Array(_))
-                    && !names.contains(&name.as_str())
-                {
-                    names.push(name);
+
+    /// Whether `--max-items` is reached: no further page is needed.
+    pub fn done(&self) -> bool {
+        self.done
+    }
+
+    /// The `NextToken` to print when the listing was cut with items left.
+    pub fn next_token(&self) -> Option<String> {
+        self.resume.as_ref().map(Resume::encode)
+    }
+
+    /// Takes the next page. Without the document, returns the page with its item list cut
+    /// to the items that belong to the output (the whole page when the operation does not
+    /// page); with it, keeps what the document needs and returns `None`.
+    pub fn push(&mut self, mut page: Json) -> Option<Json> {
+        let k = self.pages;
+        self.pages += 1;
+        let Some(p) = self.pagination else {
+            if !self.keep {
+                return Some(page);
+            }
+            if self.first.is_none() {
+                self.first = Some(page);
+            }
+            return None;
+        };
+        // Before the items are cut: marker paging (SCP) reads the last item.
+        let next = next_page_token(&page, p, self.request);
+        self.had_items |= page.get(p.items).is_some();
+        let mut list = take_list(&mut page, p.items);
+        let skip = if k == 0 { self.options.start.skip } else { 0 };
+        let start = skip.min(list.len());
+        let mut end = list.len();
+        if self.done {
+            end = start;
+        } else if let Some(max) = self.options.max_items {
+            let room = max.saturating_sub(self.taken);
+            if end - start > room {
+                // Cut inside this page: resume inside it, with the token that fetched it.
+                end = start + room;
+                self.resume = Some(Resume {
+                    token: self.fetched_with.clone(),
+                    skip: end,
+                });
+                self.done = true;
+            }
+        }
+        list.truncate(end);
+        list.drain(..start);
+        self.taken += list.len();
+        if !self.done {
+            self.fetched_with = next;
+            if self.options.max_items.is_some_and(|max| self.taken >= max) {
+                // Cut exactly at a page's end: continue with the next page, if there is one.
+                self.resume = self.fetched_with.clone().map(|token| Resume {
+                    token: Some(token),
+                    skip: 0,
+                });
+                self.done = true;
+            }
+        }
+        if !self.keep {
+            page.set(p.items, Json::Array(list));
+            return Some(page);
+        }
+        self.items.extend(list);
+        if let Json::Object(members) = &page {
+            for (name, _) in members {
+                if name == p.items {
+                    continue;
+                }
+                let Some(Json::Array(value)) = page.get(name) else {
+                    continue;
+                };
+                match self.lists.iter_mut().find(|(n, _)| n == name) {
+                    Some((_, values)) if values.len() < self.pages => values.push(value.clone()),
+                    // A repeated member name: `get` already gave its last value.
+                    Some(_) => {}
+                    None => self.lists.push((name.clone(), vec![value.clone()])),
                 }
             }
         }
+        if self.first.is_none() {
+            self.first = Some(page);
+        }
+        None
     }
-    for name in names {
-        let lists: Vec<&Vec<Json>> = pages
-            .iter()
-            .filter_map(|page| match page.get(name) {
-                Some(Json::Array(list)) => Some(list),
-                _ => None,
-            })
-            .collect();
-        let Some(first) = lists.first() else {
-            continue;
+
+    /// The merged document (an empty object when no page came, or when it was not kept).
+    ///
+    /// Top-level lists other than the item list are merged by this rule: such a list is
+    /// concatenated across pages, in page order (Cost Explorer's `DimensionValueAttributes`
+    /// describes the dimension values of its own page's results), unless every page that
+    /// carries it carries the same list: then it is kept once, because it echoes the
+    /// request or does not depend on the page (`GroupDefinitions`, the request's
+    /// `GroupBy`). It is a rule about values, not about named members, because nothing
+    /// else says which member is which: the spec's pagination table names only the tokens
+    /// and the item list, and the response schemas describe the echoed members in prose
+    /// only. A page where the member is absent or not a list adds nothing; a list absent
+    /// from the first page is appended after the first page's members. Members that are
+    /// not lists (scalars, structures) stay the first page's, as the AWS CLI keeps them.
+    pub fn finish(self) -> Json {
+        let Some(mut merged) = self.first else {
+            return Json::Object(Vec::new());
         };
-        let value = if lists.iter().all(|list| list == first) {
-            (*first).clone()
-        } else {
-            lists.iter().flat_map(|list| list.iter().cloned()).collect()
+        let Some(p) = self.pagination else {
+            return merged;
         };
-        merged.set(name, Json::Array(value));
+        if self.had_items {
+            merged.set(p.items, Json::Array(self.items));
+        }
+        if self.pages > 1 {
+            for (name, lists) in self.lists {
+                let Some(first) = lists.first() else {
+                    continue;
+                };
+                let value = if lists.iter().all(|list| list == first) {
+                    first.clone()
+                } else {
+                    lists.into_iter().flatten().collect()
+                };
+                merged.set(&name, Json::Array(value));
+            }
+        }
+        if self.options.drop_token {
+            if let OutputToken::Member(token) = p.output_token {
+                merged.remove(token);
+            }
+        }
+        if let Some(resume) = self.resume {
+            merged.set(NEXT_TOKEN, Json::String(resume.encode()));
+        }
+        merged
     }
+}
+
+/// Moves the list out of an object's member (the last one of that name, which is the one
+/// [`Json::get`] reads); empty when there is none.
+fn take_list(page: &mut Json, name: &str) -> Vec<Json> {
+    if let Json::Object(members) = page {
+        if let Some((_, Json::Array(list))) = members.iter_mut().rev().find(|(k, _)| k == name) {
+            return std::mem::take(list);
+        }
+    }
+    Vec::new()
 }
 
 /// Rows with named columns.
@@ -409,63 +519,186 @@ fn collect(
 /// The table as aligned text: a header, a rule, one line per row. Control characters
 /// in values are shown as spaces so that each row stays on one line.
 pub fn render_table(table: &Table) -> String {
-    if table.columns.is_empty() {
-        return String::new();
-    }
-    let clean = |s: &str| -> String {
-        s.chars()
-            .map(|c| if c.is_control() { ' ' } else { c })
-            .collect()
-    };
-    let header: Vec<String> = table.columns.iter().map(|c| clean(c)).collect();
-    let rows: Vec<Vec<String>> = table
-        .rows
-        .iter()
-        .map(|r| r.iter().map(|v| clean(v)).collect())
-        .collect();
-    let mut widths: Vec<usize> = header.iter().map(|h| h.width()).collect();
-    for row in &rows {
-        for (w, v) in widths.iter_mut().zip(row) {
-            *w = (*w).max(v.width());
-        }
-    }
-    let mut out = String::new();
-    let mut line = |cells: &[String]| {
-        let mut text = String::new();
-        for (i, (cell, w)) in cells.iter().zip(&widths).enumerate() {
-            if i > 0 {
-                text.push_str("  ");
-            }
-            text.push_str(cell);
-            text.extend(std::iter::repeat_n(' ', w.saturating_sub(cell.width())));
-        }
-        out.push_str(text.trim_end());
-        out.push('\n');
-    };
-    line(&header);
-    let rule: Vec<String> = widths.iter().map(|w| "-".repeat(*w)).collect();
-    line(&rule);
-    for row in &rows {
-        line(row);
-    }
-    out
+    let mut out = Vec::new();
+    let mut writer = RowWriter::new(&mut out, Format::Table);
+    // Writing to memory fails only on a column mismatch, which one table cannot have.
+    let _ = writer.page(table);
+    String::from_utf8_lossy(&out).into_owned()
 }
 
 /// The table as CSV with a header row (nothing at all when there are no columns).
 pub fn render_csv(table: &Table) -> Result<String, String> {
-    if table.columns.is_empty() {
-        return Ok(String::new());
+    let mut out = Vec::new();
+    RowWriter::new(&mut out, Format::Csv)
+        .page(table)
+        .map_err(|e| e.to_string())?;
+    String::from_utf8(out).map_err(|e| format!("could not write CSV: {e}"))
+}
+
+/// Why rows could not be written.
+#[derive(Debug)]
+pub enum RowError {
+    /// Writing failed (a closed pipe included: the caller decides what that means).
+    Io(std::io::Error),
+    /// A CSV page has a column its header, already written, lacks.
+    NewColumn(String),
+}
+
+impl std::fmt::Display for RowError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            RowError::Io(e) => write!(f, "could not write the output: {e}"),
+            RowError::NewColumn(message) => f.write_str(message),
+        }
     }
-    let mut writer = csv::Writer::from_writer(Vec::new());
-    let fail = |e: csv::Error| format!("could not write CSV: {e}");
-    writer.write_record(&table.columns).map_err(fail)?;
-    for row in &table.rows {
-        writer.write_record(row).map_err(fail)?;
+}
+
+impl std::error::Error for RowError {}
+
+/// `--output table` and `csv`, written page by page as pages arrive, so that `--all-pages`
+/// runs in flat memory: each call of [`RowWriter::page`] writes and flushes that page's
+/// rows and keeps only the columns (and the table's widths).
+///
+/// The columns and the table's widths cannot wait for the last page, so the first page
+/// with rows fixes them:
+///
+/// - CSV: the header is the first page's columns. Later pages' rows are written in that
+///   order, which is exactly what one table of all pages would print while every page's
+///   columns are among the first's (the usual case: items of one type). A page with a
+///   column the header lacks is an error ([`RowError::NewColumn`]): a second header
+///   would corrupt the file and dropping the values would lose data.
+/// - Table: the widths are the first page's. A later value wider than its column is
+///   printed in full and pushes the rest of its line right (never cut); a page with new
+///   columns starts a new block (blank line, header, rule) with the columns so far plus
+///   the new ones.
+#[derive(Debug)]
+pub struct RowWriter<W: std::io::Write> {
+    out: W,
+    format: Format,
+    /// The columns written in the current header; empty before the first rows.
+    columns: Vec<String>,
+    /// Display widths of the columns (table).
+    widths: Vec<usize>,
+    pages: usize,
+}
+
+/// A cell as the table shows it: control characters as spaces, so each row is one line.
+fn clean(s: &str) -> String {
+    s.chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect()
+}
+
+impl<W: std::io::Write> RowWriter<W> {
+    /// A writer of `format` (`Table` or `Csv`) to `out`.
+    pub fn new(out: W, format: Format) -> RowWriter<W> {
+        RowWriter {
+            out,
+            format,
+            columns: Vec::new(),
+            widths: Vec::new(),
+            pages: 0,
+        }
     }
-    let bytes = writer
-        .into_inner()
-        .map_err(|e| format!("could not write CSV: {e}"))?;
-    String::from_utf8(bytes).map_err(|e| format!("could not write CSV: {e}"))
+
+    /// Writes one page's rows (a header first, if this page brings the first columns),
+    /// then flushes, so that they are visible before the next page is requested.
+    pub fn page(&mut self, table: &Table) -> Result<(), RowError> {
+        self.pages += 1;
+        if table.columns.is_empty() {
+            return Ok(());
+        }
+        let new: Vec<&String> = table
+            .columns
+            .iter()
+            .filter(|c| !self.columns.contains(c))
+            .collect();
+        let header = self.columns.is_empty() || !new.is_empty();
+        if header && !self.columns.is_empty() && self.format == Format::Csv {
+            let names: Vec<String> = new.iter().map(|c| format!("`{c}`")).collect();
+            return Err(RowError::NewColumn(format!(
+                "page {} has column{} {} that the CSV header, written from the first page \
+                 with rows, lacks; CSV rows are written as pages arrive, so the header cannot \
+                 grow: use --output json or --output table for this listing",
+                self.pages,
+                if names.len() == 1 { "" } else { "s" },
+                names.join(", ")
+            )));
+        }
+        let first = self.columns.is_empty();
+        self.columns.extend(new.into_iter().cloned());
+        // Where each of the header's columns is in this page's rows.
+        let at: Vec<Option<usize>> = self
+            .columns
+            .iter()
+            .map(|c| table.columns.iter().position(|t| t == c))
+            .collect();
+        let rows = table.rows.iter().map(|row| {
+            at.iter()
+                .map(|i| i.and_then(|i| row.get(i)).map_or("", String::as_str))
+                .collect::<Vec<&str>>()
+        });
+        let text = match self.format {
+            Format::Csv => {
+                let mut writer = csv::Writer::from_writer(Vec::new());
+                let fail = |e: csv::Error| {
+                    RowError::Io(std::io::Error::other(format!("could not write CSV: {e}")))
+                };
+                if header {
+                    writer.write_record(&self.columns).map_err(fail)?;
+                }
+                for row in rows {
+                    writer.write_record(&row).map_err(fail)?;
+                }
+                writer
+                    .into_inner()
+                    .map_err(|e| RowError::Io(e.into_error()))?
+            }
+            _ => {
+                let rows: Vec<Vec<String>> =
+                    rows.map(|r| r.into_iter().map(clean).collect()).collect();
+                let mut out = String::new();
+                if header {
+                    let names: Vec<String> = self.columns.iter().map(|c| clean(c)).collect();
+                    self.widths.resize(names.len(), 0);
+                    for (w, name) in self.widths.iter_mut().zip(&names) {
+                        *w = (*w).max(name.width());
+                    }
+                    for row in &rows {
+                        for (w, v) in self.widths.iter_mut().zip(row) {
+                            *w = (*w).max(v.width());
+                        }
+                    }
+                    if !first {
+                        out.push('\n');
+                    }
+                    table_line(&mut out, &names, &self.widths);
+                    let rule: Vec<String> = self.widths.iter().map(|w| "-".repeat(*w)).collect();
+                    table_line(&mut out, &rule, &self.widths);
+                }
+                for row in &rows {
+                    table_line(&mut out, row, &self.widths);
+                }
+                out.into_bytes()
+            }
+        };
+        self.out.write_all(&text).map_err(RowError::Io)?;
+        self.out.flush().map_err(RowError::Io)
+    }
+}
+
+/// One table line: cells padded to their widths, two spaces apart, no trailing spaces.
+fn table_line(out: &mut String, cells: &[String], widths: &[usize]) {
+    let mut text = String::new();
+    for (i, (cell, w)) in cells.iter().zip(widths).enumerate() {
+        if i > 0 {
+            text.push_str("  ");
+        }
+        text.push_str(cell);
+        text.extend(std::iter::repeat_n(' ', w.saturating_sub(cell.width())));
+    }
+    out.push_str(text.trim_end());
+    out.push('\n');
 }
 
 #[cfg(test)]
@@ -687,6 +920,134 @@ mod tests {
         assert_eq!(
             merge(pages, Some(&p), &request, &all).to_compact(),
             r#"{"ResultsByTime":[1,2,3],"Same":["x"],"Late":["a","b"]}"#
+        );
+    }
+
+    #[test]
+    fn streaming_takes_the_same_items_and_token_as_the_merged_document() {
+        let p = Pagination {
+            input_token: "nextToken",
+            output_token: OutputToken::Member("nextToken"),
+            page_size: Some("maxResults"),
+            items: "totals",
+        };
+        let pages = vec![
+            Json::parse(r#"{"totals":[1,2],"nextToken":"a"}"#).unwrap(),
+            Json::parse(r#"{"totals":[3],"nextToken":"b"}"#).unwrap(),
+            Json::parse(r#"{"totals":[4]}"#).unwrap(),
+        ];
+        let request = Json::Object(Vec::new());
+        for (max_items, skip, items, pushed, token) in [
+            (None, 0, "[1,2,3,4]", 3, None),
+            (
+                Some(2),
+                0,
+                "[1,2]",
+                1,
+                Some(Resume {
+                    token: Some("a".into()),
+                    skip: 0,
+                }),
+            ),
+            (
+                Some(2),
+                1,
+                "[2,3]",
+                2,
+                Some(Resume {
+                    token: Some("b".into()),
+                    skip: 0,
+                }),
+            ),
+            (
+                Some(1),
+                0,
+                "[1]",
+                1,
+                Some(Resume {
+                    token: None,
+                    skip: 1,
+                }),
+            ),
+            (Some(4), 0, "[1,2,3,4]", 3, None),
+        ] {
+            let options = MergeOptions {
+                max_items,
+                drop_token: true,
+                start: Resume { token: None, skip },
+            };
+            let mut merger = Merger::new(Some(&p), &request, options.clone(), false);
+            let mut streamed = Vec::new();
+            let mut count = 0;
+            for page in pages.clone() {
+                if merger.done() {
+                    break;
+                }
+                count += 1;
+                if let Some(Json::Array(list)) = merger.push(page).unwrap().get("totals") {
+                    streamed.extend(list.iter().cloned());
+                }
+            }
+            let case = format!("max {max_items:?} skip {skip}");
+            assert_eq!(Json::Array(streamed).to_compact(), items, "{case}");
+            assert_eq!(count, pushed, "{case}: pages needed");
+            assert_eq!(
+                merger.next_token(),
+                token.as_ref().map(Resume::encode),
+                "{case}"
+            );
+            let merged = merge(pages.clone(), Some(&p), &request, &options);
+            assert_eq!(merged.get("totals").unwrap().to_compact(), items, "{case}");
+            assert_eq!(
+                merged.get(NEXT_TOKEN),
+                token.map(|t| Json::String(t.encode())).as_ref(),
+                "{case}"
+            );
+        }
+    }
+
+    fn table(columns: &[&str], rows: &[&[&str]]) -> Table {
+        Table {
+            columns: columns.iter().map(|c| c.to_string()).collect(),
+            rows: rows
+                .iter()
+                .map(|r| r.iter().map(|v| v.to_string()).collect())
+                .collect(),
+        }
+    }
+
+    #[test]
+    fn csv_pages_share_the_first_header_and_a_new_column_is_an_error() {
+        let mut out = Vec::new();
+        let mut w = RowWriter::new(&mut out, Format::Csv);
+        w.page(&Table::default()).unwrap();
+        w.page(&table(&["a", "b"], &[&["1", "x,y"]])).unwrap();
+        // A page with fewer columns, in another order: rows follow the header.
+        w.page(&table(&["b"], &[&["2"]])).unwrap();
+        w.page(&table(&["b", "a"], &[&["3", "4"]])).unwrap();
+        let e = w
+            .page(&table(&["a", "c", "d"], &[&["5", "6", "7"]]))
+            .unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "page 5 has columns `c`, `d` that the CSV header, written from the first page \
+             with rows, lacks; CSV rows are written as pages arrive, so the header cannot \
+             grow: use --output json or --output table for this listing"
+        );
+        assert_eq!(String::from_utf8(out).unwrap(), "a,b\n1,\"x,y\"\n,2\n4,3\n");
+    }
+
+    #[test]
+    fn table_widths_come_from_the_first_page_and_new_columns_start_a_block() {
+        let mut out = Vec::new();
+        let mut w = RowWriter::new(&mut out, Format::Table);
+        w.page(&table(&["a", "bb"], &[&["1", "x"]])).unwrap();
+        w.page(&table(&["a", "bb"], &[&["longer", "y"]])).unwrap();
+        // The new block keeps the widths so far (not the wider value of page 2).
+        w.page(&table(&["c", "a"], &[&["z", "2"]])).unwrap();
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            "a  bb\n-  --\n1  x\nlonger  y\n\na  bb  c\n-  --  -\n2      z\n"
         );
     }
 

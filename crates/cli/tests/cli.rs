@@ -949,3 +949,130 @@ fn all_pages_shows_progress_on_a_terminal_and_nothing_in_a_pipe() {
     assert_success(&o);
     assert_eq!(stderr(&o), "");
 }
+
+/// Reads one HTTP/1.1 request (head and `Content-Length` body) from `reader`; false at the
+/// end of the connection.
+fn read_request(reader: &mut impl BufRead) -> bool {
+    let mut length = 0usize;
+    loop {
+        let mut line = String::new();
+        match reader.read_line(&mut line) {
+            Ok(0) | Err(_) => return false,
+            Ok(_) => {}
+        }
+        let line = line.trim_end();
+        if line.is_empty() {
+            break;
+        }
+        if let Some((name, value)) = line.split_once(':') {
+            if name.eq_ignore_ascii_case("content-length") {
+                length = value.trim().parse().expect("a Content-Length");
+            }
+        }
+    }
+    let mut body = vec![0; length];
+    std::io::Read::read_exact(reader, &mut body).is_ok()
+}
+
+#[test]
+fn all_pages_table_and_csv_rows_of_a_page_are_written_before_the_last_page_arrives() {
+    use std::net::TcpListener;
+    use std::sync::atomic::{AtomicBool, Ordering};
+    use std::sync::{mpsc, Arc};
+    use std::time::Duration;
+
+    const FIRST: &str = r#"{"totals":[{"accountId":"111111111111","usage":[{"type":"EC2_INSTANCE_HOURS","total":1.5,"estimatedMonthlyCost":2.25,"currency":"USD"}]}],"nextToken":"page-2"}"#;
+    const LAST: &str = r#"{"totals":[{"accountId":"222222222222","usage":[{"type":"LAMBDA_FUNCTION_HOURS","total":3,"estimatedMonthlyCost":4.125,"currency":"USD"}]}]}"#;
+    for (format, first_lines, expected) in [
+        (
+            "csv",
+            2,
+            "accountId,usage.type,usage.total,usage.estimatedMonthlyCost,usage.currency\n\
+             111111111111,EC2_INSTANCE_HOURS,1.5,2.25,USD\n\
+             222222222222,LAMBDA_FUNCTION_HOURS,3,4.125,USD\n",
+        ),
+        (
+            "table",
+            3,
+            // The widths are the first page's: the longer usage type pushes its line right.
+            "accountId     usage.type          usage.total  usage.estimatedMonthlyCost  usage.currency\n\
+             ------------  ------------------  -----------  --------------------------  --------------\n\
+             111111111111  EC2_INSTANCE_HOURS  1.5          2.25                        USD\n\
+             222222222222  LAMBDA_FUNCTION_HOURS  3            4.125                       USD\n",
+        ),
+    ] {
+        // A server of two pages that holds the last one until the test releases it: the
+        // first page's rows can only be read while it is held if they were written as
+        // soon as that page arrived. Rows written only at the end would arrive after the
+        // hold times out, with `answered_last` already set.
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let url = format!("http://{}", listener.local_addr().unwrap());
+        let (release, released) = mpsc::channel::<()>();
+        let answered_last = Arc::new(AtomicBool::new(false));
+        let answered = Arc::clone(&answered_last);
+        let server = std::thread::spawn(move || {
+            let mut served = 0;
+            for connection in listener.incoming() {
+                let Ok(mut connection) = connection else {
+                    continue;
+                };
+                let mut reader = BufReader::new(connection.try_clone().unwrap());
+                // One request per connection (`Connection: close`).
+                if !read_request(&mut reader) {
+                    continue;
+                }
+                served += 1;
+                let body = if served == 1 {
+                    FIRST
+                } else {
+                    let _ = released.recv_timeout(Duration::from_secs(10));
+                    answered.store(true, Ordering::SeqCst);
+                    LAST
+                };
+                let response = format!(
+                    "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {}\r\nx-amzn-RequestId: test-{served}\r\nConnection: close\r\n\r\n{body}",
+                    body.len()
+                );
+                connection.write_all(response.as_bytes()).unwrap();
+                if served == 2 {
+                    break;
+                }
+            }
+        });
+        let keys = cloudcost_mock::TestKeys::default();
+        let mut child = cloudcost(&[
+            "--endpoint-url",
+            &url,
+            "--region",
+            "eu-west-1",
+            "--output",
+            format,
+            "inspector2",
+            "list-usage-totals",
+            "--all-pages",
+        ])
+        .env("AWS_ACCESS_KEY_ID", &keys.aws_access_key_id)
+        .env("AWS_SECRET_ACCESS_KEY", &keys.aws_secret_access_key)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+        let mut out = BufReader::new(child.stdout.take().unwrap());
+        let mut seen = String::new();
+        for _ in 0..first_lines {
+            out.read_line(&mut seen).unwrap();
+        }
+        assert!(
+            !answered_last.load(Ordering::SeqCst),
+            "{format}: the first page's rows came only after the last page:\n{seen}"
+        );
+        release.send(()).unwrap();
+        std::io::Read::read_to_string(&mut out, &mut seen).unwrap();
+        let o = child.wait_with_output().unwrap();
+        server.join().unwrap();
+        assert_success(&o);
+        assert_eq!(seen, expected, "{format}");
+        assert_eq!(stderr(&o), "", "{format}");
+    }
+}
