@@ -45,7 +45,8 @@ const MAX_CONNECTIONS: usize = 1_000_000;
 const MAX_BODY_LIMIT: usize = 1 << 30;
 
 /// What one client may take of the mock. Every limit has a default ([`Limits::default`]);
-/// the command line sets them with `cloudcost mock --header-read-timeout` and friends.
+/// `cloudcost mock`'s limit flags (`--header-read-timeout` and friends, defined in the CLI's
+/// `mock.rs`) set them. RELIABILITY-mock.md lists them with what happens at each.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Limits {
     /// How long a request head (request line and headers) may take, counted from the
