@@ -220,6 +220,37 @@ impl Drop for MockServer {
     }
 }
 
+/// The request handler without a socket, for fuzzing (`fuzz/`) and the tests that replay
+/// its inputs: the same routing, checks and answers as a [`MockServer`], minus the
+/// connection limits (body size, timeouts), which belong to the accept loop.
+/// Not a stable API.
+#[doc(hidden)]
+pub struct DirectHandler(handler::State);
+
+#[doc(hidden)]
+impl DirectHandler {
+    /// A handler for `config` (checked as [`MockServer::start`] checks it).
+    pub fn new(config: MockConfig) -> Result<DirectHandler, MockError> {
+        config.check()?;
+        Ok(DirectHandler(handler::State::new(config)))
+    }
+
+    /// Answers one request: status, headers and body, or `None` when the mock would drop
+    /// the connection unanswered. A truncated answer is returned whole.
+    pub async fn handle(
+        &self,
+        request: http::Request<bytes::Bytes>,
+    ) -> Option<(u16, Vec<(String, String)>, Vec<u8>)> {
+        let (parts, body) = request.into_parts();
+        match handler::handle(&self.0, parts, body).await {
+            handler::Outcome::Reply(r) | handler::Outcome::Truncate(r) => {
+                Some((r.status, r.headers, r.body))
+            }
+            handler::Outcome::Reset => None,
+        }
+    }
+}
+
 /// Serves until Ctrl-C, then shuts down cleanly. `on_start` gets the server first (the
 /// CLI prints its URL).
 pub async fn serve_until_ctrl_c(config: MockConfig) -> Result<(), MockError> {
