@@ -571,7 +571,17 @@ async fn unknown_codes_non_json_bodies_and_bad_responses_are_distinct() {
     match &err {
         Error::Decode { error, .. } => {
             assert_eq!(error.path, "totals[0].usage[0].total");
-            assert!(err.to_string().contains("byte offset"), "{err}");
+            // Display is this level; the source (the decode error) says where.
+            assert_eq!(
+                err.to_string(),
+                "ListUsageTotals: could not decode the response"
+            );
+            assert_eq!(
+                cloudcost_runtime::report(&err),
+                "ListUsageTotals: could not decode the response: at `totals[0].usage[0].total`: \
+                 expected a decimal number, found \"lots\": Invalid decimal: unknown character \
+                 (line 1, column 64, byte offset 63)"
+            );
         }
         other => panic!("{other:?}"),
     }
@@ -981,6 +991,32 @@ async fn connection_failures_are_transport_errors_and_retried() {
     );
     assert_eq!(sleep.waits().len(), 2, "connection failures are retried");
     assert!(!err.to_string().contains(SECRET));
+    assert_eq!(err.to_string(), "ListUsageTotals: transport error");
+
+    // The cause chain goes all the way down to the refused connection.
+    let mut chain = Vec::new();
+    let mut cause: Option<&(dyn std::error::Error + 'static)> = Some(&err);
+    let mut io_kind = None;
+    while let Some(e) = cause {
+        chain.push(e.to_string());
+        if let Some(io) = e.downcast_ref::<std::io::Error>() {
+            io_kind = Some(io.kind());
+        }
+        cause = e.source();
+    }
+    assert_eq!(
+        io_kind,
+        Some(std::io::ErrorKind::ConnectionRefused),
+        "{chain:?}"
+    );
+    assert!(chain.len() >= 3, "{chain:?}");
+    assert!(
+        chain[1].starts_with(&format!(
+            "error sending request for url (http://127.0.0.1:{port}/usage/list)"
+        )),
+        "{chain:?}"
+    );
+    assert!(!cloudcost_runtime::report(&err).contains(SECRET));
 }
 
 #[tokio::test]

@@ -347,7 +347,8 @@ async fn hostile_json_bodies_are_decode_errors_that_say_where() {
     // A content type with a control character is not HTTP: a transport error.
     let err = cost_and_usage(&page_answer(ok, "x/\x01garbage").await).await;
     assert!(
-        matches!(&err, Error::Transport { message, .. } if message.contains("invalid HTTP header parsed")),
+        matches!(&err, Error::Transport { .. })
+            && cloudcost_runtime::report(&err).contains("invalid HTTP header parsed"),
         "{err:?}"
     );
 }

@@ -58,7 +58,7 @@ pub fn emit(service: &Service, names: &FieldNames) -> Result<TokenStream> {
     Ok(quote! {
         pub use #model as model;
         pub use ::cloudcost_runtime::{
-            BuildError, Config, ConfigBuilder, Error, ErrorMeta, ItemStream, PageStream, PaginationError, RetryConfig, Stream, StreamExt, TimeoutKind,
+            BuildError, Config, ConfigBuilder, Error, ErrorMeta, ItemStream, PageStream, PageLimits, PaginationError, RetryConfig, Stream, StreamExt, TimeoutKind, report,
         };
 
         #service_meta

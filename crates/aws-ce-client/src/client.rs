@@ -3,7 +3,7 @@
 pub use cloudcost_aws_ce_model as model;
 pub use ::cloudcost_runtime::{
     BuildError, Config, ConfigBuilder, Error, ErrorMeta, ItemStream, PageStream,
-    PaginationError, RetryConfig, Stream, StreamExt, TimeoutKind,
+    PageLimits, PaginationError, RetryConfig, Stream, StreamExt, TimeoutKind, report,
 };
 static SERVICE: ::cloudcost_runtime::ServiceMeta = ::cloudcost_runtime::ServiceMeta {
     title: "AWS Cost Explorer",

@@ -303,6 +303,7 @@ fn mock_command() -> Command {
                 .value_name("CODE")
                 .help("Answer requests without credentials with this error code (in the services that have it) instead of the documented one; `NotFound` answers SCP's unauthenticated requests with 404, as SCP has been seen to."),
         )
+        .args(crate::mock::limit_args())
 }
 
 fn parse_rate(text: &str) -> Result<f64, String> {

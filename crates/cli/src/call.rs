@@ -221,10 +221,12 @@ fn decode_problem(e: &cloudcost_types::DecodeError) -> String {
 
 /// Maps a client that could not be built (no region, no credentials, bad endpoint).
 pub fn build_error(e: cloudcost_runtime::BuildError) -> CallError {
-    CallError::Other(e.to_string())
+    // One line with every cause: the top level alone ("could not load credentials")
+    // would not say which variable or file is missing.
+    CallError::Other(cloudcost_runtime::report(&e))
 }
 
-fn call_error<E>(e: Error<E>) -> CallError {
+fn call_error<E: std::fmt::Debug + 'static>(e: Error<E>) -> CallError {
     match &e {
         Error::Validation { errors, .. } => CallError::from(errors.clone()),
         Error::Service { meta, .. } | Error::UnknownService { meta } | Error::Http { meta, .. } => {
@@ -233,7 +235,7 @@ fn call_error<E>(e: Error<E>) -> CallError {
                 message: e.to_string(),
             }
         }
-        _ => CallError::Other(e.to_string()),
+        _ => CallError::Other(cloudcost_runtime::report(&e)),
     }
 }
 
@@ -250,6 +252,7 @@ pub fn single<P, E, F>(call: F) -> WirePages
 where
     F: Future<Output = Result<P, Error<E>>> + Send + 'static,
     P: Serialize,
+    E: std::fmt::Debug + 'static,
 {
     Box::pin(stream::once(async move {
         let page = call.await.map_err(call_error)?;
@@ -261,7 +264,7 @@ where
 pub fn pages<P, E>(pages: PageStream<P, Error<E>>) -> WirePages
 where
     P: Serialize + 'static,
-    E: 'static,
+    E: std::fmt::Debug + 'static,
 {
     Box::pin(pages.map(|page| match page {
         Ok(page) => wire(&page),

@@ -22,7 +22,7 @@ use crate::config::Config;
 use crate::error::{Error, ErrorMeta, OperationError, TimeoutKind};
 use crate::meta::{AuthMeta, ErrorCodeSource, OperationMeta, ServiceMeta};
 use crate::retry::{classify_http, classify_io, parse_retry_after, ErrorKind, RetryBudget};
-use crate::scp::{ScpCredentials, ScpSigner};
+use crate::scp::{ScpCredentials, ScpCredentialsError, ScpSigner};
 
 /// The `User-Agent` of every request: `cloudcost/<version of this crate>`.
 pub const USER_AGENT: &str = concat!("cloudcost/", env!("CARGO_PKG_VERSION"));
@@ -40,14 +40,15 @@ pub enum BuildError {
         service: &'static str,
     },
     /// The endpoint URL does not parse.
-    #[error("{service}: invalid endpoint URL {url:?}: {reason}")]
+    #[error("{service}: invalid endpoint URL {url:?}")]
     InvalidEndpoint {
         /// Service title.
         service: &'static str,
         /// The URL.
         url: String,
         /// Why.
-        reason: String,
+        #[source]
+        source: url::ParseError,
     },
     /// An endpoint template variable is unknown or has a value the spec does not allow.
     #[error("{service}: endpoint variable `{name}`: {reason}")]
@@ -59,21 +60,24 @@ pub enum BuildError {
         /// Why.
         reason: String,
     },
-    /// Credentials could not be loaded (the message names what is missing, never a secret).
-    #[error("{service}: credentials: {message}")]
+    /// SCP credentials could not be loaded (the source names what is missing, never a
+    /// secret).
+    #[error("{service}: could not load credentials")]
     Credentials {
         /// Service title.
         service: &'static str,
         /// What is missing.
-        message: String,
+        #[source]
+        source: ScpCredentialsError,
     },
     /// The HTTP client could not be built.
-    #[error("{service}: HTTP client: {message}")]
+    #[error("{service}: could not build the HTTP client")]
     Http {
         /// Service title.
         service: &'static str,
         /// Why.
-        message: String,
+        #[source]
+        source: reqwest::Error,
     },
 }
 
@@ -152,7 +156,7 @@ enum AttemptError {
         code: Option<String>,
     },
     Transport {
-        message: String,
+        source: reqwest::Error,
         kind: ErrorKind,
     },
     Timeout(Duration),
@@ -162,7 +166,7 @@ enum AttemptError {
         setting: &'static str,
         declared: Option<u64>,
     },
-    Auth(String),
+    Auth(crate::error::BoxError),
     Build(String),
 }
 
@@ -196,9 +200,9 @@ impl ClientCore {
             AuthMeta::ScpHmac { api_version } => {
                 let credentials = match &config.scp_credentials {
                     Some(c) => c.clone(),
-                    None => ScpCredentials::load().map_err(|e| BuildError::Credentials {
+                    None => ScpCredentials::load().map_err(|source| BuildError::Credentials {
                         service: title,
-                        message: e.to_string(),
+                        source,
                     })?,
                 };
                 let signer = ScpSigner::new(credentials, api_version)
@@ -218,9 +222,9 @@ impl ClientCore {
             None => reqwest::Client::builder()
                 .connect_timeout(config.connect_timeout)
                 .build()
-                .map_err(|e| BuildError::Http {
+                .map_err(|source| BuildError::Http {
                     service: title,
-                    message: e.to_string(),
+                    source,
                 })?,
         };
         let budget = config.retry.new_budget();
@@ -261,7 +265,7 @@ impl ClientCore {
         self.validate(op, input)?;
         let body = serde_json::to_vec(input).map_err(|e| Error::Transport {
             operation: op.name,
-            message: format!("encoding the request: {e}"),
+            source: Box::new(crate::error::Message(format!("encoding the request: {e}"))),
         })?;
         self.invoke(op, RequestBody::Json(body)).await
     }
@@ -483,7 +487,7 @@ impl ClientCore {
                 let creds = credentials
                     .credentials()
                     .await
-                    .map_err(|e| AttemptError::Auth(e.to_string()))?;
+                    .map_err(|e| AttemptError::Auth(Box::new(e)))?;
                 aws_auth::sign_request(
                     &method,
                     url.as_str(),
@@ -494,7 +498,7 @@ impl ClientCore {
                     signing_name,
                     SystemTime::now(),
                 )
-                .map_err(|e| AttemptError::Auth(e.to_string()))?;
+                .map_err(|e| AttemptError::Auth(Box::new(e)))?;
             }
             Signer::Scp(signer) => {
                 for (name, value) in signer.sign_now(method.as_str(), url.as_str()) {
@@ -536,9 +540,9 @@ impl ClientCore {
 
     fn to_error<E: OperationError>(&self, op: &'static OperationMeta, e: AttemptError) -> Error<E> {
         match e {
-            AttemptError::Transport { message, .. } => Error::Transport {
+            AttemptError::Transport { source, .. } => Error::Transport {
                 operation: op.name,
-                message,
+                source: Box::new(source),
             },
             AttemptError::Timeout(after) => Error::Timeout {
                 operation: op.name,
@@ -557,13 +561,15 @@ impl ClientCore {
                 setting,
                 content_length: declared,
             },
-            AttemptError::Auth(message) => Error::Auth {
+            AttemptError::Auth(source) => Error::Auth {
                 operation: op.name,
-                message,
+                source,
             },
             AttemptError::Build(message) => Error::Transport {
                 operation: op.name,
-                message: format!("building the request: {message}"),
+                source: Box::new(crate::error::Message(format!(
+                    "building the request: {message}"
+                ))),
             },
             AttemptError::Response {
                 response,
@@ -618,14 +624,8 @@ fn transport_error(e: reqwest::Error) -> AttemptError {
     if e.is_timeout() || e.is_connect() {
         kind = ErrorKind::Transport;
     }
-    let mut message = e.to_string();
-    let mut source = std::error::Error::source(&e);
-    while let Some(s) = source {
-        message.push_str(": ");
-        message.push_str(&s.to_string());
-        source = s.source();
-    }
-    AttemptError::Transport { message, kind }
+    // Kept whole: the caller's `source()` chain walks down to the I/O error.
+    AttemptError::Transport { source: e, kind }
 }
 
 /// The endpoint: the override, or the service's template with `{region}` and the other
@@ -679,10 +679,10 @@ fn resolve_endpoint(
             url
         }
     };
-    let mut parsed = url::Url::parse(&url).map_err(|e| BuildError::InvalidEndpoint {
+    let mut parsed = url::Url::parse(&url).map_err(|source| BuildError::InvalidEndpoint {
         service: service.title,
         url: url.clone(),
-        reason: e.to_string(),
+        source,
     })?;
     // `join` treats the last path segment as a file unless the path ends in `/`.
     if !parsed.path().ends_with('/') {

@@ -1,5 +1,11 @@
 //! What a call can fail with. Every variant names the operation; service errors carry the
 //! code, message and request id; none carries a credential or a signature.
+//!
+//! As smithy-rs's error RFC asks, `Display` says what failed at this level only and
+//! [`std::error::Error::source`] leads to the cause, all the way down (reqwest's error,
+//! then hyper's, then the `std::io::Error` of a refused connection; a decoding error with
+//! its path and byte offset; a credentials error). [`report`] prints the whole chain on
+//! one line, as `anyhow`'s `{:#}` does.
 
 use std::fmt;
 use std::time::Duration;
@@ -44,12 +50,13 @@ pub enum Error<E> {
         /// Where and why decoding failed.
         error: DecodeError,
     },
-    /// Connecting, sending or receiving failed.
+    /// Connecting, sending or receiving failed; the cause is the `source()`.
     Transport {
         /// Operation name.
         operation: &'static str,
-        /// The transport's message.
-        message: String,
+        /// The cause: a `reqwest::Error` (whose own chain reaches the I/O error), or why
+        /// the request could not be built.
+        source: BoxError,
     },
     /// The response body was larger than the client accepts
     /// ([`ConfigBuilder::max_response_bytes`](crate::ConfigBuilder::max_response_bytes), or
@@ -75,17 +82,51 @@ pub enum Error<E> {
         /// Its length.
         after: Duration,
     },
-    /// Credentials could not be found or refreshed, or the request could not be signed.
+    /// Credentials could not be found or refreshed, or the request could not be signed;
+    /// the cause is the `source()` (never a secret).
     Auth {
         /// Operation name.
         operation: &'static str,
-        /// What went wrong (never a secret).
-        message: String,
+        /// The cause, e.g. an [`AwsAuthError`](crate::AwsAuthError).
+        source: BoxError,
     },
+}
+
+/// A boxed cause, as the `source` of an [`Error`].
+pub type BoxError = Box<dyn std::error::Error + Send + Sync + 'static>;
+
+/// An error with a plain message and no cause of its own (a request that cannot be built).
+#[derive(Debug)]
+pub struct Message(pub String);
+
+impl fmt::Display for Message {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for Message {}
+
+/// `error` and every cause below it on one line, `: `-separated (what `anyhow` prints for
+/// `{:#}`): for logs and command lines that show one line per failure.
+pub fn report(error: &(dyn std::error::Error + 'static)) -> String {
+    let mut text = error.to_string();
+    let mut source = error.source();
+    while let Some(cause) = source {
+        let cause_text = cause.to_string();
+        // Some libraries repeat their cause in their own message; print it once.
+        if !text.ends_with(&cause_text) {
+            text.push_str(": ");
+            text.push_str(&cause_text);
+        }
+        source = cause.source();
+    }
+    text
 }
 
 /// Which timeout elapsed.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum TimeoutKind {
     /// One attempt (send and read the whole response).
     Attempt,
@@ -141,7 +182,12 @@ impl<E> Error<E> {
             Self::Service { meta, .. } | Self::UnknownService { meta } | Self::Http { meta } => {
                 meta.code.as_deref()
             }
-            _ => None,
+            Self::Validation { .. }
+            | Self::Decode { .. }
+            | Self::Transport { .. }
+            | Self::BodyTooLarge { .. }
+            | Self::Timeout { .. }
+            | Self::Auth { .. } => None,
         }
     }
 
@@ -149,7 +195,14 @@ impl<E> Error<E> {
     pub fn service_error(&self) -> Option<&E> {
         match self {
             Self::Service { error, .. } => Some(error),
-            _ => None,
+            Self::Validation { .. }
+            | Self::UnknownService { .. }
+            | Self::Http { .. }
+            | Self::Decode { .. }
+            | Self::Transport { .. }
+            | Self::BodyTooLarge { .. }
+            | Self::Timeout { .. }
+            | Self::Auth { .. } => None,
         }
     }
 
@@ -160,7 +213,11 @@ impl<E> Error<E> {
                 meta.request_id.as_deref()
             }
             Self::Decode { request_id, .. } => request_id.as_deref(),
-            _ => None,
+            Self::Validation { .. }
+            | Self::Transport { .. }
+            | Self::BodyTooLarge { .. }
+            | Self::Timeout { .. }
+            | Self::Auth { .. } => None,
         }
     }
 }
@@ -213,17 +270,15 @@ impl<E> fmt::Display for Error<E> {
             Self::Decode {
                 operation,
                 request_id,
-                error,
+                error: _,
             } => {
-                write!(f, "{operation}: could not decode the response: {error}")?;
+                write!(f, "{operation}: could not decode the response")?;
                 if let Some(id) = request_id {
                     write!(f, " [request id {id}]")?;
                 }
                 Ok(())
             }
-            Self::Transport { operation, message } => {
-                write!(f, "{operation}: transport error: {message}")
-            }
+            Self::Transport { operation, .. } => write!(f, "{operation}: transport error"),
             Self::Timeout {
                 operation,
                 kind,
@@ -235,8 +290,8 @@ impl<E> fmt::Display for Error<E> {
                 };
                 write!(f, "{operation}: {which} timeout after {after:?}")
             }
-            Self::Auth { operation, message } => {
-                write!(f, "{operation}: authentication: {message}")
+            Self::Auth { operation, .. } => {
+                write!(f, "{operation}: could not authenticate the request")
             }
             Self::BodyTooLarge {
                 operation,
@@ -259,7 +314,20 @@ impl<E> fmt::Display for Error<E> {
     }
 }
 
-impl<E: fmt::Debug> std::error::Error for Error<E> {}
+impl<E: fmt::Debug> std::error::Error for Error<E> {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            Self::Decode { error, .. } => Some(error),
+            Self::Transport { source, .. } | Self::Auth { source, .. } => Some(source.as_ref()),
+            Self::Validation { .. }
+            | Self::Service { .. }
+            | Self::UnknownService { .. }
+            | Self::Http { .. }
+            | Self::BodyTooLarge { .. }
+            | Self::Timeout { .. } => None,
+        }
+    }
+}
 
 /// Implemented by each generated per-operation error enum.
 pub trait OperationError: Sized + fmt::Debug {

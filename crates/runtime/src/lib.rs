@@ -53,7 +53,7 @@ pub use scp::{ScpCredentials, ScpCredentialsError, ScpSigner};
 
 pub use client::{BuildError, ClientCore};
 pub use config::{Config, ConfigBuilder};
-pub use error::{header_value, Error, ErrorMeta, OperationError, TimeoutKind};
+pub use error::{header_value, report, BoxError, Error, ErrorMeta, OperationError, TimeoutKind};
 pub use meta::{
     AuthMeta, EndpointVariable, ErrorBodyMeta, ErrorCodeSource, ModeledError, OperationMeta,
     ServiceMeta,
