@@ -2,114 +2,21 @@
 //! the five operations, signing, typed errors, retries (with a recording sleeper, never a
 //! real backoff sleep), pagination, validation before sending, and no secrets in output.
 
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::Duration;
 
 use cloudcost_aws_ce_client as ce;
 use cloudcost_aws_inspector2_client as inspector;
 use cloudcost_runtime::aws_auth::AwsCredentials;
-use cloudcost_runtime::{
-    Config, ConfigBuilder, Error, PaginationError, RetryConfig, ScpCredentials, Sleep,
-};
+use cloudcost_runtime::{Config, ConfigBuilder, Error, PaginationError, RetryConfig};
 use cloudcost_scp_ce_client as scp;
 use futures_util::StreamExt;
 use serde_json::{json, Value};
 use wiremock::matchers::{body_partial_json, header, method, path};
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};
 
-const SECRET: &str = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY";
-const SCP_SECRET: &str = "scp-secret-key-do-not-print";
-
-/// A mock clock: records every wait the retry loop asks for and returns at once.
-#[derive(Debug, Default)]
-struct RecordingSleep(Mutex<Vec<Duration>>);
-
-impl Sleep for RecordingSleep {
-    fn sleep(
-        &self,
-        duration: Duration,
-    ) -> std::pin::Pin<Box<dyn std::future::Future<Output = ()> + Send>> {
-        self.0.lock().unwrap().push(duration);
-        Box::pin(std::future::ready(()))
-    }
-}
-
-impl RecordingSleep {
-    fn waits(&self) -> Vec<Duration> {
-        self.0.lock().unwrap().clone()
-    }
-}
-
-fn example(path: &str) -> Value {
-    let text =
-        std::fs::read_to_string(cloudcost_tests::root().join("specs/examples").join(path)).unwrap();
-    serde_json::from_str(&text).unwrap()
-}
-
-fn example_bytes(path: &str) -> Vec<u8> {
-    std::fs::read(cloudcost_tests::root().join("specs/examples").join(path)).unwrap()
-}
-
-fn aws_config(server: &MockServer, sleep: Arc<RecordingSleep>) -> ConfigBuilder {
-    Config::builder()
-        .endpoint_url(server.uri())
-        .region("us-west-2")
-        .aws_credentials(AwsCredentials::new(
-            "AKIDEXAMPLE",
-            SECRET,
-            Some("session-token-secret".into()),
-        ))
-        .retry(RetryConfig::default().with_base(Duration::from_millis(100)))
-        .sleep(sleep)
-}
-
-fn ce_client(server: &MockServer, sleep: Arc<RecordingSleep>) -> ce::Client {
-    ce::Client::new(aws_config(server, sleep).build()).unwrap()
-}
-
-fn inspector_client(server: &MockServer, sleep: Arc<RecordingSleep>) -> inspector::Client {
-    inspector::Client::new(aws_config(server, sleep).build()).unwrap()
-}
-
-fn scp_client(server: &MockServer) -> scp::Client {
-    let creds = ScpCredentials::new("scp-access", SCP_SECRET)
-        .unwrap()
-        .with_account_id("228cb9e4a7934f84853594c7f26f7a21");
-    scp::Client::new(
-        Config::builder()
-            .endpoint_url(server.uri())
-            .scp_credentials(creds)
-            .accept_language("ko-KR")
-            .sleep(Arc::new(RecordingSleep::default()))
-            .build(),
-    )
-    .unwrap()
-}
-
-fn header_str<'a>(request: &'a Request, name: &str) -> &'a str {
-    request
-        .headers
-        .get(name)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or_else(|| panic!("no {name} header"))
-}
-
-fn amz_json(body: Value) -> ResponseTemplate {
-    ResponseTemplate::new(200)
-        .insert_header("content-type", "application/x-amz-json-1.1")
-        .insert_header("x-amzn-RequestId", "req-123")
-        .set_body_json(body)
-}
-
-fn aws_error(status: u16, code: &str, body: Value) -> ResponseTemplate {
-    ResponseTemplate::new(status)
-        .insert_header(
-            "x-amzn-ErrorType",
-            format!("{code}:http://internal.amazon.com/coral/com.amazonaws.x/"),
-        )
-        .insert_header("x-amzn-RequestId", "req-err")
-        .set_body_json(body)
-}
+mod support;
+use support::*;
 
 fn assert_sigv4(request: &Request, region: &str, service: &str) {
     let auth = header_str(request, "authorization");
@@ -587,25 +494,6 @@ async fn unknown_codes_non_json_bodies_and_bad_responses_are_distinct() {
     }
 }
 
-/// A server that throttles the first request and then answers an empty ListUsageTotals page.
-async fn throttled_once() -> MockServer {
-    let server = MockServer::start().await;
-    Mock::given(method("POST"))
-        .respond_with(aws_error(
-            429,
-            "ThrottlingException",
-            json!({"message": "slow"}),
-        ))
-        .up_to_n_times(1)
-        .mount(&server)
-        .await;
-    Mock::given(method("POST"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"totals": []})))
-        .mount(&server)
-        .await;
-    server
-}
-
 #[tokio::test]
 async fn throttling_then_success_is_retried_with_backoff() {
     let server = throttled_once().await;
@@ -1052,69 +940,4 @@ async fn the_total_timeout_bounds_the_whole_call() {
         "{err:?}"
     );
     assert_eq!(err.to_string(), "ListUsageTotals: total timeout after 80ms");
-}
-
-/// Records the fields of every span and event, as text.
-#[derive(Default)]
-struct Capture(Mutex<String>);
-
-struct Fields<'a>(&'a mut String);
-
-impl tracing::field::Visit for Fields<'_> {
-    fn record_debug(&mut self, field: &tracing::field::Field, value: &dyn std::fmt::Debug) {
-        self.0.push_str(&format!("{}={:?} ", field.name(), value));
-    }
-}
-
-impl tracing::Subscriber for Capture {
-    fn enabled(&self, _: &tracing::Metadata<'_>) -> bool {
-        true
-    }
-    fn new_span(&self, span: &tracing::span::Attributes<'_>) -> tracing::span::Id {
-        let mut text = self.0.lock().unwrap();
-        text.push_str(span.metadata().name());
-        text.push(' ');
-        span.record(&mut Fields(&mut text));
-        text.push('\n');
-        tracing::span::Id::from_u64(1)
-    }
-    fn record(&self, _: &tracing::span::Id, values: &tracing::span::Record<'_>) {
-        values.record(&mut Fields(&mut self.0.lock().unwrap()));
-    }
-    fn record_follows_from(&self, _: &tracing::span::Id, _: &tracing::span::Id) {}
-    fn event(&self, event: &tracing::Event<'_>) {
-        let mut text = self.0.lock().unwrap();
-        event.record(&mut Fields(&mut text));
-        text.push('\n');
-    }
-    fn enter(&self, _: &tracing::span::Id) {}
-    fn exit(&self, _: &tracing::span::Id) {}
-}
-
-#[tokio::test]
-async fn tracing_records_operation_attempts_and_status_but_no_secrets() {
-    let server = throttled_once().await;
-    let capture = Arc::new(Capture::default());
-    let _guard = tracing::subscriber::set_default(capture.clone());
-    inspector_client(&server, Arc::default())
-        .list_usage_totals(&Default::default())
-        .await
-        .unwrap();
-    let text = capture.0.lock().unwrap().clone();
-    assert!(
-        text.contains("cloudcost.call service=\"Amazon Inspector2\" operation=\"ListUsageTotals\""),
-        "{text}"
-    );
-    assert!(text.contains("cloudcost.attempt attempt=2"), "{text}");
-    assert!(text.contains("status=429"), "{text}");
-    assert!(text.contains("latency_ms="), "{text}");
-    let request = &server.received_requests().await.unwrap()[0];
-    let signature = header_str(request, "authorization")
-        .rsplit("Signature=")
-        .next()
-        .unwrap()
-        .to_string();
-    for secret in [SECRET, "session-token-secret", signature.as_str()] {
-        assert!(!text.contains(secret), "secret in tracing output: {text}");
-    }
 }
