@@ -1,9 +1,16 @@
 //! The cloudcost generator: specs, then the loader and IR, then the emitters.
 //!
 //! ```text
-//! specs/*.yaml ──loader──▶ ir::Service ──emit::model/enums/validate──▶ crates/<family>-model
-//!                                     └─emit::schema───────────────────▶ schemas/<family>/*.json
+//! specs/*.yaml ──loader──▶ ir::Service ─┬─emit::model/enums/validate──▶ crates/<family>-model/src/*.rs
+//!   (loader::service, shapes,           ├─emit::cargo─────────────────▶ crates/<family>-model/{Cargo.toml, src/lib.rs}
+//!    operations, errors,                ├─emit::schema────────────────▶ schemas/<family>/*.json
+//!    pagination, examples)              ├─emit::client────────────────▶ crates/<family>-client/{Cargo.toml, src/*.rs}
+//!                                       ├─emit::mock (all families)───▶ crates/mock/src/generated/*.rs
+//!                                       └─emit::cli (all families)────▶ crates/cli/src/generated/mod.rs
 //! ```
+//!
+//! `emit::literal` spells the Rust literals of IR facts (auth, modeled errors, pagination,
+//! error bodies) that the client, mock and CLI tables share.
 //!
 //! [`generate`] is pure: it returns the files and writes nothing. [`write`] and [`check`] are
 //! the two ways the xtask uses that list.

@@ -1,11 +1,17 @@
-//! `x-cloudcost-service.commonErrors` and `errorsFor`: what the service answers when no
-//! single operation's error list applies (bad input, missing credentials, overload, a
-//! foreign pagination token). Read after the shapes and operations, because each answer
-//! refers to a modeled error shape by its code or to a common error.
+//! Errors: `x-cloudcost-error` on an error shape (its wire code, HTTP status, fault,
+//! retryability), and `x-cloudcost-service.commonErrors` and `errorsFor`: what the service
+//! answers when no single operation's error list applies (bad input, missing credentials,
+//! overload, a foreign pagination token).
+//!
+//! `x-cloudcost-error` is read with its shape (`shapes`); `commonErrors` and `errorsFor`
+//! are read last, after the shapes and operations, because each answer refers to a
+//! modeled error shape by its code or to a common error. A common error may not reuse a
+//! modeled code: the mock and the clients pick an error by its code, so one code must
+//! mean one thing.
 
 use serde_json::Value;
 
-use super::{escape, kind, Cx, R};
+use super::{escape, kind, Loader, R};
 use crate::ir::*;
 
 /// The keys of `errorsFor`, all required.
@@ -20,7 +26,37 @@ const SITUATIONS: [&str; 8] = [
     "changedRequest",
 ];
 
-impl<'a> Cx<'a> {
+impl<'a> Loader<'a> {
+    /// An `x-cloudcost-error` object, or an entry of `commonErrors`. Errors are 4xx/5xx by
+    /// definition: a 2xx or 3xx status here would be a success the client treats as a
+    /// failure.
+    pub(super) fn error_info(&self, e: &'a Value, p: &str) -> R<ErrorInfo> {
+        self.obj(e, p)?;
+        let status = self
+            .opt_u64(e, p, "httpStatus")?
+            .ok_or_else(|| self.err(p, "missing required `httpStatus`"))?;
+        let fault = self.req_str(e, p, "fault")?;
+        if fault != "client" && fault != "server" {
+            return Err(self.err(&format!("{p}/fault"), "expected client or server"));
+        }
+        Ok(ErrorInfo {
+            code: self.req_str(e, p, "code")?.to_string(),
+            http_status: u16::try_from(status)
+                .ok()
+                .filter(|s| (400..600).contains(s))
+                .ok_or_else(|| {
+                    self.err(
+                        &format!("{p}/httpStatus"),
+                        "expected an HTTP error status 400-599",
+                    )
+                })?,
+            server_fault: fault == "server",
+            retryable: self.opt_bool(e, p, "retryable")?,
+            throttling: self.opt_bool(e, p, "throttling")?,
+        })
+    }
+
+    /// `commonErrors`, then `errorsFor` (every situation required, no unknown keys).
     pub(super) fn situations(&self, service: &mut Service, svc: &'a Value, svc_ptr: &str) -> R<()> {
         if let Some(list) = svc.get("commonErrors") {
             let p = format!("{svc_ptr}/commonErrors");

@@ -1,0 +1,342 @@
+//! `paths`: one operation per path and method, with its routing (method and path, or
+//! awsJson1.1's `X-Amz-Target`), its input (a request body `$ref`, or a structure built
+//! from query parameters), its output (the `200` response), its modeled errors (the other
+//! responses, keyed by status) and, through the sibling modules, its pagination and
+//! documented examples.
+//!
+//! awsJson1.1 sends every operation to `POST /`, but OpenAPI needs one path per
+//! operation, so such a spec writes the path as `/#X-Amz-Target=<target>`; the loader
+//! checks that path, `x-amz-target` and `targetPrefix.operationId` all agree and gives the
+//! IR the real path, `/`.
+
+use std::collections::BTreeSet;
+
+use serde_json::Value;
+
+use super::{clean_docs, escape, is_type_name, At, Loader, R};
+use crate::ir::*;
+
+impl<'a> Loader<'a> {
+    /// Every operation under `paths`, in document order.
+    pub(super) fn operations(&self, service: &mut Service) -> R<()> {
+        let (paths, _) = self.req_obj(self.doc, "", "paths")?;
+        let mut names = BTreeSet::new();
+        for (path, item) in paths {
+            let item_ptr = format!("/paths/{}", escape(path));
+            for (method, op) in self.obj(item, &item_ptr)? {
+                let ptr = format!("{item_ptr}/{}", escape(method));
+                self.obj(op, &ptr)?;
+                let name = self.req_str(op, &ptr, "operationId")?.to_string();
+                // The name becomes a method, an error enum (`<Name>Error`) and a command.
+                if !is_type_name(&name) || !names.insert(name.clone()) {
+                    return Err(self.err(
+                        &format!("{ptr}/operationId"),
+                        "expected a unique UpperCamelCase operation name",
+                    ));
+                }
+                let op = self.operation(service, name, path, &item_ptr, method, op, &ptr)?;
+                service.operations.push(op);
+            }
+        }
+        Ok(())
+    }
+
+    /// One operation. Inputs built from query parameters are added to `service.shapes`.
+    #[allow(clippy::too_many_arguments)]
+    fn operation(
+        &self,
+        service: &mut Service,
+        name: String,
+        path: &str,
+        item_ptr: &str,
+        method: &str,
+        op: &'a Value,
+        ptr: &str,
+    ) -> R<Operation> {
+        let media = service.protocol.media_type();
+        let method_uc = method.to_ascii_uppercase();
+        let target = self.opt_str(op, ptr, "x-amz-target")?.map(str::to_string);
+        let wire_path = self.route(
+            service,
+            &name,
+            path,
+            item_ptr,
+            &method_uc,
+            target.as_deref(),
+            ptr,
+        )?;
+        let mut examples = Vec::new();
+        let input = self.input(service, &name, op, ptr, &mut examples)?;
+        let (responses, rp) = self.req_obj(op, ptr, "responses")?;
+        let ok = responses
+            .get("200")
+            .ok_or_else(|| self.err(&rp, "missing the `200` response"))?;
+        let okp = format!("{rp}/200");
+        let (output, content) = self.content_ref(ok, &okp, media)?;
+        self.examples(
+            content,
+            &format!("{okp}/content/{}", escape(media)),
+            &output,
+            Direction::Response,
+            &mut examples,
+        )?;
+        let errors = self.error_responses(service, responses, &rp)?;
+        let pagination = match self.child(At { v: op, ptr }, "x-cloudcost-pagination") {
+            None => None,
+            Some((pg, pp)) => Some(self.pagination(service, pg, &pp, &input, &output)?),
+        };
+        Ok(Operation {
+            name,
+            summary: self.opt_str(op, ptr, "summary")?.map(clean_docs),
+            // The summary doubles as the docs when there is no description.
+            docs: self
+                .opt_str(op, ptr, "description")?
+                .or(self.opt_str(op, ptr, "summary")?)
+                .map(clean_docs),
+            method: method_uc,
+            path: wire_path,
+            target,
+            input,
+            output,
+            errors,
+            pagination,
+            examples,
+        })
+    }
+
+    /// The path requests are sent to. awsJson1.1: `/`, after checking that the spec's
+    /// path, method, `x-amz-target` and `targetPrefix` agree; other protocols: the path as
+    /// written.
+    #[allow(clippy::too_many_arguments)]
+    fn route(
+        &self,
+        service: &Service,
+        name: &str,
+        path: &str,
+        item_ptr: &str,
+        method_uc: &str,
+        target: Option<&str>,
+        ptr: &str,
+    ) -> R<String> {
+        Ok(match service.protocol {
+            Protocol::AwsJson1_1 => {
+                let target = target
+                    .ok_or_else(|| self.err(ptr, "awsJson1_1 operations need `x-amz-target`"))?;
+                let prefix = service.target_prefix.as_deref().unwrap_or_default();
+                if target != format!("{prefix}.{name}") {
+                    return Err(self.err(
+                        &format!("{ptr}/x-amz-target"),
+                        format!("expected {prefix}.{name}"),
+                    ));
+                }
+                if path != format!("/#X-Amz-Target={target}") || method_uc != "POST" {
+                    return Err(self.err(item_ptr, format!("awsJson1_1 operations are `post` under the path `/#X-Amz-Target={target}`")));
+                }
+                "/".to_string()
+            }
+            _ => {
+                if target.is_some() {
+                    return Err(self.err(
+                        &format!("{ptr}/x-amz-target"),
+                        "only awsJson1_1 uses X-Amz-Target",
+                    ));
+                }
+                // `#` is how awsJson1.1 specs tell operations apart; elsewhere it is a slip.
+                if !path.starts_with('/') || path.contains('#') {
+                    return Err(self.err(item_ptr, "expected an HTTP path"));
+                }
+                path.to_string()
+            }
+        })
+    }
+
+    /// The input shape's name: the request body's `$ref`, or a structure built from the
+    /// query parameters and added to the shapes (named by `x-cloudcost-input`, by default
+    /// `<Operation>Request`), so that every operation has one input type. Request examples
+    /// go to `examples`.
+    fn input(
+        &self,
+        service: &mut Service,
+        name: &str,
+        op: &'a Value,
+        ptr: &str,
+        examples: &mut Vec<Example>,
+    ) -> R<String> {
+        let media = service.protocol.media_type();
+        if let Some((body, bp)) = self.child(At { v: op, ptr }, "requestBody") {
+            let (shape, content) = self.content_ref(body, &bp, media)?;
+            self.examples(
+                content,
+                &format!("{bp}/content/{}", escape(media)),
+                &shape,
+                Direction::Request,
+                examples,
+            )?;
+            if op.get("parameters").is_some() {
+                return Err(self.err(
+                    ptr,
+                    "an operation takes a request body or query parameters, not both",
+                ));
+            }
+            return Ok(shape);
+        }
+        let input = self
+            .opt_str(op, ptr, "x-cloudcost-input")?
+            .map(str::to_string)
+            .unwrap_or_else(|| format!("{name}Request"));
+        let members = self.parameters(op, ptr)?;
+        if service.shapes.contains_key(&input) {
+            return Err(self.err(
+                ptr,
+                format!("the input `{input}` built from parameters clashes with a component"),
+            ));
+        }
+        service.shapes.insert(
+            input.clone(),
+            Shape {
+                name: input.clone(),
+                docs: Some(format!("The query parameters of {name}.")),
+                kind: ShapeKind::Structure(Structure {
+                    members,
+                    error: None,
+                }),
+            },
+        );
+        // With no request body there is no `content` to hang examples on.
+        if let Some((ex, ep)) = self.child(At { v: op, ptr }, "x-cloudcost-request-examples") {
+            self.example_map(ex, &ep, &input, Direction::Request, examples)?;
+        }
+        Ok(input)
+    }
+
+    /// The modeled errors: every response but `200`, keyed by HTTP status, listing error
+    /// shapes with `oneOf`. Each shape's own `httpStatus` must match the key it is under,
+    /// so the spec cannot say two different things about one error.
+    fn error_responses(
+        &self,
+        service: &Service,
+        responses: &'a serde_json::Map<String, Value>,
+        rp: &str,
+    ) -> R<Vec<String>> {
+        let media = service.protocol.media_type();
+        let mut errors = Vec::new();
+        for (status, resp) in responses {
+            if status == "200" {
+                continue;
+            }
+            let sp = format!("{rp}/{}", escape(status));
+            let code: u16 = status
+                .parse()
+                .map_err(|_| self.err(&sp, "expected an HTTP status code"))?;
+            let one_of = resp
+                .get("content")
+                .and_then(|c| c.get(media))
+                .and_then(|m| m.get("schema"))
+                .and_then(|s| s.get("oneOf"))
+                .and_then(Value::as_array)
+                .ok_or_else(|| {
+                    self.err(
+                        &sp,
+                        format!("expected content.{media}.schema.oneOf listing the error shapes"),
+                    )
+                })?;
+            for (i, r) in one_of.iter().enumerate() {
+                let p = format!("{sp}/content/{}/schema/oneOf/{i}/$ref", escape(media));
+                let r = r
+                    .get("$ref")
+                    .ok_or_else(|| self.err(&p, "expected a `$ref`"))?;
+                let err_name = self.ref_name(r, &p)?;
+                match service.structure(err_name).and_then(|s| s.error.as_ref()) {
+                    Some(info) if info.http_status == code => errors.push(err_name.to_string()),
+                    Some(info) => {
+                        return Err(self.err(
+                            &p,
+                            format!(
+                                "`{err_name}` has httpStatus {} but is listed under {code}",
+                                info.http_status
+                            ),
+                        ))
+                    }
+                    None => {
+                        return Err(self.err(&p, format!("`{err_name}` has no `x-cloudcost-error`")))
+                    }
+                }
+            }
+        }
+        Ok(errors)
+    }
+
+    /// `content.<media>.schema.$ref` of a request body or response.
+    fn content_ref(&self, v: &'a Value, ptr: &str, media: &str) -> R<(String, &'a Value)> {
+        let content = v.get("content").and_then(|c| c.get(media)).ok_or_else(|| {
+            self.err(
+                ptr,
+                format!("expected content under the protocol's media type {media}"),
+            )
+        })?;
+        let p = format!("{ptr}/content/{}/schema/$ref", escape(media));
+        let r = content
+            .get("schema")
+            .and_then(|s| s.get("$ref"))
+            .ok_or_else(|| self.err(&p, "expected a `$ref` to a structure"))?;
+        let name = self.ref_name(r, &p)?;
+        Ok((name.to_string(), content))
+    }
+
+    /// Query parameters, as the members of the input structure. Lists are sent as
+    /// `style: form` (the OpenAPI default): `explode: true` repeats the key (`?k=a&k=b`),
+    /// `false` joins the values with commas.
+    fn parameters(&self, op: &'a Value, ptr: &str) -> R<Vec<Member>> {
+        let mut members = Vec::new();
+        let Some(params) = op.get("parameters") else {
+            return Ok(members);
+        };
+        let pp = format!("{ptr}/parameters");
+        let arr = params
+            .as_array()
+            .ok_or_else(|| self.err(&pp, "expected a list"))?;
+        for (i, p) in arr.iter().enumerate() {
+            let p_ptr = format!("{pp}/{i}");
+            self.obj(p, &p_ptr)?;
+            if self.req_str(p, &p_ptr, "in")? != "query" {
+                return Err(self.err(
+                    &format!("{p_ptr}/in"),
+                    "only query parameters are supported",
+                ));
+            }
+            let name = self.req_str(p, &p_ptr, "name")?;
+            let (schema, sp) = self
+                .child(At { v: p, ptr: &p_ptr }, "schema")
+                .ok_or_else(|| self.err(&p_ptr, "missing required `schema`"))?;
+            let mut ty = self.ty(
+                At {
+                    v: schema,
+                    ptr: &sp,
+                },
+                true,
+            )?;
+            if ty.constraints.example.is_none() {
+                ty.constraints.example = p.get("example").cloned();
+            }
+            let explode = match (p.get("style").and_then(Value::as_str), p.get("explode")) {
+                (None | Some("form"), None | Some(Value::Bool(true))) => true,
+                (None | Some("form"), Some(Value::Bool(false))) => false,
+                _ => {
+                    return Err(self.err(
+                        &p_ptr,
+                        "expected `style: form` with `explode` true or false",
+                    ))
+                }
+            };
+            members.push(Member {
+                name: name.to_string(),
+                docs: self.opt_str(p, &p_ptr, "description")?.map(clean_docs),
+                ty,
+                required: self.opt_bool(p, &p_ptr, "required")?,
+                location: Location::Query { explode },
+                sensitive: false,
+            });
+        }
+        Ok(members)
+    }
+}

@@ -1,0 +1,426 @@
+//! `components/schemas`: the named shapes — structures (`properties`, `required`), maps
+//! (`additionalProperties` only), lists, named enums and aliases of primitives — and every
+//! member's type with its constraints.
+//!
+//! The rules that are not plain OpenAPI, and why:
+//! - Enums must be named components (`$ref`ed, never inline): each becomes one named,
+//!   forward-compatible Rust enum, and its values must give distinct Rust variant names.
+//! - A plain `number` is refused: it would be an `f64`. Money is `format: decimal`.
+//! - An unknown `format` is an error, so a typo cannot silently become a `String`.
+//! - A constraint must fit its type (`maxLength` on an integer is a mistake, not a no-op),
+//!   and a `pattern` must compile with Rust's regex crate, which `validate()` uses.
+//! - A `$ref` to a structure or enum is not followed, so recursive structures
+//!   (`Expression.Not`) terminate; a `$ref` to an alias is resolved to the alias's type
+//!   (with its constraints), with a depth bound against loops.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde_json::Value;
+
+use super::{clean_docs, escape, is_type_name, At, Loader, R};
+use crate::ir::*;
+
+impl<'a> Loader<'a> {
+    /// Every entry of `components/schemas`, by name.
+    pub(super) fn shapes(&self) -> R<BTreeMap<String, Shape>> {
+        let doc = self.doc;
+        let mut shapes = BTreeMap::new();
+        let (schemas, schemas_ptr) = match doc.get("components").and_then(|c| c.get("schemas")) {
+            Some(s) => (
+                self.obj(s, "/components/schemas")?,
+                "/components/schemas".to_string(),
+            ),
+            None => return Err(self.err("/components", "missing `schemas`")),
+        };
+        for (name, schema) in schemas {
+            let ptr = format!("{schemas_ptr}/{}", escape(name));
+            if !is_type_name(name) {
+                return Err(self.err(&ptr, "shape names must be UpperCamelCase identifiers"));
+            }
+            shapes.insert(
+                name.clone(),
+                self.shape(
+                    name,
+                    At {
+                        v: schema,
+                        ptr: &ptr,
+                    },
+                )?,
+            );
+        }
+        Ok(shapes)
+    }
+
+    /// One named shape: an enum (`enum` present), a structure (see `is_structure`), or an
+    /// alias of a primitive, list or map.
+    fn shape(&self, name: &str, at: At<'_>) -> R<Shape> {
+        self.obj(at.v, at.ptr)?;
+        let docs = self.opt_str(at.v, at.ptr, "description")?.map(clean_docs);
+        let ty_name = self.opt_str(at.v, at.ptr, "type")?;
+        let kind = if at.v.get("enum").is_some() {
+            if ty_name != Some("string") {
+                return Err(self.err(at.ptr, "enums must be `type: string`"));
+            }
+            let values = at.v["enum"]
+                .as_array()
+                .filter(|a| !a.is_empty())
+                .ok_or_else(|| {
+                    self.err(
+                        &format!("{}/enum", at.ptr),
+                        "expected a non-empty list of strings",
+                    )
+                })?;
+            let mut out = Vec::new();
+            let mut idents = BTreeSet::new();
+            for (i, v) in values.iter().enumerate() {
+                let p = format!("{}/enum/{i}", at.ptr);
+                let s = v
+                    .as_str()
+                    .ok_or_else(|| self.err(&p, "expected a string"))?;
+                let ident = crate::naming::variant_ident(s);
+                if ident.is_empty() || ident == "Unknown" || !idents.insert(ident.clone()) {
+                    return Err(self.err(&p, format!("value {s:?} gives the Rust variant name {ident:?}, which is empty, reserved or taken")));
+                }
+                out.push(s.to_string());
+            }
+            ShapeKind::Enum(out)
+        } else if is_structure(at.v) {
+            ShapeKind::Structure(self.structure(at)?)
+        } else {
+            ShapeKind::Alias(self.ty(at, false)?)
+        };
+        Ok(Shape {
+            name: name.to_string(),
+            docs,
+            kind,
+        })
+    }
+
+    /// Members in `properties` order (the order of the generated fields), each `required`
+    /// name checked to be a property; an error shape also carries `x-cloudcost-error`.
+    fn structure(&self, at: At<'_>) -> R<Structure> {
+        let mut required = BTreeSet::new();
+        if let Some((req, p)) = self.child(at, "required") {
+            let arr = req
+                .as_array()
+                .ok_or_else(|| self.err(&p, "expected a list of member names"))?;
+            for (i, r) in arr.iter().enumerate() {
+                let name = r
+                    .as_str()
+                    .ok_or_else(|| self.err(&format!("{p}/{i}"), "expected a string"))?;
+                if at.v.get("properties").and_then(|ps| ps.get(name)).is_none() {
+                    return Err(
+                        self.err(&format!("{p}/{i}"), format!("`{name}` is not a property"))
+                    );
+                }
+                required.insert(name.to_string());
+            }
+        }
+        let mut members = Vec::new();
+        if let Some((props, pp)) = self.child(at, "properties") {
+            for (name, prop) in self.obj(props, &pp)? {
+                let p = format!("{pp}/{}", escape(name));
+                members.push(self.member(
+                    name,
+                    At { v: prop, ptr: &p },
+                    required.contains(name),
+                )?);
+            }
+        }
+        let error = match self.child(at, "x-cloudcost-error") {
+            None => None,
+            Some((e, p)) => Some(self.error_info(e, &p)?),
+        };
+        Ok(Structure { members, error })
+    }
+
+    /// A property: its type, and where it travels (`x-cloudcost-location`: the body, or a
+    /// response header such as restJson1's `Retry-After`) and whether it is sensitive.
+    fn member(&self, name: &str, at: At<'_>, required: bool) -> R<Member> {
+        self.obj(at.v, at.ptr)?;
+        let location = match self.opt_str(at.v, at.ptr, "x-cloudcost-location")? {
+            None | Some("body") => Location::Body,
+            Some("header") => Location::Header(
+                self.req_str(at.v, at.ptr, "x-cloudcost-location-name")?
+                    .to_string(),
+            ),
+            Some(other) => {
+                return Err(self.err(
+                    &format!("{}/x-cloudcost-location", at.ptr),
+                    format!("expected body or header, found {other:?}"),
+                ))
+            }
+        };
+        Ok(Member {
+            name: name.to_string(),
+            docs: self.opt_str(at.v, at.ptr, "description")?.map(clean_docs),
+            ty: self.ty(at, true)?,
+            required,
+            location,
+            sensitive: self.opt_bool(at.v, at.ptr, "x-cloudcost-sensitive")?,
+        })
+    }
+
+    /// The type of a schema node: a `$ref`, or an inline primitive, list or map.
+    pub(super) fn ty(&self, at: At<'_>, allow_ref: bool) -> R<Ty> {
+        let nullable = self.opt_bool(at.v, at.ptr, "nullable")?;
+        if let Some((r, p)) = self.child(at, "$ref") {
+            if !allow_ref {
+                return Err(self.err(&p, "a named shape cannot be only a `$ref`"));
+            }
+            let name = self.ref_name(r, &p)?;
+            let target = self.doc["components"]["schemas"]
+                .get(name)
+                .expect("checked by ref_name");
+            let tp = format!("/components/schemas/{}", escape(name));
+            let target_at = At {
+                v: target,
+                ptr: &tp,
+            };
+            // Classify without descending into structures, so recursive shapes
+            // (`Expression.Not`) terminate; aliases are resolved with a depth bound.
+            let mut ty = if target.get("enum").is_some() {
+                Ty::plain(TyKind::Enum(name.to_string()))
+            } else if is_structure(target) {
+                Ty::plain(TyKind::Struct(name.to_string()))
+            } else {
+                if self.alias_depth.get() > 16 {
+                    return Err(self.err(&p, "aliases refer to each other in a loop"));
+                }
+                self.alias_depth.set(self.alias_depth.get() + 1);
+                let ty = self.ty(target_at, false);
+                self.alias_depth.set(self.alias_depth.get() - 1);
+                ty?
+            };
+            ty.shape = Some(name.to_string());
+            ty.nullable |= nullable;
+            return Ok(ty);
+        }
+        if at.v.get("enum").is_some() {
+            return Err(self.err(
+                at.ptr,
+                "inline enums are not allowed: make the enum a named component and `$ref` it",
+            ));
+        }
+        let ty_name = self.req_str(at.v, at.ptr, "type")?;
+        let format = self.opt_str(at.v, at.ptr, "format")?;
+        let bad_format = || {
+            self.err(
+                &format!("{}/format", at.ptr),
+                format!(
+                    "format {:?} is not known for type {ty_name} (see specs/README.md)",
+                    format.unwrap_or_default()
+                ),
+            )
+        };
+        let kind = match (ty_name, format) {
+            ("string", None) => TyKind::String,
+            ("string", Some("decimal")) => TyKind::Decimal {
+                wire: DecimalWire::String,
+            },
+            ("string", Some("date")) => TyKind::Date,
+            ("string", Some("aws-year-month-day")) => TyKind::YearMonthDay,
+            ("string", Some("local-date-time")) => TyKind::LocalDateTime,
+            ("number", Some("decimal")) => TyKind::Decimal {
+                wire: DecimalWire::Number,
+            },
+            ("number", Some("epoch-seconds")) => TyKind::EpochSeconds,
+            ("integer", None | Some("int32")) => TyKind::Integer { bits: 32 },
+            ("integer", Some("int64")) => TyKind::Integer { bits: 64 },
+            ("boolean", None) => TyKind::Boolean,
+            ("string" | "number" | "integer" | "boolean", Some(_)) => return Err(bad_format()),
+            ("number", None) => {
+                return Err(self.err(
+                    at.ptr,
+                    "plain `number` would be f64: say `format: decimal` (or epoch-seconds)",
+                ))
+            }
+            ("array", _) => {
+                let (items, p) = self
+                    .child(at, "items")
+                    .ok_or_else(|| self.err(at.ptr, "missing required `items`"))?;
+                TyKind::List(Box::new(self.ty(At { v: items, ptr: &p }, true)?))
+            }
+            ("object", _) => {
+                let (value, p) = self
+                    .child(at, "additionalProperties")
+                    .ok_or_else(|| self.err(at.ptr, "an inline object must be a map (`additionalProperties`); name structures as components"))?;
+                let value = self.ty(At { v: value, ptr: &p }, true)?;
+                let key = match self.child(at, "x-cloudcost-map-key") {
+                    Some((k, p)) => self.ty(At { v: k, ptr: &p }, true)?,
+                    None => Ty::plain(TyKind::String),
+                };
+                if key.kind != TyKind::String {
+                    return Err(self.err(at.ptr, "map keys must be strings"));
+                }
+                TyKind::Map {
+                    key: Box::new(key),
+                    value: Box::new(value),
+                }
+            }
+            (other, _) => {
+                return Err(self.err(
+                    &format!("{}/type", at.ptr),
+                    format!("unknown type {other:?}"),
+                ))
+            }
+        };
+        let constraints = self.constraints(at, &kind, ty_name)?;
+        Ok(Ty {
+            kind,
+            constraints,
+            nullable,
+            shape: None,
+        })
+    }
+
+    /// The constraints of an inline type of `kind`. Each must fit the kind (`maxLength` on
+    /// an integer is a mistake, not a no-op), a pattern must compile with the regex crate
+    /// the generated `validate()` uses, and integer bounds must be integers.
+    fn constraints(&self, at: At<'_>, kind: &TyKind, ty_name: &str) -> R<Constraints> {
+        let constraints = Constraints {
+            min_length: self.opt_u64(at.v, at.ptr, "minLength")?,
+            max_length: self.opt_u64(at.v, at.ptr, "maxLength")?,
+            pattern: self.opt_str(at.v, at.ptr, "pattern")?.map(str::to_string),
+            aws_pattern: self
+                .opt_str(at.v, at.ptr, "x-aws-pattern")?
+                .map(str::to_string),
+            min_items: self.opt_u64(at.v, at.ptr, "minItems")?,
+            max_items: self.opt_u64(at.v, at.ptr, "maxItems")?,
+            minimum: self.opt_number(at.v, at.ptr, "minimum")?,
+            maximum: self.opt_number(at.v, at.ptr, "maximum")?,
+            default: at.v.get("default").cloned(),
+            example: at.v.get("example").cloned(),
+        };
+        if let Some(p) = &constraints.pattern {
+            if let Err(e) = regex::Regex::new(p) {
+                return Err(self.err(&format!("{}/pattern", at.ptr), format!("Rust's regex crate rejects this pattern ({e}); rewrite it and keep the original in `x-aws-pattern`")));
+            }
+        }
+        let string_like = matches!(
+            kind,
+            TyKind::String | TyKind::YearMonthDay | TyKind::Date | TyKind::LocalDateTime
+        );
+        let list_like = matches!(kind, TyKind::List(_) | TyKind::Map { .. });
+        let number_like = matches!(
+            kind,
+            TyKind::Integer { .. } | TyKind::Decimal { .. } | TyKind::EpochSeconds
+        );
+        for (key, ok) in [
+            ("minLength", string_like),
+            ("maxLength", string_like),
+            ("pattern", string_like),
+            ("minItems", list_like),
+            ("maxItems", list_like),
+            ("minimum", number_like),
+            ("maximum", number_like),
+        ] {
+            if at.v.get(key).is_some() && !ok {
+                return Err(self.err(
+                    &format!("{}/{key}", at.ptr),
+                    format!("`{key}` does not apply to type {ty_name}"),
+                ));
+            }
+        }
+        if matches!(kind, TyKind::Integer { .. }) {
+            for n in [&constraints.minimum, &constraints.maximum]
+                .into_iter()
+                .flatten()
+            {
+                if n.as_i64().is_none() {
+                    return Err(self.err(at.ptr, "integer bounds must be integers"));
+                }
+            }
+        }
+        Ok(constraints)
+    }
+
+    /// The shape name of a `$ref`, which must be a local `#/components/schemas/<Name>`
+    /// that exists.
+    pub(super) fn ref_name(&self, r: &'a Value, ptr: &str) -> R<&'a str> {
+        let s = r
+            .as_str()
+            .ok_or_else(|| self.err(ptr, "expected a string"))?;
+        let name = s.strip_prefix("#/components/schemas/").ok_or_else(|| {
+            self.err(
+                ptr,
+                format!("expected #/components/schemas/<Name>, found {s:?}"),
+            )
+        })?;
+        if self.doc["components"]["schemas"].get(name).is_none() {
+            return Err(self.err(
+                ptr,
+                format!("no shape named `{name}` in components/schemas"),
+            ));
+        }
+        Ok(name)
+    }
+
+    /// Wire adapters the emitters cannot attach yet, reported at the member. Runs over
+    /// every structure, including the inputs the operations build from query parameters.
+    pub(super) fn check_supported_members(&self, service: &Service) -> R<()> {
+        for (name, shape) in &service.shapes {
+            if let ShapeKind::Structure(s) = &shape.kind {
+                for m in &s.members {
+                    check_supported(m).map_err(|msg| {
+                        self.err(
+                            &format!(
+                                "/components/schemas/{}/properties/{}",
+                                escape(name),
+                                escape(&m.name)
+                            ),
+                            msg,
+                        )
+                    })?;
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+impl Ty {
+    pub(crate) fn plain(kind: TyKind) -> Self {
+        Ty {
+            kind,
+            constraints: Constraints::default(),
+            nullable: false,
+            shape: None,
+        }
+    }
+}
+
+/// Wire adapters (decimals, times) are attached per field; inside lists or maps they would
+/// need adapters for collections, which no spec needs yet: say so instead of emitting
+/// something that silently uses the wrong wire form.
+fn check_supported(m: &Member) -> Result<(), String> {
+    fn nested_adapter(ty: &Ty) -> bool {
+        match &ty.kind {
+            TyKind::List(item) => needs_adapter(item) || nested_adapter(item),
+            TyKind::Map { value, .. } => needs_adapter(value) || nested_adapter(value),
+            _ => false,
+        }
+    }
+    if nested_adapter(&m.ty) {
+        return Err("decimals and times inside lists or maps are not supported yet".into());
+    }
+    if m.required && m.ty.nullable && needs_adapter(&m.ty) {
+        return Err("a required nullable decimal or time is not supported".into());
+    }
+    Ok(())
+}
+
+pub(crate) fn needs_adapter(ty: &Ty) -> bool {
+    matches!(
+        ty.kind,
+        TyKind::Decimal { .. } | TyKind::Date | TyKind::EpochSeconds | TyKind::LocalDateTime
+    )
+}
+
+/// Objects with properties, or with neither properties nor `additionalProperties`, are
+/// structures; objects with only `additionalProperties` are maps.
+fn is_structure(v: &Value) -> bool {
+    v.get("properties").is_some()
+        || (v.get("type").and_then(Value::as_str) == Some("object")
+            && v.get("additionalProperties").is_none())
+}
