@@ -217,3 +217,197 @@ fn modeled_shape(service: &Service, code: &str) -> Option<String> {
             _ => None,
         })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::{error, load};
+    use crate::ir::*;
+
+    const ERRORS: &str = r#"
+components:
+  schemas:
+    Field:
+      type: object
+      required: [name, message]
+      properties: {name: {type: string}, message: {type: string}}
+    Reason: {type: string, enum: [BAD_FIELD, OTHER]}
+    Invalid:
+      type: object
+      x-cloudcost-error: {code: ValidationException, httpStatus: 400, fault: client}
+      properties:
+        reason: {$ref: '#/components/schemas/Reason'}
+        note: {type: string}
+        fields: {type: array, items: {$ref: '#/components/schemas/Field'}}
+    Slow:
+      type: object
+      x-cloudcost-error: {code: ThrottlingException, httpStatus: 429, fault: client, retryable: true, throttling: true}
+x-cloudcost-service:
+  commonErrors:
+    - {code: Oops, httpStatus: 500, fault: server}
+    - {code: Unavailable, httpStatus: 503, fault: server, retryable: true}
+  errorsFor:
+    invalidRequest: {code: ValidationException, members: {reason: BAD_FIELD, note: checked}, fieldList: fields}
+    throttled: ThrottlingException
+    unavailable: {code: Unavailable}
+"#;
+
+    #[test]
+    fn error_shapes_common_errors_and_situations() {
+        let s = load(ERRORS);
+        assert_eq!(
+            s.structure("Slow").unwrap().error,
+            Some(ErrorInfo {
+                code: "ThrottlingException".into(),
+                http_status: 429,
+                server_fault: false,
+                retryable: true,
+                throttling: true,
+            })
+        );
+        assert_eq!(
+            s.common_errors,
+            [
+                ErrorInfo {
+                    code: "Oops".into(),
+                    http_status: 500,
+                    server_fault: true,
+                    retryable: false,
+                    throttling: false,
+                },
+                ErrorInfo {
+                    code: "Unavailable".into(),
+                    http_status: 503,
+                    server_fault: true,
+                    retryable: true,
+                    throttling: false,
+                },
+            ]
+        );
+        let invalid = &s.errors_for.invalid_request;
+        assert_eq!(invalid.code, "ValidationException");
+        assert_eq!(invalid.shape.as_deref(), Some("Invalid"));
+        assert_eq!(
+            invalid.members.iter().collect::<Vec<_>>(),
+            [
+                (&"note".to_string(), &serde_json::json!("checked")),
+                (&"reason".to_string(), &serde_json::json!("BAD_FIELD")),
+            ]
+        );
+        assert_eq!(invalid.field_list.as_deref(), Some("fields"));
+        let throttled = &s.errors_for.throttled;
+        assert_eq!(
+            (throttled.code.as_str(), throttled.shape.as_deref()),
+            ("ThrottlingException", Some("Slow"))
+        );
+        assert!(throttled.members.is_empty() && throttled.field_list.is_none());
+        // A common error, in the object form.
+        let unavailable = &s.errors_for.unavailable;
+        assert_eq!(
+            (unavailable.code.as_str(), unavailable.shape.as_deref()),
+            ("Unavailable", None)
+        );
+        assert_eq!(s.errors_for.missing_auth.code, "Oops");
+        assert_eq!(s.errors_for.missing_auth.shape, None);
+    }
+
+    #[test]
+    fn fault_that_is_neither_client_nor_server() {
+        assert_eq!(
+            error("components: {schemas: {Boom: {type: object, x-cloudcost-error: {code: Boom, httpStatus: 500, fault: service}}}}"),
+            "specs/test.yaml#/components/schemas/Boom/x-cloudcost-error/fault: expected client or server"
+        );
+    }
+
+    #[test]
+    fn status_that_is_not_an_error() {
+        assert_eq!(
+            error("components: {schemas: {Moved: {type: object, x-cloudcost-error: {code: Moved, httpStatus: 301, fault: client}}}}"),
+            "specs/test.yaml#/components/schemas/Moved/x-cloudcost-error/httpStatus: expected an HTTP error status 400-599"
+        );
+    }
+
+    #[test]
+    fn error_without_status() {
+        assert_eq!(
+            error("components: {schemas: {Boom: {type: object, x-cloudcost-error: {code: Boom, fault: server}}}}"),
+            "specs/test.yaml#/components/schemas/Boom/x-cloudcost-error: missing required `httpStatus`"
+        );
+    }
+
+    #[test]
+    fn common_errors_that_are_not_a_list() {
+        assert_eq!(
+            error("x-cloudcost-service: {commonErrors: {Oops: 500}}"),
+            "specs/test.yaml#/x-cloudcost-service/commonErrors: expected a list, found an object"
+        );
+    }
+
+    #[test]
+    fn common_error_listed_twice() {
+        assert_eq!(
+            error("x-cloudcost-service: {commonErrors: [{code: Oops, httpStatus: 500, fault: server}, {code: Oops, httpStatus: 503, fault: server}]}"),
+            "specs/test.yaml#/x-cloudcost-service/commonErrors/1/code: `Oops` is already a modeled or common error"
+        );
+    }
+
+    #[test]
+    fn unknown_situation() {
+        assert_eq!(
+            error("x-cloudcost-service: {errorsFor: {timeout: Oops}}"),
+            "specs/test.yaml#/x-cloudcost-service/errorsFor/timeout: unknown situation; expected one of invalidRequest, missingAuth, badSignature, throttled, internal, unavailable, invalidToken, changedRequest"
+        );
+    }
+
+    #[test]
+    fn situation_that_is_a_number() {
+        assert_eq!(
+            error("x-cloudcost-service: {errorsFor: {internal: 500}}"),
+            "specs/test.yaml#/x-cloudcost-service/errorsFor/internal: expected an error code or an object, found a number"
+        );
+    }
+
+    #[test]
+    fn unknown_code_in_the_object_form() {
+        assert_eq!(
+            error("x-cloudcost-service: {errorsFor: {internal: {code: Boom}}}"),
+            "specs/test.yaml#/x-cloudcost-service/errorsFor/internal/code: `Boom` is neither a modeled error (x-cloudcost-error) nor listed in commonErrors"
+        );
+    }
+
+    #[test]
+    fn members_of_a_common_error() {
+        assert_eq!(
+            error("x-cloudcost-service: {errorsFor: {internal: {code: Oops, members: {a: b}}}}"),
+            "specs/test.yaml#/x-cloudcost-service/errorsFor/internal/members: a common error has no modeled members to fill"
+        );
+    }
+
+    #[test]
+    fn field_list_of_a_common_error() {
+        assert_eq!(
+            error("x-cloudcost-service: {errorsFor: {internal: {code: Oops, fieldList: fields}}}"),
+            "specs/test.yaml#/x-cloudcost-service/errorsFor/internal/fieldList: a common error has no modeled members to fill"
+        );
+    }
+
+    #[test]
+    fn member_the_error_does_not_have() {
+        let spec = format!(
+            "{ERRORS}    throttled: {{code: ThrottlingException, members: {{why: slow}}}}\n"
+        )
+        .replace("    throttled: ThrottlingException\n", "");
+        assert_eq!(
+            error(&spec),
+            "specs/test.yaml#/x-cloudcost-service/errorsFor/throttled/members/why: `Slow` has no member `why`"
+        );
+    }
+
+    #[test]
+    fn field_list_that_is_not_a_name() {
+        let spec = ERRORS.replace("fieldList: fields", "fieldList: [fields]");
+        assert_eq!(
+            error(&spec),
+            "specs/test.yaml#/x-cloudcost-service/errorsFor/invalidRequest/fieldList: expected a member name"
+        );
+    }
+}

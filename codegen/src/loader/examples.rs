@@ -71,3 +71,113 @@ impl<'a> Loader<'a> {
         Ok(())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::{error_in, load_in};
+    use crate::ir::*;
+
+    /// A temporary workspace root with `specs/examples/<name>` files.
+    fn root(files: &[(&str, &str)]) -> tempfile::TempDir {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(dir.path().join("specs/examples")).unwrap();
+        for (name, text) in files {
+            std::fs::write(dir.path().join("specs/examples").join(name), text).unwrap();
+        }
+        dir
+    }
+
+    #[test]
+    fn request_and_response_examples_by_path() {
+        let dir = root(&[("in.json", "{}"), ("out.json", "{\"n\": 1.10}")]);
+        let s = load_in(
+            dir.path(),
+            r#"
+paths:
+  /ping:
+    post:
+      requestBody: {content: {application/json: {examples: {asked: {externalValue: examples/in.json}}}}}
+      responses:
+        '200': {content: {application/json: {examples: {documented: {summary: One., externalValue: examples/out.json}}}}}
+"#,
+        )
+        .unwrap();
+        let [req, resp] = s.operations[0].examples.as_slice() else {
+            panic!("two examples")
+        };
+        assert_eq!(req.name, "asked");
+        assert_eq!(req.summary, None);
+        assert_eq!(req.shape, "Empty");
+        assert_eq!(req.direction, Direction::Request);
+        // Relative to the workspace root, for `include_str!` and the tests.
+        assert_eq!(req.path, "specs/examples/in.json");
+        assert_eq!(resp.name, "documented");
+        assert_eq!(resp.summary.as_deref(), Some("One."));
+        assert_eq!(resp.shape, "Empty");
+        assert_eq!(resp.direction, Direction::Response);
+        assert_eq!(resp.path, "specs/examples/out.json");
+    }
+
+    #[test]
+    fn request_examples_of_a_query_operation() {
+        let dir = root(&[("q.json", "{}")]);
+        let s = load_in(
+            dir.path(),
+            "paths: {/ping: {post: {requestBody: null, x-cloudcost-request-examples: {q: {externalValue: examples/q.json}}}}}",
+        )
+        .unwrap();
+        let [ex] = s.operations[0].examples.as_slice() else {
+            panic!("one example")
+        };
+        assert_eq!(
+            (
+                ex.name.as_str(),
+                ex.shape.as_str(),
+                ex.direction,
+                ex.path.as_str()
+            ),
+            (
+                "q",
+                "PingRequest",
+                Direction::Request,
+                "specs/examples/q.json"
+            )
+        );
+    }
+
+    #[test]
+    fn inline_value() {
+        let dir = root(&[]);
+        assert_eq!(
+            error_in(dir.path(), "paths: {/ping: {post: {responses: {'200': {content: {application/json: {examples: {a: {value: {n: 1}}}}}}}}}}"),
+            "specs/test.yaml#/paths/~1ping/post/responses/200/content/application~1json/examples/a: examples must be `externalValue` JSON files: YAML would read numbers as f64"
+        );
+    }
+
+    #[test]
+    fn example_file_that_is_not_json() {
+        let dir = root(&[("bad.json", "{n: 1}")]);
+        assert_eq!(
+            error_in(dir.path(), "paths: {/ping: {post: {responses: {'200': {content: {application/json: {examples: {a: {externalValue: examples/bad.json}}}}}}}}}"),
+            "specs/test.yaml#/paths/~1ping/post/responses/200/content/application~1json/examples/a/externalValue: specs/examples/bad.json is not JSON: key must be a string at line 1 column 2"
+        );
+    }
+
+    #[test]
+    fn example_without_external_value() {
+        let dir = root(&[]);
+        assert_eq!(
+            error_in(dir.path(), "paths: {/ping: {post: {requestBody: null, x-cloudcost-request-examples: {a: {summary: A.}}}}}"),
+            "specs/test.yaml#/paths/~1ping/post/x-cloudcost-request-examples/a: missing required `externalValue`"
+        );
+    }
+
+    #[test]
+    fn examples_that_are_a_list() {
+        let dir = root(&[]);
+        assert_eq!(
+            error_in(dir.path(), "paths: {/ping: {post: {requestBody: {content: {application/json: {examples: [examples/in.json]}}}}}}"),
+            "specs/test.yaml#/paths/~1ping/post/requestBody/content/application~1json/examples: expected an object, found a list"
+        );
+    }
+}

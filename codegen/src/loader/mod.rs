@@ -33,6 +33,8 @@ mod operations;
 mod pagination;
 mod service;
 mod shapes;
+#[cfg(test)]
+pub(crate) mod testing;
 
 pub(crate) use shapes::needs_adapter;
 
@@ -243,7 +245,8 @@ fn kind(v: &Value) -> &'static str {
     }
 }
 
-/// Normalizes description text: trims each line and drops trailing blank lines.
+/// Normalizes description text: trims the end of each line (indentation is kept, for
+/// Markdown) and leading and trailing blank lines.
 fn clean_docs(s: &str) -> String {
     s.lines()
         .map(str::trim_end)

@@ -340,3 +340,290 @@ impl<'a> Loader<'a> {
         Ok(members)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::{error, load};
+    use crate::ir::*;
+
+    const AWS_JSON: &str = r#"
+x-cloudcost-service: {protocol: awsJson1_1, targetPrefix: Svc}
+components:
+  schemas:
+    In: {type: object}
+    Out: {type: object}
+    Throttled:
+      type: object
+      x-cloudcost-error: {code: ThrottlingException, httpStatus: 400, fault: client, throttling: true}
+    Invalid:
+      type: object
+      x-cloudcost-error: {code: ValidationException, httpStatus: 400, fault: client}
+paths:
+  /ping: null
+  '/#X-Amz-Target=Svc.GetThing':
+    post:
+      operationId: GetThing
+      x-amz-target: Svc.GetThing
+      summary: Gets a thing.
+      requestBody: {content: {application/x-amz-json-1.1: {schema: {$ref: '#/components/schemas/In'}}}}
+      responses:
+        '200': {content: {application/x-amz-json-1.1: {schema: {$ref: '#/components/schemas/Out'}}}}
+        '400':
+          content:
+            application/x-amz-json-1.1:
+              schema: {oneOf: [{$ref: '#/components/schemas/Throttled'}, {$ref: '#/components/schemas/Invalid'}]}
+"#;
+
+    #[test]
+    fn aws_json_operation_goes_to_post_slash_with_its_target() {
+        let s = load(AWS_JSON);
+        let [op] = s.operations.as_slice() else {
+            panic!("one operation")
+        };
+        assert_eq!(op.name, "GetThing");
+        assert_eq!(op.summary.as_deref(), Some("Gets a thing."));
+        // Without a description the summary is the docs.
+        assert_eq!(op.docs.as_deref(), Some("Gets a thing."));
+        assert_eq!(op.method, "POST");
+        assert_eq!(op.path, "/");
+        assert_eq!(op.target.as_deref(), Some("Svc.GetThing"));
+        assert_eq!(op.input, "In");
+        assert_eq!(op.output, "Out");
+        assert_eq!(op.errors, ["Throttled", "Invalid"]);
+        assert!(op.pagination.is_none());
+        assert!(op.examples.is_empty());
+    }
+
+    #[test]
+    fn query_parameters_become_the_input_structure() {
+        let s = load(
+            r#"
+x-cloudcost-service: {protocol: scpRest}
+paths:
+  /ping: null
+  /v1/things:
+    get:
+      operationId: ListThings
+      description: Lists things.
+      parameters:
+        - {name: ids, in: query, required: true, description: Ids., schema: {type: array, items: {type: string}}}
+        - {name: tag, in: query, style: form, explode: false, example: a, schema: {type: array, items: {type: string}}}
+        - {name: limit, in: query, schema: {type: integer, minimum: 1}}
+      responses:
+        '200': {content: {application/json: {schema: {$ref: '#/components/schemas/Empty'}}}}
+"#,
+        );
+        let op = &s.operations[0];
+        assert_eq!(
+            (op.method.as_str(), op.path.as_str()),
+            ("GET", "/v1/things")
+        );
+        assert_eq!(op.target, None);
+        assert_eq!(op.summary, None);
+        assert_eq!(op.docs.as_deref(), Some("Lists things."));
+        assert_eq!(op.input, "ListThingsRequest");
+        let shape = &s.shapes["ListThingsRequest"];
+        assert_eq!(
+            shape.docs.as_deref(),
+            Some("The query parameters of ListThings.")
+        );
+        let input = s.structure("ListThingsRequest").unwrap();
+        assert!(input.error.is_none());
+        let [ids, tag, limit] = input.members.as_slice() else {
+            panic!("three members")
+        };
+        assert_eq!(ids.name, "ids");
+        assert_eq!(ids.docs.as_deref(), Some("Ids."));
+        assert!(ids.required && !ids.sensitive);
+        assert_eq!(ids.location, Location::Query { explode: true });
+        assert_eq!(
+            ids.ty.kind,
+            TyKind::List(Box::new(Ty::plain(TyKind::String)))
+        );
+        assert_eq!(tag.location, Location::Query { explode: false });
+        assert!(!tag.required);
+        // The parameter's example is the member's, for the CLI and the mock.
+        assert_eq!(tag.ty.constraints.example, Some(serde_json::json!("a")));
+        assert_eq!(limit.ty.kind, TyKind::Integer { bits: 32 });
+        assert_eq!(limit.ty.constraints.minimum, Some(1.into()));
+    }
+
+    #[test]
+    fn input_named_by_x_cloudcost_input() {
+        let s = load("paths: {/ping: {post: {requestBody: null, x-cloudcost-input: PingInput}}}");
+        assert_eq!(s.operations[0].input, "PingInput");
+        assert!(s.structure("PingInput").unwrap().members.is_empty());
+    }
+
+    #[test]
+    fn aws_json_without_x_amz_target() {
+        let e = error(&AWS_JSON.replace("      x-amz-target: Svc.GetThing\n", ""));
+        assert_eq!(e, "specs/test.yaml#/paths/~1#X-Amz-Target=Svc.GetThing/post: awsJson1_1 operations need `x-amz-target`");
+    }
+
+    #[test]
+    fn aws_json_target_that_is_not_prefix_dot_name() {
+        let e = error(&AWS_JSON.replace("x-amz-target: Svc.GetThing", "x-amz-target: Svc.Get"));
+        assert_eq!(e, "specs/test.yaml#/paths/~1#X-Amz-Target=Svc.GetThing/post/x-amz-target: expected Svc.GetThing");
+    }
+
+    #[test]
+    fn aws_json_path_that_disagrees_with_the_target() {
+        let e = error(&AWS_JSON.replace(
+            "'/#X-Amz-Target=Svc.GetThing':",
+            "'/#X-Amz-Target=Svc.Other':",
+        ));
+        assert_eq!(e, "specs/test.yaml#/paths/~1#X-Amz-Target=Svc.Other: awsJson1_1 operations are `post` under the path `/#X-Amz-Target=Svc.GetThing`");
+    }
+
+    #[test]
+    fn aws_json_get() {
+        let e = error(&AWS_JSON.replace(
+            "    post:\n      operationId: GetThing",
+            "    get:\n      operationId: GetThing",
+        ));
+        assert_eq!(e, "specs/test.yaml#/paths/~1#X-Amz-Target=Svc.GetThing: awsJson1_1 operations are `post` under the path `/#X-Amz-Target=Svc.GetThing`");
+    }
+
+    #[test]
+    fn x_amz_target_outside_aws_json() {
+        assert_eq!(
+            error("paths: {/ping: {post: {x-amz-target: Svc.Ping}}}"),
+            "specs/test.yaml#/paths/~1ping/post/x-amz-target: only awsJson1_1 uses X-Amz-Target"
+        );
+    }
+
+    #[test]
+    fn path_with_a_fragment_outside_aws_json() {
+        let e = error(&format!(
+            "paths: {{/ping: null, '/#X-Amz-Target=Svc.Ping': {}}}",
+            "{post: {operationId: Ping, requestBody: {content: {application/json: {schema: {$ref: '#/components/schemas/Empty'}}}}, responses: {'200': {content: {application/json: {schema: {$ref: '#/components/schemas/Empty'}}}}}}}"
+        ));
+        assert_eq!(
+            e,
+            "specs/test.yaml#/paths/~1#X-Amz-Target=Svc.Ping: expected an HTTP path"
+        );
+    }
+
+    #[test]
+    fn operation_name_not_upper_camel_case() {
+        assert_eq!(
+            error("paths: {/ping: {post: {operationId: ping}}}"),
+            "specs/test.yaml#/paths/~1ping/post/operationId: expected a unique UpperCamelCase operation name"
+        );
+    }
+
+    #[test]
+    fn request_body_and_parameters() {
+        assert_eq!(
+            error("paths: {/ping: {post: {parameters: []}}}"),
+            "specs/test.yaml#/paths/~1ping/post: an operation takes a request body or query parameters, not both"
+        );
+    }
+
+    #[test]
+    fn request_body_under_another_media_type() {
+        assert_eq!(
+            error("paths: {/ping: {post: {requestBody: {content: {application/json: null, text/plain: {schema: {type: string}}}}}}}"),
+            "specs/test.yaml#/paths/~1ping/post/requestBody: expected content under the protocol's media type application/json"
+        );
+    }
+
+    #[test]
+    fn request_body_with_an_inline_schema() {
+        assert_eq!(
+            error("paths: {/ping: {post: {requestBody: {content: {application/json: {schema: {$ref: null, type: object}}}}}}}"),
+            "specs/test.yaml#/paths/~1ping/post/requestBody/content/application~1json/schema/$ref: expected a `$ref` to a structure"
+        );
+    }
+
+    #[test]
+    fn header_parameter() {
+        assert_eq!(
+            error("paths: {/ping: {post: {requestBody: null, parameters: [{name: X-Id, in: header, schema: {type: string}}]}}}"),
+            "specs/test.yaml#/paths/~1ping/post/parameters/0/in: only query parameters are supported"
+        );
+    }
+
+    #[test]
+    fn parameter_without_schema() {
+        assert_eq!(
+            error(
+                "paths: {/ping: {post: {requestBody: null, parameters: [{name: id, in: query}]}}}"
+            ),
+            "specs/test.yaml#/paths/~1ping/post/parameters/0: missing required `schema`"
+        );
+    }
+
+    #[test]
+    fn parameter_in_deep_object_style() {
+        assert_eq!(
+            error("paths: {/ping: {post: {requestBody: null, parameters: [{name: f, in: query, style: deepObject, schema: {type: string}}]}}}"),
+            "specs/test.yaml#/paths/~1ping/post/parameters/0: expected `style: form` with `explode` true or false"
+        );
+    }
+
+    #[test]
+    fn parameters_that_are_not_a_list() {
+        assert_eq!(
+            error("paths: {/ping: {post: {requestBody: null, parameters: {id: {in: query}}}}}"),
+            "specs/test.yaml#/paths/~1ping/post/parameters: expected a list"
+        );
+    }
+
+    #[test]
+    fn input_built_from_parameters_clashes_with_a_component() {
+        assert_eq!(
+            error("paths: {/ping: {post: {requestBody: null, x-cloudcost-input: Empty}}}"),
+            "specs/test.yaml#/paths/~1ping/post: the input `Empty` built from parameters clashes with a component"
+        );
+    }
+
+    #[test]
+    fn no_200_response() {
+        assert_eq!(
+            error("paths: {/ping: {post: {responses: {'200': null, '201': {}}}}}"),
+            "specs/test.yaml#/paths/~1ping/post/responses: missing the `200` response"
+        );
+    }
+
+    #[test]
+    fn default_response() {
+        assert_eq!(
+            error("paths: {/ping: {post: {responses: {default: {}}}}}"),
+            "specs/test.yaml#/paths/~1ping/post/responses/default: expected an HTTP status code"
+        );
+    }
+
+    #[test]
+    fn error_response_without_one_of() {
+        assert_eq!(
+            error("paths: {/ping: {post: {responses: {'500': {content: {application/json: {schema: {$ref: '#/components/schemas/Empty'}}}}}}}}"),
+            "specs/test.yaml#/paths/~1ping/post/responses/500: expected content.application/json.schema.oneOf listing the error shapes"
+        );
+    }
+
+    #[test]
+    fn error_response_listing_a_shape_that_is_not_an_error() {
+        assert_eq!(
+            error("paths: {/ping: {post: {responses: {'500': {content: {application/json: {schema: {oneOf: [{$ref: '#/components/schemas/Empty'}]}}}}}}}}"),
+            "specs/test.yaml#/paths/~1ping/post/responses/500/content/application~1json/schema/oneOf/0/$ref: `Empty` has no `x-cloudcost-error`"
+        );
+    }
+
+    #[test]
+    fn error_response_entry_without_ref() {
+        assert_eq!(
+            error("paths: {/ping: {post: {responses: {'500': {content: {application/json: {schema: {oneOf: [{type: object}]}}}}}}}}"),
+            "specs/test.yaml#/paths/~1ping/post/responses/500/content/application~1json/schema/oneOf/0/$ref: expected a `$ref`"
+        );
+    }
+
+    #[test]
+    fn no_paths() {
+        assert_eq!(
+            error("paths: null"),
+            "specs/test.yaml#/: missing required `paths`"
+        );
+    }
+}

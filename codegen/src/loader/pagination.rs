@@ -98,3 +98,129 @@ impl<'a> Loader<'a> {
         })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::{error, load};
+    use crate::ir::*;
+
+    /// A paged operation; `{pagination}` is its `x-cloudcost-pagination`.
+    fn paged(pagination: &str) -> String {
+        format!(
+            r#"
+components:
+  schemas:
+    In:
+      type: object
+      properties:
+        nextToken: {{type: string}}
+        maxResults: {{type: integer}}
+        marker: {{type: string}}
+        filter: {{type: string}}
+    Out:
+      type: object
+      properties:
+        nextToken: {{type: string}}
+        items: {{type: array, items: {{$ref: '#/components/schemas/Item'}}}}
+        count: {{type: integer}}
+    Item:
+      type: object
+      properties:
+        id: {{type: string}}
+paths:
+  /ping:
+    post:
+      requestBody: {{content: {{application/json: {{schema: {{$ref: '#/components/schemas/In'}}}}}}}}
+      responses:
+        '200': {{content: {{application/json: {{schema: {{$ref: '#/components/schemas/Out'}}}}}}}}
+      x-cloudcost-pagination: {pagination}
+"#
+        )
+    }
+
+    #[test]
+    fn token_pagination() {
+        let s = load(&paged(
+            "{inputToken: nextToken, outputToken: nextToken, pageSize: maxResults, items: items}",
+        ));
+        let p = s.operations[0].pagination.as_ref().unwrap();
+        assert_eq!(p.input_token, "nextToken");
+        assert_eq!(p.output_token, OutputToken::Member("nextToken".into()));
+        assert_eq!(p.page_size.as_deref(), Some("maxResults"));
+        assert_eq!(p.items, "items");
+    }
+
+    #[test]
+    fn marker_from_the_last_item() {
+        let s = load(&paged(
+            "{inputToken: marker, outputToken: {fromLastItem: id}, items: items}",
+        ));
+        let p = s.operations[0].pagination.as_ref().unwrap();
+        assert_eq!(p.input_token, "marker");
+        assert_eq!(p.output_token, OutputToken::FromLastItem("id".into()));
+        assert_eq!(p.page_size, None);
+        assert_eq!(p.items, "items");
+    }
+
+    #[test]
+    fn input_token_not_in_the_input() {
+        assert_eq!(
+            error(&paged("{inputToken: token, outputToken: nextToken, items: items}")),
+            "specs/test.yaml#/paths/~1ping/post/x-cloudcost-pagination/inputToken: `In` has no member `token`"
+        );
+    }
+
+    #[test]
+    fn page_size_that_is_not_an_integer() {
+        assert_eq!(
+            error(&paged("{inputToken: nextToken, outputToken: nextToken, pageSize: filter, items: items}")),
+            "specs/test.yaml#/paths/~1ping/post/x-cloudcost-pagination/pageSize: `In` has no integer member `filter`"
+        );
+    }
+
+    #[test]
+    fn output_token_not_in_the_output() {
+        assert_eq!(
+            error(&paged("{inputToken: nextToken, outputToken: next, items: items}")),
+            "specs/test.yaml#/paths/~1ping/post/x-cloudcost-pagination/outputToken: `Out` has no member `next`"
+        );
+    }
+
+    #[test]
+    fn output_token_missing() {
+        assert_eq!(
+            error(&paged("{inputToken: nextToken, items: items}")),
+            "specs/test.yaml#/paths/~1ping/post/x-cloudcost-pagination: expected `outputToken`: a member name or {fromLastItem: member}"
+        );
+    }
+
+    #[test]
+    fn marker_member_not_in_the_items() {
+        assert_eq!(
+            error(&paged("{inputToken: marker, outputToken: {fromLastItem: uuid}, items: items}")),
+            "specs/test.yaml#/paths/~1ping/post/x-cloudcost-pagination/outputToken: the items of `items` have no member `uuid`"
+        );
+    }
+
+    #[test]
+    fn items_that_are_not_a_list() {
+        assert_eq!(
+            error(&paged("{inputToken: nextToken, outputToken: nextToken, items: count}")),
+            "specs/test.yaml#/paths/~1ping/post/x-cloudcost-pagination/items: `Out` has no list member `count`"
+        );
+    }
+
+    #[test]
+    fn output_that_is_not_a_structure() {
+        let spec = paged("{inputToken: nextToken, outputToken: nextToken, items: items}")
+            .replace(
+                "'200': {content: {application/json: {schema: {$ref: '#/components/schemas/Out'",
+                "'200': {content: {application/json: {schema: {$ref: '#/components/schemas/Name'",
+            )
+            .replace("    Item:\n", "    Name: {type: string}\n    Item:\n");
+        assert_eq!(
+            error(&spec),
+            "specs/test.yaml#/paths/~1ping/post/x-cloudcost-pagination: `Name` is not a structure"
+        );
+    }
+}

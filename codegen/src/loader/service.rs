@@ -234,3 +234,199 @@ impl<'a> Loader<'a> {
         Ok(Endpoint { url, variables })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::{error, load};
+    use crate::ir::*;
+
+    #[test]
+    fn service_facts_endpoint_and_error_body() {
+        let s = load(
+            r#"
+info: {title: SCP, version: '1.0', description: "  Line one.  \n  Line two.\n\n"}
+servers:
+  - url: 'https://cost.{environment}.example.com'
+    variables:
+      environment: {default: s, enum: [s, g], x-cloudcost-env: SCP_ENVIRONMENT}
+x-cloudcost-service:
+  family: scp-2
+  cliName: scp-2
+  protocol: scpRest
+  auth: {scheme: scp-hmac, apiVersion: costexplorer 1.0}
+  reference: {source: none, service: ce}
+  errorBody: {code: [/errors/0/code], message: [/errors/0/detail, /message]}
+"#,
+        );
+        assert_eq!(s.family, "scp-2");
+        assert_eq!(s.cli_name, "scp-2");
+        assert_eq!(s.title, "SCP");
+        assert_eq!(s.version, "1.0");
+        assert_eq!(s.docs.as_deref(), Some("Line one.\n  Line two."));
+        assert_eq!(s.protocol, Protocol::ScpRest);
+        assert_eq!(
+            s.auth,
+            Auth::ScpHmac {
+                api_version: "costexplorer 1.0".into()
+            }
+        );
+        assert_eq!(s.target_prefix, None);
+        let r = s.reference.as_ref().unwrap();
+        assert_eq!((r.source.as_str(), r.service.as_str()), ("none", "ce"));
+        assert_eq!(s.endpoint.url, "https://cost.{environment}.example.com");
+        let [v] = s.endpoint.variables.as_slice() else {
+            panic!("one variable")
+        };
+        assert_eq!(v.name, "environment");
+        assert_eq!(v.default, "s");
+        assert_eq!(v.allowed, ["s", "g"]);
+        assert_eq!(v.env.as_deref(), Some("SCP_ENVIRONMENT"));
+        assert_eq!(s.error_body.code, ["/errors/0/code"]);
+        assert_eq!(s.error_body.message, ["/errors/0/detail", "/message"]);
+        assert!(s.error_body.request_id.is_empty());
+    }
+
+    #[test]
+    fn sigv4_with_a_fixed_region_and_a_target_prefix() {
+        let s = load(
+            r#"
+x-cloudcost-service:
+  protocol: awsJson1_1
+  targetPrefix: Svc
+  auth: {scheme: sigv4, signingName: ce, signingRegion: us-east-1}
+paths:
+  /ping: null
+  '/#X-Amz-Target=Svc.Ping':
+    post:
+      operationId: Ping
+      x-amz-target: Svc.Ping
+      requestBody: {content: {application/x-amz-json-1.1: {schema: {$ref: '#/components/schemas/Empty'}}}}
+      responses:
+        '200': {content: {application/x-amz-json-1.1: {schema: {$ref: '#/components/schemas/Empty'}}}}
+"#,
+        );
+        assert_eq!(s.protocol, Protocol::AwsJson1_1);
+        assert_eq!(s.target_prefix.as_deref(), Some("Svc"));
+        assert_eq!(
+            s.auth,
+            Auth::SigV4 {
+                signing_name: "ce".into(),
+                signing_region: Some("us-east-1".into())
+            }
+        );
+        assert!(s.endpoint.variables.is_empty());
+        assert!(s.error_body.code.is_empty() && s.error_body.message.is_empty());
+    }
+
+    #[test]
+    fn family_with_upper_case() {
+        assert_eq!(
+            error("x-cloudcost-service: {family: Test}"),
+            "specs/test.yaml#/x-cloudcost-service/family: expected lower-case letters, digits and `-`"
+        );
+    }
+
+    #[test]
+    fn unknown_protocol() {
+        assert_eq!(
+            error("x-cloudcost-service: {protocol: awsJson1_0}"),
+            "specs/test.yaml#/x-cloudcost-service/protocol: expected awsJson1_1, restJson1 or scpRest, found \"awsJson1_0\""
+        );
+    }
+
+    #[test]
+    fn unknown_auth_scheme() {
+        assert_eq!(
+            error("x-cloudcost-service: {auth: {scheme: basic}}"),
+            "specs/test.yaml#/x-cloudcost-service/auth/scheme: expected sigv4 or scp-hmac, found \"basic\""
+        );
+    }
+
+    #[test]
+    fn sigv4_without_signing_name() {
+        assert_eq!(
+            error("x-cloudcost-service: {auth: {signingName: null}}"),
+            "specs/test.yaml#/x-cloudcost-service/auth: missing required `signingName`"
+        );
+    }
+
+    #[test]
+    fn aws_json_without_target_prefix() {
+        assert_eq!(
+            error("x-cloudcost-service: {protocol: awsJson1_1}"),
+            "specs/test.yaml#/x-cloudcost-service: awsJson1_1 needs `targetPrefix`"
+        );
+    }
+
+    #[test]
+    fn reference_that_is_not_an_object() {
+        assert_eq!(
+            error("x-cloudcost-service: {reference: botocore}"),
+            "specs/test.yaml#/x-cloudcost-service/reference: expected an object, found a string"
+        );
+    }
+
+    #[test]
+    fn no_servers() {
+        assert_eq!(
+            error("servers: []"),
+            "specs/test.yaml#/: missing `servers` (servers[0].url is the default endpoint)"
+        );
+    }
+
+    #[test]
+    fn url_variable_without_an_entry() {
+        assert_eq!(
+            error("servers: [{url: 'https://x.{region}.example.com'}]"),
+            "specs/test.yaml#/servers/0/url: variable `region` has no entry in `variables`"
+        );
+    }
+
+    #[test]
+    fn variable_default_outside_its_enum() {
+        assert_eq!(
+            error("servers: [{url: 'https://{env}.example.com', variables: {env: {default: x, enum: [s, g]}}}]"),
+            "specs/test.yaml#/servers/0/variables/env/default: default `x` is not one of its `enum` values"
+        );
+    }
+
+    #[test]
+    fn variable_enum_of_numbers() {
+        assert_eq!(
+            error("servers: [{url: 'https://{env}.example.com', variables: {env: {default: s, enum: [1]}}}]"),
+            "specs/test.yaml#/servers/0/variables/env/enum: expected a list of strings"
+        );
+    }
+
+    #[test]
+    fn empty_env_name() {
+        assert_eq!(
+            error("servers: [{url: 'https://{env}.example.com', variables: {env: {default: s, x-cloudcost-env: ''}}}]"),
+            "specs/test.yaml#/servers/0/variables/env/x-cloudcost-env: expected an environment variable name"
+        );
+    }
+
+    #[test]
+    fn error_body_unknown_key() {
+        assert_eq!(
+            error("x-cloudcost-service: {errorBody: {requestID: [/id]}}"),
+            "specs/test.yaml#/x-cloudcost-service/errorBody/requestID: unknown key (expected code, message, requestId)"
+        );
+    }
+
+    #[test]
+    fn error_body_pointer_without_slash() {
+        assert_eq!(
+            error("x-cloudcost-service: {errorBody: {message: [/message, message]}}"),
+            "specs/test.yaml#/x-cloudcost-service/errorBody/message/1: expected a JSON pointer starting with `/`"
+        );
+    }
+
+    #[test]
+    fn error_body_not_a_list() {
+        assert_eq!(
+            error("x-cloudcost-service: {errorBody: {code: /code}}"),
+            "specs/test.yaml#/x-cloudcost-service/errorBody/code: expected a list of JSON pointers"
+        );
+    }
+}

@@ -424,3 +424,361 @@ fn is_structure(v: &Value) -> bool {
         || (v.get("type").and_then(Value::as_str) == Some("object")
             && v.get("additionalProperties").is_none())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::{error, load};
+    use crate::ir::*;
+
+    fn structure<'s>(s: &'s Service, name: &str) -> &'s Structure {
+        s.structure(name)
+            .unwrap_or_else(|| panic!("{name} is a structure"))
+    }
+
+    fn member<'s>(s: &'s Structure, name: &str) -> &'s Member {
+        s.members.iter().find(|m| m.name == name).unwrap()
+    }
+
+    #[test]
+    fn structure_members_in_order_with_types_and_constraints() {
+        let s = load(
+            r#"
+components:
+  schemas:
+    Usage:
+      type: object
+      description: A usage.
+      required: [id, count]
+      properties:
+        id: {type: string, minLength: 1, maxLength: 8, pattern: '^[a-z]+$', description: The id.}
+        count: {type: integer, format: int64, minimum: 0, maximum: 10, default: 5}
+        amount: {type: string, format: decimal, x-cloudcost-sensitive: true}
+        tags: {type: array, items: {type: string}, minItems: 1, maxItems: 3}
+        retryAfter: {type: integer, x-cloudcost-location: header, x-cloudcost-location-name: Retry-After}
+"#,
+        );
+        let shape = &s.shapes["Usage"];
+        assert_eq!(shape.name, "Usage");
+        assert_eq!(shape.docs.as_deref(), Some("A usage."));
+        let u = structure(&s, "Usage");
+        assert!(u.error.is_none());
+        let names: Vec<_> = u.members.iter().map(|m| m.name.as_str()).collect();
+        assert_eq!(names, ["id", "count", "amount", "tags", "retryAfter"]);
+
+        let id = member(u, "id");
+        assert_eq!(id.docs.as_deref(), Some("The id."));
+        assert!(id.required && !id.sensitive);
+        assert_eq!(id.location, Location::Body);
+        assert_eq!(id.ty.kind, TyKind::String);
+        assert_eq!(id.ty.shape, None);
+        assert!(!id.ty.nullable);
+        assert_eq!(
+            id.ty.constraints,
+            Constraints {
+                min_length: Some(1),
+                max_length: Some(8),
+                pattern: Some("^[a-z]+$".into()),
+                ..Default::default()
+            }
+        );
+
+        let count = member(u, "count");
+        assert!(count.required);
+        assert_eq!(count.ty.kind, TyKind::Integer { bits: 64 });
+        assert_eq!(
+            count.ty.constraints,
+            Constraints {
+                minimum: Some(0.into()),
+                maximum: Some(10.into()),
+                default: Some(serde_json::json!(5)),
+                ..Default::default()
+            }
+        );
+
+        let amount = member(u, "amount");
+        assert!(!amount.required && amount.sensitive);
+        assert_eq!(
+            amount.ty.kind,
+            TyKind::Decimal {
+                wire: DecimalWire::String
+            }
+        );
+
+        let tags = member(u, "tags");
+        assert_eq!(
+            tags.ty.kind,
+            TyKind::List(Box::new(Ty::plain(TyKind::String)))
+        );
+        assert_eq!(
+            (tags.ty.constraints.min_items, tags.ty.constraints.max_items),
+            (Some(1), Some(3))
+        );
+
+        let retry = member(u, "retryAfter");
+        assert_eq!(retry.location, Location::Header("Retry-After".into()));
+        assert_eq!(retry.ty.kind, TyKind::Integer { bits: 32 });
+    }
+
+    #[test]
+    fn refs_to_aliases_enums_structures_and_nullable_maps() {
+        let s = load(
+            r#"
+components:
+  schemas:
+    Token: {type: string, maxLength: 64}
+    Color: {type: string, enum: [RED, dark-blue], description: A color.}
+    Key: {type: string, minLength: 1}
+    Node:
+      type: object
+      properties:
+        next: {$ref: '#/components/schemas/Node'}
+        token: {$ref: '#/components/schemas/Token', nullable: true}
+        color: {$ref: '#/components/schemas/Color'}
+        attributes:
+          type: object
+          nullable: true
+          x-cloudcost-map-key: {$ref: '#/components/schemas/Key'}
+          additionalProperties: {type: string, nullable: true}
+"#,
+        );
+        assert!(
+            matches!(&s.shapes["Color"].kind, ShapeKind::Enum(v) if v == &["RED", "dark-blue"])
+        );
+        assert!(matches!(&s.shapes["Token"].kind, ShapeKind::Alias(t) if t.kind == TyKind::String));
+        let n = structure(&s, "Node");
+
+        // A recursive structure refers to itself without being expanded.
+        let next = &member(n, "next").ty;
+        assert_eq!(next.kind, TyKind::Struct("Node".into()));
+        assert_eq!(next.shape.as_deref(), Some("Node"));
+
+        // An alias is resolved to its type and constraints; the ref adds `nullable`.
+        let token = &member(n, "token").ty;
+        assert_eq!(token.kind, TyKind::String);
+        assert_eq!(token.shape.as_deref(), Some("Token"));
+        assert!(token.nullable);
+        assert_eq!(token.constraints.max_length, Some(64));
+
+        let color = &member(n, "color").ty;
+        assert_eq!(color.kind, TyKind::Enum("Color".into()));
+        assert_eq!(color.shape.as_deref(), Some("Color"));
+
+        let attributes = &member(n, "attributes").ty;
+        assert!(attributes.nullable);
+        let TyKind::Map { key, value } = &attributes.kind else {
+            panic!("a map")
+        };
+        assert_eq!(key.kind, TyKind::String);
+        assert_eq!(key.shape.as_deref(), Some("Key"));
+        assert_eq!(key.constraints.min_length, Some(1));
+        assert_eq!(value.kind, TyKind::String);
+        assert!(value.nullable);
+    }
+
+    #[test]
+    fn formats_give_their_kinds() {
+        let s = load(
+            r#"
+components:
+  schemas:
+    Times:
+      type: object
+      properties:
+        a: {type: number, format: decimal}
+        b: {type: string, format: date}
+        c: {type: string, format: aws-year-month-day}
+        d: {type: number, format: epoch-seconds}
+        e: {type: string, format: local-date-time}
+        f: {type: integer, format: int32}
+        g: {type: boolean}
+"#,
+        );
+        let kinds: Vec<_> = structure(&s, "Times")
+            .members
+            .iter()
+            .map(|m| m.ty.kind.clone())
+            .collect();
+        assert_eq!(
+            kinds,
+            [
+                TyKind::Decimal {
+                    wire: DecimalWire::Number
+                },
+                TyKind::Date,
+                TyKind::YearMonthDay,
+                TyKind::EpochSeconds,
+                TyKind::LocalDateTime,
+                TyKind::Integer { bits: 32 },
+                TyKind::Boolean,
+            ]
+        );
+    }
+
+    #[test]
+    fn shape_name_not_upper_camel_case() {
+        assert_eq!(
+            error("components: {schemas: {usage_total: {type: string}}}"),
+            "specs/test.yaml#/components/schemas/usage_total: shape names must be UpperCamelCase identifiers"
+        );
+    }
+
+    #[test]
+    fn no_components() {
+        assert_eq!(
+            error("components: null"),
+            "specs/test.yaml#/components: missing `schemas`"
+        );
+    }
+
+    #[test]
+    fn enum_of_integers() {
+        assert_eq!(
+            error("components: {schemas: {Level: {type: integer, enum: [1, 2]}}}"),
+            "specs/test.yaml#/components/schemas/Level: enums must be `type: string`"
+        );
+    }
+
+    #[test]
+    fn enum_values_with_the_same_variant_name() {
+        assert_eq!(
+            error("components: {schemas: {Color: {type: string, enum: [dark-blue, DARK_BLUE]}}}"),
+            "specs/test.yaml#/components/schemas/Color/enum/1: value \"DARK_BLUE\" gives the Rust variant name \"DarkBlue\", which is empty, reserved or taken"
+        );
+    }
+
+    #[test]
+    fn enum_value_that_would_be_the_unknown_variant() {
+        assert_eq!(
+            error("components: {schemas: {Color: {type: string, enum: [RED, unknown]}}}"),
+            "specs/test.yaml#/components/schemas/Color/enum/1: value \"unknown\" gives the Rust variant name \"Unknown\", which is empty, reserved or taken"
+        );
+    }
+
+    #[test]
+    fn empty_enum() {
+        assert_eq!(
+            error("components: {schemas: {Color: {type: string, enum: []}}}"),
+            "specs/test.yaml#/components/schemas/Color/enum: expected a non-empty list of strings"
+        );
+    }
+
+    #[test]
+    fn required_name_that_is_not_a_property() {
+        assert_eq!(
+            error("components: {schemas: {Empty: {properties: {a: {type: string}}, required: [a, b]}}}"),
+            "specs/test.yaml#/components/schemas/Empty/required/1: `b` is not a property"
+        );
+    }
+
+    #[test]
+    fn unknown_member_location() {
+        assert_eq!(
+            error("components: {schemas: {Empty: {properties: {a: {type: string, x-cloudcost-location: query}}}}}"),
+            "specs/test.yaml#/components/schemas/Empty/properties/a/x-cloudcost-location: expected body or header, found \"query\""
+        );
+    }
+
+    #[test]
+    fn header_member_without_header_name() {
+        assert_eq!(
+            error("components: {schemas: {Empty: {properties: {a: {type: string, x-cloudcost-location: header}}}}}"),
+            "specs/test.yaml#/components/schemas/Empty/properties/a: missing required `x-cloudcost-location-name`"
+        );
+    }
+
+    #[test]
+    fn inline_object_with_properties_is_not_a_map() {
+        assert_eq!(
+            error("components: {schemas: {Empty: {properties: {a: {type: object}}}}}"),
+            "specs/test.yaml#/components/schemas/Empty/properties/a: an inline object must be a map (`additionalProperties`); name structures as components"
+        );
+    }
+
+    #[test]
+    fn map_key_that_is_not_a_string() {
+        assert_eq!(
+            error("components: {schemas: {Empty: {properties: {a: {type: object, additionalProperties: {type: string}, x-cloudcost-map-key: {type: integer}}}}}}"),
+            "specs/test.yaml#/components/schemas/Empty/properties/a: map keys must be strings"
+        );
+    }
+
+    #[test]
+    fn list_without_items() {
+        assert_eq!(
+            error("components: {schemas: {Empty: {properties: {a: {type: array}}}}}"),
+            "specs/test.yaml#/components/schemas/Empty/properties/a: missing required `items`"
+        );
+    }
+
+    #[test]
+    fn unknown_type() {
+        assert_eq!(
+            error("components: {schemas: {Empty: {properties: {a: {type: text}}}}}"),
+            "specs/test.yaml#/components/schemas/Empty/properties/a/type: unknown type \"text\""
+        );
+    }
+
+    #[test]
+    fn named_shape_that_is_only_a_ref() {
+        assert_eq!(
+            error("components: {schemas: {Other: {$ref: '#/components/schemas/Empty'}}}"),
+            "specs/test.yaml#/components/schemas/Other/$ref: a named shape cannot be only a `$ref`"
+        );
+    }
+
+    #[test]
+    fn ref_outside_components() {
+        assert_eq!(
+            error("components: {schemas: {Empty: {properties: {a: {$ref: 'other.yaml#/Empty'}}}}}"),
+            "specs/test.yaml#/components/schemas/Empty/properties/a/$ref: expected #/components/schemas/<Name>, found \"other.yaml#/Empty\""
+        );
+    }
+
+    #[test]
+    fn alias_that_contains_itself() {
+        assert_eq!(
+            error("components: {schemas: {Loop: {type: array, items: {$ref: '#/components/schemas/Loop'}}}}"),
+            "specs/test.yaml#/components/schemas/Loop/items/$ref: aliases refer to each other in a loop"
+        );
+    }
+
+    #[test]
+    fn integer_bound_with_a_fraction() {
+        assert_eq!(
+            error("components: {schemas: {Size: {type: integer, minimum: 0.5}}}"),
+            "specs/test.yaml#/components/schemas/Size: integer bounds must be integers"
+        );
+    }
+
+    #[test]
+    fn negative_length() {
+        assert_eq!(
+            error("components: {schemas: {Name: {type: string, maxLength: -1}}}"),
+            "specs/test.yaml#/components/schemas/Name/maxLength: expected a non-negative integer, found a number"
+        );
+    }
+
+    #[test]
+    fn nullable_that_is_not_a_boolean() {
+        assert_eq!(
+            error("components: {schemas: {Name: {type: string, nullable: 'yes'}}}"),
+            "specs/test.yaml#/components/schemas/Name/nullable: expected true or false, found a string"
+        );
+    }
+
+    #[test]
+    fn decimal_inside_a_list() {
+        assert_eq!(
+            error("components: {schemas: {Empty: {properties: {a: {type: array, items: {type: string, format: decimal}}}}}}"),
+            "specs/test.yaml#/components/schemas/Empty/properties/a: decimals and times inside lists or maps are not supported yet"
+        );
+    }
+
+    #[test]
+    fn required_nullable_time() {
+        assert_eq!(
+            error("components: {schemas: {Empty: {required: [a], properties: {a: {type: string, format: date, nullable: true}}}}}"),
+            "specs/test.yaml#/components/schemas/Empty/properties/a: a required nullable decimal or time is not supported"
+        );
+    }
+}
