@@ -207,6 +207,16 @@ pub enum Auth {
     },
 }
 
+impl Auth {
+    /// The `cloudcost-runtime` cargo feature that holds this scheme's signing.
+    pub fn runtime_feature(&self) -> &'static str {
+        match self {
+            Auth::SigV4 { .. } => "aws",
+            Auth::ScpHmac { .. } => "scp",
+        }
+    }
+}
+
 #[derive(Clone, Debug)]
 pub struct Endpoint {
     /// URL template, e.g. `https://inspector2.{region}.amazonaws.com`.

@@ -27,7 +27,7 @@ pub fn manifest(service: &Service, header: &str) -> String {
         r#"{package}
 [dependencies]
 {model} = {{ path = "../{family}-model", version = "0.1.0" }}
-cloudcost-runtime.workspace = true
+cloudcost-runtime = {{ workspace = true, features = ["{feature}"] }}
 
 [dev-dependencies]
 # The examples/ programs need a runtime to run in.
@@ -36,6 +36,8 @@ tokio = {{ workspace = true, features = ["macros", "rt-multi-thread"] }}
         package =
             super::cargo::package(header, &format!("cloudcost-{family}-client"), &description),
         model = model_crate(family),
+        // Only this family's signing is compiled into a user's build.
+        feature = service.auth.runtime_feature(),
     )
 }
 

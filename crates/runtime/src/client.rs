@@ -7,8 +7,11 @@
 //! ```
 
 use std::fmt;
+#[cfg(feature = "aws")]
 use std::sync::Arc;
-use std::time::{Duration, Instant, SystemTime};
+#[cfg(feature = "aws")]
+use std::time::SystemTime;
+use std::time::{Duration, Instant};
 
 use bytes::Bytes;
 use cloudcost_types::Validate;
@@ -17,11 +20,13 @@ use serde::de::DeserializeOwned;
 use serde::Serialize;
 use tracing::Instrument;
 
+#[cfg(feature = "aws")]
 use crate::aws_auth::{self, ProvideAwsCredentials};
 use crate::config::Config;
 use crate::error::{Error, ErrorMeta, OperationError, TimeoutKind};
 use crate::meta::{AuthMeta, ErrorCodeSource, OperationMeta, ServiceMeta};
 use crate::retry::{classify_http, classify_io, parse_retry_after, ErrorKind, RetryBudget};
+#[cfg(feature = "scp")]
 use crate::scp::{ScpCredentials, ScpCredentialsError, ScpSigner};
 
 /// The `User-Agent` of every request: `cloudcost/<version of this crate>`.
@@ -60,9 +65,20 @@ pub enum BuildError {
         /// Why.
         reason: String,
     },
+    /// The client's family is not compiled in: `cloudcost-runtime` was built without the
+    /// cargo feature its auth scheme needs (`aws` or `scp`). A generated client crate turns
+    /// on its own family's feature, so this only happens with hand-made `ServiceMeta`s.
+    #[error("{service}: cloudcost-runtime was built without its `{feature}` feature")]
+    FeatureDisabled {
+        /// Service title.
+        service: &'static str,
+        /// The cargo feature.
+        feature: &'static str,
+    },
     /// SCP credentials could not be loaded (the source names what is missing, never a
     /// secret).
     #[error("{service}: could not load credentials")]
+    #[cfg(feature = "scp")]
     Credentials {
         /// Service title.
         service: &'static str,
@@ -82,17 +98,20 @@ pub enum BuildError {
 }
 
 enum Signer {
+    #[cfg(feature = "aws")]
     Aws {
         credentials: Arc<dyn ProvideAwsCredentials>,
         region: String,
         signing_name: &'static str,
     },
+    #[cfg(feature = "scp")]
     Scp(Box<ScpSigner>),
 }
 
 impl fmt::Debug for Signer {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
+            #[cfg(feature = "aws")]
             Self::Aws {
                 credentials,
                 region,
@@ -103,6 +122,7 @@ impl fmt::Debug for Signer {
                 .field("region", region)
                 .field("signing_name", signing_name)
                 .finish(),
+            #[cfg(feature = "scp")]
             Self::Scp(signer) => signer.fmt(f),
         }
     }
@@ -166,6 +186,8 @@ enum AttemptError {
         setting: &'static str,
         declared: Option<u64>,
     },
+    // Only the AWS credential chain and signer fail this way; SCP signing cannot.
+    #[cfg_attr(not(feature = "aws"), allow(dead_code))]
     Auth(crate::error::BoxError),
     Build(String),
 }
@@ -174,42 +196,7 @@ impl ClientCore {
     /// Builds a client of `service`.
     pub fn new(service: &'static ServiceMeta, config: Config) -> Result<Self, BuildError> {
         let title = service.title;
-        let (signer, region) = match service.auth {
-            AuthMeta::SigV4 {
-                signing_name,
-                signing_region,
-            } => {
-                let region = config
-                    .region
-                    .clone()
-                    .or_else(|| aws_auth::default_region(config.profile.as_deref()));
-                let signing = signing_region.map(str::to_owned).or_else(|| region.clone());
-                let signing = signing.ok_or(BuildError::MissingRegion { service: title })?;
-                let credentials = config.aws_credentials.clone().unwrap_or_else(|| {
-                    aws_auth::default_credentials_chain(config.profile.as_deref())
-                });
-                (
-                    Signer::Aws {
-                        credentials,
-                        region: signing,
-                        signing_name,
-                    },
-                    region,
-                )
-            }
-            AuthMeta::ScpHmac { api_version } => {
-                let credentials = match &config.scp_credentials {
-                    Some(c) => c.clone(),
-                    None => ScpCredentials::load().map_err(|source| BuildError::Credentials {
-                        service: title,
-                        source,
-                    })?,
-                };
-                let signer = ScpSigner::new(credentials, api_version)
-                    .with_accept_language(config.accept_language.clone());
-                (Signer::Scp(Box::new(signer)), config.region.clone())
-            }
-        };
+        let (signer, region) = signer_for(service, &config)?;
         let endpoint = resolve_endpoint(
             service,
             config.endpoint_url.as_deref(),
@@ -479,6 +466,7 @@ impl ClientCore {
             headers.insert(header_name(name)?, header_value(name, value)?);
         }
         match &self.signer {
+            #[cfg(feature = "aws")]
             Signer::Aws {
                 credentials,
                 region,
@@ -500,6 +488,7 @@ impl ClientCore {
                 )
                 .map_err(|e| AttemptError::Auth(Box::new(e)))?;
             }
+            #[cfg(feature = "scp")]
             Signer::Scp(signer) => {
                 for (name, value) in signer.sign_now(method.as_str(), url.as_str()) {
                     headers.insert(header_name(name)?, header_value(name, &value)?);
@@ -608,6 +597,69 @@ impl ClientCore {
             }
         }
     }
+}
+
+/// The signer of `service`'s auth scheme, and the region the endpoint is built with.
+fn signer_for(
+    service: &'static ServiceMeta,
+    config: &Config,
+) -> Result<(Signer, Option<String>), BuildError> {
+    let title = service.title;
+    Ok(match service.auth {
+        #[cfg(feature = "aws")]
+        AuthMeta::SigV4 {
+            signing_name,
+            signing_region,
+        } => {
+            let region = config
+                .region
+                .clone()
+                .or_else(|| aws_auth::default_region(config.profile.as_deref()));
+            let signing = signing_region.map(str::to_owned).or_else(|| region.clone());
+            let signing = signing.ok_or(BuildError::MissingRegion { service: title })?;
+            let credentials = config
+                .aws_credentials
+                .clone()
+                .unwrap_or_else(|| aws_auth::default_credentials_chain(config.profile.as_deref()));
+            (
+                Signer::Aws {
+                    credentials,
+                    region: signing,
+                    signing_name,
+                },
+                region,
+            )
+        }
+        #[cfg(feature = "scp")]
+        AuthMeta::ScpHmac { api_version } => {
+            let credentials = match &config.scp_credentials {
+                Some(c) => c.clone(),
+                None => ScpCredentials::load().map_err(|source| BuildError::Credentials {
+                    service: title,
+                    source,
+                })?,
+            };
+            let signer = ScpSigner::new(credentials, api_version)
+                .with_accept_language(config.accept_language.clone());
+            (Signer::Scp(Box::new(signer)), config.region.clone())
+        }
+        // A generated client turns its family's feature on; only a hand-made ServiceMeta
+        // can get here.
+        #[cfg(not(feature = "aws"))]
+        AuthMeta::SigV4 { .. } => {
+            return Err(BuildError::FeatureDisabled {
+                service: title,
+                feature: "aws",
+            })
+        }
+        #[cfg(not(feature = "scp"))]
+        AuthMeta::ScpHmac { .. } => {
+            return Err(BuildError::FeatureDisabled {
+                service: title,
+                feature: "scp",
+            })
+        }
+    })
 }
 
 fn transport_error(e: reqwest::Error) -> AttemptError {

@@ -4,8 +4,10 @@ use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
 
+#[cfg(feature = "aws")]
 use crate::aws_auth::{AwsCredentials, ProvideAwsCredentials, StaticCredentials};
 use crate::retry::{RetryConfig, Sleep, TokioSleep};
+#[cfg(feature = "scp")]
 use crate::scp::ScpCredentials;
 
 /// Settings of a client. Build with [`Config::builder`]; every setting has a default.
@@ -20,7 +22,9 @@ pub struct Config {
     pub(crate) attempt_timeout: Option<Duration>,
     pub(crate) total_timeout: Option<Duration>,
     pub(crate) accept_language: String,
+    #[cfg(feature = "aws")]
     pub(crate) aws_credentials: Option<Arc<dyn ProvideAwsCredentials>>,
+    #[cfg(feature = "scp")]
     pub(crate) scp_credentials: Option<ScpCredentials>,
     pub(crate) sleep: Arc<dyn Sleep>,
     pub(crate) http: Option<reqwest::Client>,
@@ -42,8 +46,12 @@ pub const DEFAULT_MAX_PAGES: usize = 10_000;
 impl fmt::Debug for Config {
     // Credentials print through their own redacting Debug impls.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Config")
-            .field("endpoint_url", &self.endpoint_url)
+        let mut d = f.debug_struct("Config");
+        #[cfg(feature = "aws")]
+        d.field("aws_credentials", &self.aws_credentials);
+        #[cfg(feature = "scp")]
+        d.field("scp_credentials", &self.scp_credentials);
+        d.field("endpoint_url", &self.endpoint_url)
             .field("endpoint_variables", &self.endpoint_variables)
             .field("region", &self.region)
             .field("profile", &self.profile)
@@ -52,8 +60,6 @@ impl fmt::Debug for Config {
             .field("attempt_timeout", &self.attempt_timeout)
             .field("total_timeout", &self.total_timeout)
             .field("accept_language", &self.accept_language)
-            .field("aws_credentials", &self.aws_credentials)
-            .field("scp_credentials", &self.scp_credentials)
             .field("max_response_bytes", &self.max_response_bytes)
             .field("max_error_body_bytes", &self.max_error_body_bytes)
             .field("max_pages", &self.max_pages)
@@ -74,7 +80,9 @@ impl Default for Config {
             attempt_timeout: Some(Duration::from_secs(60)),
             total_timeout: Some(Duration::from_secs(300)),
             accept_language: "en-US".to_string(),
+            #[cfg(feature = "aws")]
             aws_credentials: None,
+            #[cfg(feature = "scp")]
             scp_credentials: None,
             sleep: Arc::new(TokioSleep),
             http: None,
@@ -165,18 +173,21 @@ impl ConfigBuilder {
     }
 
     /// Fixed AWS credentials instead of the standard chain.
+    #[cfg(feature = "aws")]
     pub fn aws_credentials(mut self, credentials: AwsCredentials) -> Self {
         self.0.aws_credentials = Some(Arc::new(StaticCredentials::new(credentials)));
         self
     }
 
     /// A custom AWS credentials provider.
+    #[cfg(feature = "aws")]
     pub fn aws_credentials_provider(mut self, provider: Arc<dyn ProvideAwsCredentials>) -> Self {
         self.0.aws_credentials = Some(provider);
         self
     }
 
     /// SCP credentials instead of the environment or config file.
+    #[cfg(feature = "scp")]
     pub fn scp_credentials(mut self, credentials: ScpCredentials) -> Self {
         self.0.scp_credentials = Some(credentials);
         self

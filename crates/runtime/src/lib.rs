@@ -18,13 +18,25 @@
 //! - [`client`]: the call path of every operation over reqwest (validate, encode, sign,
 //!   send with retries and timeouts, decode the output or the typed error).
 //!
+//! # Cargo features
+//!
+//! - `aws` (default): SigV4 signing and the AWS credential chain ([`aws_auth`]).
+//! - `scp` (default): Samsung Cloud Platform signing and credentials ([`scp`]).
+//!
+//! Each generated client crate turns on its own family only, so a binary that uses only the
+//! SCP client compiles no AWS signing or credential code, and the other way round.
+//!
 //! Everything but [`client`] is pure logic plus tokio's timer, so it is tested offline
 //! and, thanks to tokio's paused clock, without real sleeps. Secrets and signatures never
 //! appear in `Debug` output, errors or `tracing` events.
 
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
+// A client needs at least one family's signing; see the `aws` and `scp` features.
+#[cfg(not(any(feature = "aws", feature = "scp")))]
+compile_error!("cloudcost-runtime needs the `aws` or the `scp` feature (or both)");
 
+#[cfg(feature = "aws")]
 pub mod aws_auth;
 mod body;
 pub mod client;
@@ -36,8 +48,10 @@ pub mod meta;
 pub mod paginate;
 pub mod query;
 pub mod retry;
+#[cfg(feature = "scp")]
 pub mod scp;
 
+#[cfg(feature = "aws")]
 pub use aws_auth::{
     default_credentials_chain, default_region, sign_request, AwsAuthError, AwsCredentials,
     DefaultCredentialsChain, ProvideAwsCredentials, StaticCredentials,
@@ -49,6 +63,7 @@ pub use retry::{
     run_with_retries_using, ErrorKind, RandomSource, RetryBudget, RetryBudgetConfig, RetryConfig,
     Sleep, SplitMix64, TokioSleep,
 };
+#[cfg(feature = "scp")]
 pub use scp::{ScpCredentials, ScpCredentialsError, ScpSigner};
 
 pub use client::{BuildError, ClientCore};
