@@ -112,3 +112,63 @@ pub use cloudcost_types::{{
         },
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::loader::testing::load;
+
+    #[test]
+    fn crate_root_lists_each_operation() {
+        let s = load(
+            r#"
+x-cloudcost-service: {protocol: awsJson1_1, targetPrefix: Svc}
+components:
+  schemas:
+    Slow:
+      type: object
+      x-cloudcost-error: {code: Slow, httpStatus: 429, fault: client}
+paths:
+  /ping: null
+  '/#X-Amz-Target=Svc.Ping':
+    post:
+      operationId: Ping
+      x-amz-target: Svc.Ping
+      requestBody: {content: {application/x-amz-json-1.1: {schema: {$ref: '#/components/schemas/Empty'}}}}
+      responses:
+        '200': {content: {application/x-amz-json-1.1: {schema: {$ref: '#/components/schemas/Empty'}}}}
+        '429': {content: {application/x-amz-json-1.1: {schema: {oneOf: [{$ref: '#/components/schemas/Slow'}]}}}}
+"#,
+        );
+        let lib = super::lib_rs(&s);
+        let row = lib.lines().find(|l| l.starts_with("//! | Ping")).unwrap();
+        assert_eq!(
+            row,
+            "//! | Ping | `POST /` `X-Amz-Target: Svc.Ping` | [`Empty`] | [`Empty`] | [`Slow`] |"
+        );
+        // No enums: no `enums` module.
+        assert!(!super::has_enums(&s));
+        assert!(!lib.contains("mod enums"));
+    }
+
+    #[test]
+    fn model_manifest() {
+        let s = load("{}");
+        assert_eq!(
+            super::manifest(&s, "H"),
+            r#"# H
+[package]
+name = "cloudcost-test-model"
+description = "Typed models of Test (1), generated from specs/test.yaml."
+version.workspace = true
+edition.workspace = true
+rust-version.workspace = true
+license.workspace = true
+repository.workspace = true
+
+[dependencies]
+cloudcost-types.workspace = true
+serde.workspace = true
+"#
+        );
+    }
+}

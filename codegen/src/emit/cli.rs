@@ -126,3 +126,90 @@ fn operation_fn(op: &Operation) -> TokenStream {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::emit::testing::items;
+    use crate::loader::testing::load;
+
+    const PAGED: &str = r#"
+components:
+  schemas:
+    In: {type: object, properties: {token: {type: string}}}
+    Out:
+      type: object
+      properties:
+        token: {type: string}
+        items: {type: array, items: {$ref: '#/components/schemas/Empty'}}
+paths:
+  /ping: null
+  /usage/list:
+    post:
+      operationId: ListUsageTotals
+      requestBody: {content: {application/json: {schema: {$ref: '#/components/schemas/In'}}}}
+      responses:
+        '200': {content: {application/json: {schema: {$ref: '#/components/schemas/Out'}}}}
+      x-cloudcost-pagination: {inputToken: token, outputToken: token, items: items}
+"#;
+
+    #[test]
+    fn service_table_entry() {
+        let s = load(PAGED);
+        assert_eq!(
+            super::operation_command(&s.operations[0]),
+            "list-usage-totals"
+        );
+        assert_eq!(
+            items(super::emit(&[s]), |t| t.contains("static SERVICES")),
+            r#"/// Every service of the specs, in spec-file order, with its operations in spec order.
+pub static SERVICES: &[ServiceDef] = &[
+    ServiceDef {
+        cli_name: "test",
+        family: "test",
+        title: "Test",
+        auth: ::cloudcost_runtime::AuthMeta::SigV4 {
+            signing_name: "test",
+            signing_region: None,
+        },
+        operations: &[
+            OperationDef {
+                cli_name: "list-usage-totals",
+                name: "ListUsageTotals",
+                summary: "ListUsageTotals",
+                request_schema: include_str!("../../../../schemas/test/In.json"),
+                response_schema: include_str!("../../../../schemas/test/Out.json"),
+                pagination: Some(Pagination {
+                    input_token: "token",
+                    output_token: OutputToken::Member("token"),
+                    page_size: None,
+                    items: "items",
+                }),
+                run: test::list_usage_totals,
+            },
+        ],
+    },
+];
+"#
+        );
+    }
+
+    #[test]
+    fn paged_operation_function() {
+        assert_eq!(
+            super::operation_fn(&load(PAGED).operations[0]).to_string(),
+            quote::quote! {
+                #[doc = " `ListUsageTotals`: decodes and validates the request, then calls it (or pages through it)."]
+                pub(super) fn list_usage_totals(call: Call) -> Result<WirePages, CallError> {
+                    let request: model::In = call::request(&call.request)?;
+                    let client = Client::new(call.config).map_err(call::build_error)?;
+                    Ok(if call.all_pages {
+                        call::pages(client.list_usage_totals_pages(&request))
+                    } else {
+                        call::single(async move { client.list_usage_totals(&request).await })
+                    })
+                }
+            }
+            .to_string()
+        );
+    }
+}

@@ -493,3 +493,115 @@ fn error_enum(service: &Service, op: &Operation, names: &FieldNames) -> Result<T
         }
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::emit::testing::{items, method};
+    use crate::loader::testing::load;
+
+    /// An SCP-style query operation with lists (exploded and not) and scalars.
+    const QUERY: &str = r#"
+x-cloudcost-service: {protocol: scpRest, auth: {scheme: scp-hmac, apiVersion: x 1.0}}
+components:
+  schemas:
+    Usages: {type: object}
+    Bad:
+      type: object
+      x-cloudcost-error: {code: BadRequest, httpStatus: 400, fault: client}
+paths:
+  /ping: null
+  /v1/usages:
+    get:
+      operationId: ListUsages
+      summary: List usages.
+      parameters:
+        - {name: ids, in: query, required: true, schema: {type: array, items: {type: string}}}
+        - {name: tag, in: query, explode: false, schema: {type: array, items: {type: string}}}
+        - {name: limit, in: query, schema: {type: integer}}
+      responses:
+        '200': {content: {application/json: {schema: {$ref: '#/components/schemas/Usages'}}}}
+        '400': {content: {application/json: {schema: {oneOf: [{$ref: '#/components/schemas/Bad'}]}}}}
+"#;
+
+    fn client(fragment: &str) -> proc_macro2::TokenStream {
+        let s = load(fragment);
+        let (_, names) = crate::emit::model::structures(&s).unwrap();
+        super::emit(&s, &names).unwrap()
+    }
+
+    #[test]
+    fn query_operation_method() {
+        assert_eq!(
+            method(client(QUERY), "list_usages"),
+            r#"/// List usages.
+///
+/// `GET /v1/usages`. Validates `input` first: an invalid request is never sent.
+pub async fn list_usages(
+    &self,
+    input: &model::ListUsagesRequest,
+) -> ::std::result::Result<model::Usages, Error<ListUsagesError>> {
+    let mut query = ::std::vec::Vec::new();
+    ::cloudcost_runtime::query::list(&mut query, "ids", &input.ids, true);
+    if let Some(values) = &input.tag {
+        ::cloudcost_runtime::query::list(&mut query, "tag", values, false);
+    }
+    ::cloudcost_runtime::query::optional(&mut query, "limit", input.limit.as_ref());
+    self.core.invoke_query(&LIST_USAGES, input, query).await
+}
+"#
+        );
+    }
+
+    #[test]
+    fn operation_meta_with_its_modeled_errors() {
+        assert_eq!(
+            items(client(QUERY), |t| t.contains("static LIST_USAGES")),
+            r#"static LIST_USAGES: ::cloudcost_runtime::OperationMeta = ::cloudcost_runtime::OperationMeta {
+    name: "ListUsages",
+    method: "GET",
+    path: "/v1/usages",
+    headers: &[],
+    errors: &[
+        ::cloudcost_runtime::ModeledError {
+            code: "BadRequest",
+            status: 400u16,
+            retryable: false,
+            throttling: false,
+        },
+    ],
+};
+"#
+        );
+    }
+
+    #[test]
+    fn json_operation_sends_its_media_type() {
+        let out = items(client("{}"), |t| t.contains("static PING"));
+        assert_eq!(
+            out,
+            r#"static PING: ::cloudcost_runtime::OperationMeta = ::cloudcost_runtime::OperationMeta {
+    name: "Ping",
+    method: "POST",
+    path: "/ping",
+    headers: &[("Content-Type", "application/json")],
+    errors: &[],
+};
+"#
+        );
+    }
+
+    #[test]
+    fn error_enum_names_each_code() {
+        assert_eq!(
+            items(client(QUERY), |t| t.contains("pub enum ListUsagesError")),
+            r#"/// The modeled errors of ListUsages.
+#[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
+pub enum ListUsagesError {
+    /// `BadRequest` (HTTP 400).
+    Bad(model::Bad),
+}
+"#
+        );
+    }
+}

@@ -108,3 +108,61 @@ pub fn emit(service: &Service) -> TokenStream {
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::emit::testing::items;
+    use crate::loader::testing::load;
+
+    const COLOR: &str =
+        "components: {schemas: {Color: {type: string, enum: [RED, dark-blue], description: A color.}}}";
+
+    #[test]
+    fn enum_with_its_unknown_variant() {
+        let out = items(super::emit(&load(COLOR)), |t| t.contains("pub enum Color"));
+        assert_eq!(
+            out,
+            r#"/// A color.
+///
+/// Forward-compatible: a value this crate does not know decodes into
+/// [`Self::Unknown`] and encodes back unchanged. Matching is exact, so
+/// `"Dimension"` is `Unknown("Dimension")`, not `DIMENSION`.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum Color {
+    ///`RED`
+    Red,
+    ///`dark-blue`
+    DarkBlue,
+    /// A value not in the spec, kept verbatim.
+    Unknown(::std::string::String),
+}
+"#
+        );
+    }
+
+    #[test]
+    fn decoding_is_exact_and_keeps_unknown_values() {
+        let out = items(super::emit(&load(COLOR)), |t| {
+            t.contains("From<&str> for Color")
+        });
+        assert_eq!(
+            out,
+            r#"impl ::std::convert::From<&str> for Color {
+    fn from(value: &str) -> Self {
+        match value {
+            "RED" => Self::Red,
+            "dark-blue" => Self::DarkBlue,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+"#
+        );
+    }
+
+    #[test]
+    fn no_enums_no_output() {
+        assert!(super::emit(&load("{}")).is_empty());
+    }
+}

@@ -71,3 +71,85 @@ pub fn pagination(pagination: Option<&Pagination>) -> TokenStream {
         items: #items,
     }))
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::emit::testing::expr;
+    use crate::ir::*;
+
+    #[test]
+    fn marker_pagination() {
+        let p = Pagination {
+            input_token: "marker".into(),
+            output_token: OutputToken::FromLastItem("id".into()),
+            page_size: Some("limit".into()),
+            items: "usages".into(),
+        };
+        assert_eq!(
+            expr(super::pagination(Some(&p))),
+            r#"const X: () = Some(Pagination {
+    input_token: "marker",
+    output_token: OutputToken::FromLastItem("id"),
+    page_size: Some("limit"),
+    items: "usages",
+});
+"#
+        );
+        assert_eq!(expr(super::pagination(None)), "const X: () = None;\n");
+    }
+
+    #[test]
+    fn sigv4_with_a_fixed_region() {
+        let auth = Auth::SigV4 {
+            signing_name: "ce".into(),
+            signing_region: Some("us-east-1".into()),
+        };
+        assert_eq!(
+            expr(super::auth_meta(&auth)),
+            r#"const X: () = ::cloudcost_runtime::AuthMeta::SigV4 {
+    signing_name: "ce",
+    signing_region: Some("us-east-1"),
+};
+"#
+        );
+    }
+
+    #[test]
+    fn error_body_pointers() {
+        let body = ErrorBody {
+            code: vec!["/errors/0/code".into()],
+            message: vec!["/errors/0/detail".into(), "/message".into()],
+            request_id: Vec::new(),
+        };
+        assert_eq!(
+            expr(super::error_body(&body)),
+            r#"const X: () = ::cloudcost_runtime::ErrorBodyMeta {
+    code: &["/errors/0/code"],
+    message: &["/errors/0/detail", "/message"],
+    request_id: &[],
+};
+"#
+        );
+    }
+
+    #[test]
+    fn modeled_error() {
+        let info = ErrorInfo {
+            code: "ThrottlingException".into(),
+            http_status: 429,
+            server_fault: false,
+            retryable: true,
+            throttling: true,
+        };
+        assert_eq!(
+            expr(super::modeled_error(&info)),
+            r#"const X: () = ::cloudcost_runtime::ModeledError {
+    code: "ThrottlingException",
+    status: 429u16,
+    retryable: true,
+    throttling: true,
+};
+"#
+        );
+    }
+}

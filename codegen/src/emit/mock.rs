@@ -212,3 +212,66 @@ fn operation(service: &Service, op: &Operation, model: &syn::Ident) -> TokenStre
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use quote::format_ident;
+
+    use crate::emit::testing::expr;
+    use crate::loader::testing::load;
+
+    #[test]
+    fn situation_answer_with_members_and_field_list() {
+        let s = load(
+            r#"
+components:
+  schemas:
+    Field: {type: object, properties: {name: {type: string}, message: {type: string}}}
+    Invalid:
+      type: object
+      x-cloudcost-error: {code: ValidationException, httpStatus: 400, fault: client}
+      properties:
+        reason: {type: string}
+        fields: {type: array, items: {$ref: '#/components/schemas/Field'}}
+x-cloudcost-service:
+  errorsFor:
+    invalidRequest: {code: ValidationException, members: {reason: BAD}, fieldList: fields}
+"#,
+        );
+        assert_eq!(
+            expr(super::answer(&s.errors_for.invalid_request)),
+            r#"const X: () = Answer {
+    code: "ValidationException",
+    members: &[("reason", "\"BAD\"")],
+    field_list: Some("fields"),
+};
+"#
+        );
+    }
+
+    #[test]
+    fn operation_table_entry() {
+        let s = load("{}");
+        assert_eq!(
+            expr(super::operation(
+                &s,
+                &s.operations[0],
+                &format_ident!("cloudcost_test_model")
+            )),
+            r#"const X: () = OperationSpec {
+    name: "Ping",
+    method: "POST",
+    path: "/ping",
+    target: None,
+    request_schema: include_str!("../../../../schemas/test/Empty.json"),
+    response_schema: include_str!("../../../../schemas/test/Empty.json"),
+    check_request: check::<cloudcost_test_model::Empty>,
+    encode_response: encode::<cloudcost_test_model::Empty>,
+    examples: &[],
+    pagination: None,
+    errors: &[],
+};
+"#
+        );
+    }
+}

@@ -366,3 +366,84 @@ fn emit_err(service: &Service, e: impl std::fmt::Display) -> Error {
         message: e.to_string(),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::emit::testing::items;
+    use crate::loader::testing::load;
+
+    #[test]
+    fn decimal_gets_its_wire_adapter_and_sensitive_members_are_redacted() {
+        let s = load(
+            r#"
+components:
+  schemas:
+    Money:
+      type: object
+      description: An amount.
+      required: [amount]
+      properties:
+        amount: {type: string, format: decimal, description: The amount.}
+        key: {type: string, x-cloudcost-sensitive: true}
+"#,
+        );
+        let (tokens, names) = super::structures(&s).unwrap();
+        assert_eq!(
+            items(tokens, |t| t.contains("Money")),
+            r#"/// An amount.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, PartialEq)]
+pub struct Money {
+    /// The amount.
+    #[serde(rename = "amount", with = "::cloudcost_types::wire::decimal_string")]
+    pub amount: ::cloudcost_types::rust_decimal::Decimal,
+    #[serde(
+        rename = "key",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub key: ::std::option::Option<::std::string::String>,
+}
+impl ::std::fmt::Debug for Money {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("Money")
+            .field("amount", &self.amount)
+            .field("key", &"** redacted **")
+            .finish()
+    }
+}
+"#
+        );
+        assert_eq!(names["Money"]["amount"].to_string(), "amount");
+    }
+
+    #[test]
+    fn header_member_is_skipped_by_serde() {
+        let s = load(
+            r#"
+components:
+  schemas:
+    Slow:
+      type: object
+      x-cloudcost-error: {code: Slow, httpStatus: 429, fault: client}
+      properties:
+        retryAfterSeconds: {type: integer, x-cloudcost-location: header, x-cloudcost-location-name: Retry-After}
+"#,
+        );
+        let (tokens, names) = super::structures(&s).unwrap();
+        assert_eq!(
+            items(tokens, |t| t.contains("Slow")),
+            r#"/// `Slow`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+pub struct Slow {
+    /// Bound to the `Retry-After` response header, not the body.
+    #[serde(skip)]
+    pub retry_after_seconds: ::std::option::Option<i32>,
+}
+"#
+        );
+        assert_eq!(
+            names["Slow"]["retryAfterSeconds"].to_string(),
+            "retry_after_seconds"
+        );
+    }
+}

@@ -194,3 +194,71 @@ fn ty_schema(ty: &Ty) -> Value {
     );
     Value::Object(o)
 }
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use crate::loader::testing::load;
+
+    /// The exported schema of `Empty` (the base operation's input and output) after
+    /// `properties` are added to it.
+    fn empty_schema(properties: &str) -> serde_json::Value {
+        let s = load(&format!(
+            "components: {{schemas: {{Empty: {{properties: {properties}}}}}}}"
+        ));
+        let mut out = super::emit(&s, "H");
+        assert_eq!(out.len(), 1);
+        out.remove(0).1
+    }
+
+    #[test]
+    fn nullable_map_of_nullable_strings() {
+        let schema = empty_schema(
+            "{a: {type: object, nullable: true, additionalProperties: {type: string, nullable: true}}}",
+        );
+        assert_eq!(
+            schema,
+            json!({
+                "$schema": "http://json-schema.org/draft-07/schema#",
+                "$comment": "H",
+                "title": "Empty",
+                "type": "object",
+                "properties": {
+                    "a": {
+                        "additionalProperties": {"type": ["string", "null"]},
+                        "type": ["object", "null"]
+                    }
+                }
+            })
+        );
+    }
+
+    #[test]
+    fn open_enum_by_reference() {
+        let s = load(
+            "components: {schemas: {Color: {type: string, enum: [RED]}, Empty: {properties: {c: {$ref: '#/components/schemas/Color', description: Ignored next to a ref.}}}}}",
+        );
+        let schema = &super::emit(&s, "H")[0].1;
+        assert_eq!(
+            schema["properties"],
+            json!({"c": {"$ref": "#/definitions/Color"}})
+        );
+        assert_eq!(
+            schema["definitions"],
+            json!({"Color": {"anyOf": [
+                {"type": "string", "enum": ["RED"]},
+                {"type": "string", "description": "A value newer than this schema; accepted and kept verbatim."}
+            ]}})
+        );
+    }
+
+    #[test]
+    fn decimal_accepts_both_wire_forms_string_first() {
+        let schema = empty_schema("{d: {type: string, format: decimal, minimum: 0}}");
+        assert_eq!(
+            schema["properties"]["d"],
+            json!({"format": "decimal", "minimum": 0, "type": ["string", "number"]})
+        );
+    }
+}

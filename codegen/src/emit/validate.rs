@@ -209,3 +209,106 @@ fn decimal_bound(n: &Option<serde_json::Number>) -> Result<TokenStream> {
         quote!(Some(::cloudcost_types::rust_decimal::Decimal::from_i128_with_scale(#mantissa, #scale))),
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::emit::testing::items;
+    use crate::loader::testing::load;
+
+    fn validate(fragment: &str, keep: impl Fn(&str) -> bool) -> String {
+        let s = load(fragment);
+        let (_, names) = crate::emit::model::structures(&s).unwrap();
+        items(super::emit(&s, &names).unwrap(), keep)
+    }
+
+    #[test]
+    fn length_and_pattern_of_a_required_string() {
+        let out = validate(
+            r#"
+components:
+  schemas:
+    Name:
+      type: object
+      required: [id]
+      properties:
+        id: {type: string, minLength: 1, maxLength: 8, pattern: '^[a-z]+$'}
+        any: {type: string, pattern: '[\S\s]*'}
+"#,
+            |t| t.contains("PATTERN_") || t.contains("for Name"),
+        );
+        // `any`'s pattern matches every string (unanchored, matches ""): no check.
+        assert_eq!(
+            out,
+            r#"static PATTERN_0: ::cloudcost_types::validate::Pattern = ::cloudcost_types::validate::Pattern::new(
+    "^[a-z]+$",
+);
+impl ::cloudcost_types::Validate for Name {
+    fn validate_into(&self, v: &mut ::cloudcost_types::Validator) {
+        {
+            let value = &self.id;
+            v.field(
+                "id",
+                |v| {
+                    v.length(value, Some(1u64), Some(8u64));
+                    v.pattern(value, &PATTERN_0);
+                },
+            );
+        }
+    }
+}
+"#
+        );
+    }
+
+    #[test]
+    fn optional_list_of_structures_with_a_count() {
+        let out = validate(
+            r#"
+components:
+  schemas:
+    Item: {type: object, properties: {n: {type: integer, minimum: 1}}}
+    Bag:
+      type: object
+      properties:
+        items: {type: array, maxItems: 2, items: {$ref: '#/components/schemas/Item'}}
+"#,
+            |t| t.contains("for Bag"),
+        );
+        assert_eq!(
+            out,
+            r#"impl ::cloudcost_types::Validate for Bag {
+    fn validate_into(&self, v: &mut ::cloudcost_types::Validator) {
+        if let Some(value) = &self.items {
+            v.field(
+                "items",
+                |v| {
+                    v.count(value.len(), None, Some(2u64));
+                    for (i, item) in value.iter().enumerate() {
+                        v.index(
+                            i,
+                            |v| {
+                                ::cloudcost_types::Validate::validate_into(item, v);
+                            },
+                        );
+                    }
+                },
+            );
+        }
+    }
+}
+"#
+        );
+    }
+
+    #[test]
+    fn decimal_bound_beyond_decimal() {
+        // Spec numbers reach the IR through f64 (no `arbitrary_precision`), so a bound this
+        // large (or this precise) arrives in exponent form and is refused as such.
+        let s = load("components: {schemas: {Amount: {type: object, properties: {a: {type: number, format: decimal, maximum: 100000000000000000000000000000.5}}}}}");
+        let (_, names) = crate::emit::model::structures(&s).unwrap();
+        assert_eq!(
+            super::emit(&s, &names).unwrap_err().to_string(),
+            "decimal bound: 1e+29 cannot be written as a Decimal constant"
+        );
+    }
+}

@@ -96,7 +96,8 @@ impl<'a> Loader<'a> {
         })
     }
 
-    /// Members in `properties` order (the order of the generated fields), each `required`
+    /// Members in `properties` order (typify sorts the Rust fields; the redacted `Debug`,
+    /// the schemas and the CLI follow this order), each `required`
     /// name checked to be a property; an error shape also carries `x-cloudcost-error`.
     fn structure(&self, at: At<'_>) -> R<Structure> {
         let mut required = BTreeSet::new();
