@@ -152,7 +152,12 @@ pub fn generate_service(service: &ir::Service) -> Result<Vec<GeneratedFile>> {
     let (types, names) = emit::model::structures(service)?;
     let validate = emit::validate::emit(service, &names)?;
     let enums = emit::enums::emit(service);
-    let mut modules = vec![("types", types), ("validate", validate)];
+    let builders = emit::builder::emit(service, &types, &names)?;
+    let mut modules = vec![
+        ("types", types),
+        ("validate", validate),
+        ("builder", builders),
+    ];
     if emit::cargo::has_enums(service) {
         modules.push(("enums", enums));
     }
@@ -168,7 +173,10 @@ pub fn generate_service(service: &ir::Service) -> Result<Vec<GeneratedFile>> {
     }
     let uses = "#![allow(unused_imports)]\nuse super::*;\n";
     for f in &mut files {
-        if f.path.ends_with("validate.rs") || f.path.ends_with("types.rs") {
+        if f.path.ends_with("validate.rs")
+            || f.path.ends_with("types.rs")
+            || f.path.ends_with("builder.rs")
+        {
             let (head, body) = f.contents.split_once("\n\n").expect("header line");
             f.contents = format!("{head}\n\n{uses}\n{body}");
         }

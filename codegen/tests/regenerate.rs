@@ -172,4 +172,25 @@ fn sensitive_members_are_redacted_in_debug() {
         .unwrap()..];
     assert!(debug_impl.contains(".field(\"next_token\", &\"** redacted **\")"));
     assert!(debug_impl.contains(".field(\"max_results\", &self.max_results)"));
+
+    // The builder of the same structure redacts it too.
+    let builders = &files
+        .iter()
+        .find(|f| f.path == "crates/aws-inspector2-model/src/builder.rs")
+        .unwrap()
+        .contents;
+    let builder_debug = &builders[builders
+        .find("impl ::std::fmt::Debug for ListUsageTotalsRequestBuilder")
+        .unwrap()..];
+    let builder_debug = &builder_debug[..builder_debug.find("\n}\n").unwrap()];
+    assert!(
+        builder_debug.contains(
+            ".field(\"next_token\", &self.next_token.as_ref().map(|_| \"** redacted **\"))"
+        ),
+        "{builder_debug}"
+    );
+    assert!(
+        builder_debug.contains(".field(\"max_results\", &self.max_results)"),
+        "{builder_debug}"
+    );
 }

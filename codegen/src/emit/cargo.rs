@@ -73,8 +73,9 @@ pub fn lib_rs(service: &Service) -> String {
     format!(
         r#"//! Typed models of **{title}** (API version {version}, protocol {protocol}).
 //!
-//! Generated from `{spec}`. Every request type has a `validate()` that reports every violated
-//! constraint with its path; money and quantities are [`Decimal`]; enums are open to values
+//! Generated from `{spec}`. Every structure has a builder (`Type::builder()...build()?`);
+//! every request type has a `validate()` that reports every violated constraint with its
+//! path; money and quantities are [`Decimal`]; enums are open to values
 //! newer than this crate; [`from_slice`] decodes with the JSON path and byte offset of any
 //! failure.
 //!
@@ -85,15 +86,21 @@ pub fn lib_rs(service: &Service) -> String {
 #![allow(clippy::all)]
 
 {enums_mod}#[rustfmt::skip]
+mod builder;
+#[rustfmt::skip]
 mod types;
 #[rustfmt::skip]
 mod validate;
 
+pub use builder::*;
 {enums_use}pub use types::*;
 
 pub use cloudcost_types::rust_decimal::Decimal;
+/// The date and time types of the models (`NaiveDate`, `NaiveDateTime`, `DateTime<Utc>`).
+pub use cloudcost_types::chrono;
 pub use cloudcost_types::{{
-    from_slice, from_str, DecodeError, Validate, ValidationError, ValidationErrors, YearMonthDay,
+    from_slice, from_str, DecodeError, MissingMember, Validate, ValidationError, ValidationErrors,
+    YearMonthDay,
 }};
 "#,
         title = service.title,

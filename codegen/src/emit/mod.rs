@@ -1,5 +1,6 @@
 //! Emitters: each reads the IR and returns files; none reads the specs.
 
+pub mod builder;
 pub mod cargo;
 pub mod cli;
 pub mod client;

@@ -9,6 +9,7 @@
 
 use cloudcost_aws_ce_client::model::{
     DateInterval, GetCostAndUsageRequest, Granularity, GroupDefinition, GroupDefinitionType,
+    YearMonthDay,
 };
 use cloudcost_aws_ce_client::StreamExt;
 use cloudcost_aws_ce_client::{Client, Config};
@@ -16,8 +17,8 @@ use cloudcost_aws_ce_client::{Client, Config};
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut args = std::env::args().skip(1);
-    let start = args.next().unwrap_or_else(|| "2024-01-01".into()).parse()?;
-    let end = args.next().unwrap_or_else(|| "2024-04-01".into()).parse()?;
+    let start: YearMonthDay = args.next().unwrap_or_else(|| "2024-01-01".into()).parse()?;
+    let end: YearMonthDay = args.next().unwrap_or_else(|| "2024-04-01".into()).parse()?;
 
     let mut config = Config::builder();
     if let Ok(url) = std::env::var("CLOUDCOST_ENDPOINT_URL") {
@@ -25,18 +26,16 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     }
     let client = Client::new(config.build())?;
 
-    let request = GetCostAndUsageRequest {
-        time_period: DateInterval { start, end },
-        granularity: Granularity::Monthly,
-        metrics: vec!["UnblendedCost".into()],
-        group_by: Some(vec![GroupDefinition {
-            type_: Some(GroupDefinitionType::Dimension),
-            key: Some("SERVICE".into()),
-        }]),
-        billing_view_arn: None,
-        filter: None,
-        next_page_token: None,
-    };
+    // Builders name only what they set: a member a later API version adds breaks nothing.
+    let request = GetCostAndUsageRequest::builder()
+        .time_period(DateInterval::builder().start(start).end(end).build()?)
+        .granularity(Granularity::Monthly)
+        .metrics(["UnblendedCost"])
+        .group_by([GroupDefinition::builder()
+            .type_(GroupDefinitionType::Dimension)
+            .key("SERVICE")
+            .build()?])
+        .build()?;
     let mut periods = client.get_cost_and_usage_items(&request);
     while let Some(period) = periods.next().await {
         let period = period?;

@@ -16,11 +16,11 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         config = config.endpoint_url(url);
     }
     let client = Client::new(config.build())?;
-    let request = ListUsageTotalsRequest {
-        account_ids: (!accounts.is_empty()).then_some(accounts),
-        max_results: Some(100),
-        next_token: None,
-    };
+    let mut request = ListUsageTotalsRequest::builder().max_results(100);
+    if !accounts.is_empty() {
+        request = request.account_ids(accounts);
+    }
+    let request = request.build()?;
     let mut totals = client.list_usage_totals_items(&request);
     while let Some(total) = totals.next().await {
         let total = match total {

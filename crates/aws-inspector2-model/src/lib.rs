@@ -2,8 +2,9 @@
 
 //! Typed models of **Amazon Inspector2** (API version 2020-06-08, protocol restJson1).
 //!
-//! Generated from `specs/aws-inspector2.yaml`. Every request type has a `validate()` that reports every violated
-//! constraint with its path; money and quantities are [`Decimal`]; enums are open to values
+//! Generated from `specs/aws-inspector2.yaml`. Every structure has a builder (`Type::builder()...build()?`);
+//! every request type has a `validate()` that reports every violated constraint with its
+//! path; money and quantities are [`Decimal`]; enums are open to values
 //! newer than this crate; [`from_slice`] decodes with the JSON path and byte offset of any
 //! failure.
 //!
@@ -18,14 +19,20 @@
 #[rustfmt::skip]
 mod enums;
 #[rustfmt::skip]
+mod builder;
+#[rustfmt::skip]
 mod types;
 #[rustfmt::skip]
 mod validate;
 
+pub use builder::*;
 pub use enums::*;
 pub use types::*;
 
 pub use cloudcost_types::rust_decimal::Decimal;
+/// The date and time types of the models (`NaiveDate`, `NaiveDateTime`, `DateTime<Utc>`).
+pub use cloudcost_types::chrono;
 pub use cloudcost_types::{
-    from_slice, from_str, DecodeError, Validate, ValidationError, ValidationErrors, YearMonthDay,
+    from_slice, from_str, DecodeError, MissingMember, Validate, ValidationError, ValidationErrors,
+    YearMonthDay,
 };

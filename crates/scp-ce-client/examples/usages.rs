@@ -5,26 +5,28 @@
 //!   cargo run -p cloudcost-scp-ce-client --example usages -- 2024-08-01 2024-08-31
 //! ```
 
-use cloudcost_scp_ce_client::model::ListUsagesRequest;
+use cloudcost_scp_ce_client::model::{chrono::NaiveDate, ListUsagesRequest};
 use cloudcost_scp_ce_client::StreamExt;
 use cloudcost_scp_ce_client::{Client, Config};
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut args = std::env::args().skip(1);
-    let start_date = args.next().map(|d| d.parse()).transpose()?;
-    let end_date = args.next().map(|d| d.parse()).transpose()?;
+    let start_date: Option<NaiveDate> = args.next().map(|d| d.parse()).transpose()?;
+    let end_date: Option<NaiveDate> = args.next().map(|d| d.parse()).transpose()?;
     let mut config = Config::builder().accept_language("en-US");
     if let Ok(url) = std::env::var("CLOUDCOST_ENDPOINT_URL") {
         config = config.endpoint_url(url);
     }
     let client = Client::new(config.build())?;
-    let request = ListUsagesRequest {
-        start_date,
-        end_date,
-        limit: Some(100),
-        ..Default::default()
-    };
+    let mut request = ListUsagesRequest::builder().limit(100);
+    if let Some(start_date) = start_date {
+        request = request.start_date(start_date);
+    }
+    if let Some(end_date) = end_date {
+        request = request.end_date(end_date);
+    }
+    let request = request.build()?;
     let mut usages = client.list_usages_items(&request);
     while let Some(usage) = usages.next().await {
         let usage = usage?;

@@ -2,8 +2,9 @@
 
 //! Typed models of **Samsung Cloud Platform Cost Explorer** (API version 1.0, protocol scpRest).
 //!
-//! Generated from `specs/scp-ce.yaml`. Every request type has a `validate()` that reports every violated
-//! constraint with its path; money and quantities are [`Decimal`]; enums are open to values
+//! Generated from `specs/scp-ce.yaml`. Every structure has a builder (`Type::builder()...build()?`);
+//! every request type has a `validate()` that reports every violated constraint with its
+//! path; money and quantities are [`Decimal`]; enums are open to values
 //! newer than this crate; [`from_slice`] decodes with the JSON path and byte offset of any
 //! failure.
 //!
@@ -15,13 +16,19 @@
 #![allow(clippy::all)]
 
 #[rustfmt::skip]
+mod builder;
+#[rustfmt::skip]
 mod types;
 #[rustfmt::skip]
 mod validate;
 
+pub use builder::*;
 pub use types::*;
 
 pub use cloudcost_types::rust_decimal::Decimal;
+/// The date and time types of the models (`NaiveDate`, `NaiveDateTime`, `DateTime<Utc>`).
+pub use cloudcost_types::chrono;
 pub use cloudcost_types::{
-    from_slice, from_str, DecodeError, Validate, ValidationError, ValidationErrors, YearMonthDay,
+    from_slice, from_str, DecodeError, MissingMember, Validate, ValidationError, ValidationErrors,
+    YearMonthDay,
 };

@@ -11,6 +11,7 @@
 //!
 //! This crate has no HTTP dependency: model crates stay cheap to compile.
 
+mod builder;
 pub mod enums;
 pub mod json;
 pub mod validate;
@@ -18,6 +19,7 @@ pub mod wire;
 
 mod year_month_day;
 
+pub use builder::MissingMember;
 pub use json::{from_slice, from_str, DecodeError, DecodeErrorKind};
 pub use validate::{Validate, ValidationError, ValidationErrors, Validator};
 pub use year_month_day::{ParseYearMonthDayError, YearMonthDay};
