@@ -165,6 +165,13 @@ impl<'a> Loader<'a> {
         let media = service.protocol.media_type();
         if let Some((body, bp)) = self.child(At { v: op, ptr }, "requestBody") {
             let (shape, content) = self.content_ref(body, &bp, media)?;
+            // The input becomes the request type and its fields: an alias or an enum can't.
+            if service.structure(&shape).is_none() {
+                return Err(self.err(
+                    &format!("{bp}/content/{}/schema/$ref", escape(media)),
+                    format!("`{shape}` is not a structure: a request body must be one"),
+                ));
+            }
             self.examples(
                 content,
                 &format!("{bp}/content/{}", escape(media)),
@@ -616,6 +623,15 @@ paths:
         assert_eq!(
             error("paths: {/ping: {post: {responses: {'500': {content: {application/json: {schema: {oneOf: [{type: object}]}}}}}}}}"),
             "specs/test.yaml#/paths/~1ping/post/responses/500/content/application~1json/schema/oneOf/0/$ref: expected a `$ref`"
+        );
+    }
+
+    #[test]
+    fn request_body_that_is_not_a_structure() {
+        // An enum as the body of a paged operation used to panic in the pagination reader.
+        assert_eq!(
+            error("components: {schemas: {Color: {type: string, enum: [RED]}}}\npaths: {/ping: {post: {requestBody: {content: {application/json: {schema: {$ref: '#/components/schemas/Color'}}}}, x-cloudcost-pagination: {inputToken: t, items: i, outputToken: t}}}}"),
+            "specs/test.yaml#/paths/~1ping/post/requestBody/content/application~1json/schema/$ref: `Color` is not a structure: a request body must be one"
         );
     }
 

@@ -21,7 +21,9 @@ impl<'a> Loader<'a> {
         output: &str,
     ) -> R<Pagination> {
         self.obj(pg, ptr)?;
-        let input_s = service.structure(input).expect("input is a structure");
+        let input_s = service
+            .structure(input)
+            .ok_or_else(|| self.err(ptr, format!("`{input}` is not a structure")))?;
         let output_s = service
             .structure(output)
             .ok_or_else(|| self.err(ptr, format!("`{output}` is not a structure")))?;
