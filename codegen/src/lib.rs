@@ -204,26 +204,7 @@ fn client_files(
         context: format!("{krate}/src/client.rs"),
         message: e.to_string(),
     })?;
-    let ops: String = service
-        .operations
-        .iter()
-        .map(|op| {
-            let method = naming::snake(&op.name);
-            let paged = if op.pagination.is_some() {
-                format!(", [`Client::{method}_pages`], [`Client::{method}_items`]")
-            } else {
-                String::new()
-            };
-            format!("//! - [`Client::{method}`]{paged}: {}\n", op.name)
-        })
-        .collect();
-    let lib = format!(
-        "// {header}\n\n//! Async client for **{title}** (API version {version}, protocol {protocol}), generated from `{spec}`.\n//!\n//! Every call validates its request first, signs each attempt, retries throttling and\n//! transient failures with backoff, and returns the operation's typed error. Behaviour\n//! lives in `cloudcost-runtime`; this crate only describes the operations.\n//!\n{ops}\n#![forbid(unsafe_code)]\n#![allow(clippy::all)]\n\n#[rustfmt::skip]\nmod client;\n\npub use client::*;\n",
-        title = service.title,
-        version = service.version,
-        protocol = service.protocol.name(),
-        spec = service.spec_path,
-    );
+    let lib = format!("// {header}\n\n{}", emit::client::lib_rs(service));
     Ok(vec![
         GeneratedFile {
             path: format!("{krate}/Cargo.toml"),

@@ -1,6 +1,6 @@
 //! The model crate's manifest and crate root.
 
-use crate::ir::{Direction, Service};
+use crate::ir::{Direction, Location, Service, TyKind};
 use crate::naming::model_crate;
 
 /// The `[package]` table every generated crate shares, after the `@generated` header.
@@ -38,6 +38,22 @@ pub fn has_enums(service: &Service) -> bool {
         .any(|s| matches!(s.kind, crate::ir::ShapeKind::Enum(_)))
 }
 
+/// The request type and member the crate root's doctest decodes wrongly on purpose: the
+/// first operation's input and its first member that is not a boolean (`true` is then of
+/// the wrong type whatever the member is).
+fn doc_example_input(service: &Service) -> (String, String) {
+    service
+        .operations
+        .iter()
+        .find_map(|op| {
+            let member = service.structure(&op.input)?.members.iter().find(|m| {
+                m.ty.kind != TyKind::Boolean && !matches!(m.location, Location::Header(_))
+            })?;
+            Some((op.input.clone(), member.name.clone()))
+        })
+        .unwrap_or_default()
+}
+
 /// The crate root: docs, module declarations, re-exports.
 pub fn lib_rs(service: &Service) -> String {
     let mut ops = String::new();
@@ -70,6 +86,7 @@ pub fn lib_rs(service: &Service) -> String {
         ));
         let _ = examples;
     }
+    let example_input = doc_example_input(service);
     format!(
         r#"//! Typed models of **{title}** (API version {version}, protocol {protocol}).
 //!
@@ -81,8 +98,17 @@ pub fn lib_rs(service: &Service) -> String {
 //!
 //! | operation | HTTP | request | response | errors |
 //! |---|---|---|---|---|
-{ops}
+{ops}//!
+//! ```
+//! use {krate}::{{from_str, {input}}};
+//!
+//! // A decoding error names the member (its JSON path) and the byte offset.
+//! let err = from_str::<{input}>("{{\"{member}\": true}}").unwrap_err();
+//! assert_eq!(err.path, "{member}");
+//! ```
+
 #![forbid(unsafe_code)]
+#![warn(missing_docs)]
 #![allow(clippy::all)]
 
 {enums_mod}#[rustfmt::skip]
@@ -107,6 +133,9 @@ pub use cloudcost_types::{{
         version = service.version,
         protocol = service.protocol.name(),
         spec = service.spec_path,
+        krate = model_crate(&service.family).replace('-', "_"),
+        input = example_input.0,
+        member = example_input.1,
         enums_mod = if has_enums(service) {
             "#[rustfmt::skip]\nmod enums;\n"
         } else {

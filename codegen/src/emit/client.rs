@@ -41,6 +41,53 @@ tokio = {{ workspace = true, features = ["macros", "rt-multi-thread"] }}
     )
 }
 
+/// The client crate's `src/lib.rs`, after the header: docs listing the operations, a doctest
+/// calling the first one, the module and its re-exports.
+pub fn lib_rs(service: &Service) -> String {
+    let ops: String = service
+        .operations
+        .iter()
+        .map(|op| {
+            let method = snake(&op.name);
+            let paged = if op.pagination.is_some() {
+                format!(", [`Client::{method}_pages`], [`Client::{method}_items`]")
+            } else {
+                String::new()
+            };
+            // The operation name first: a line starting `[..]:` would be a link definition.
+            format!("//! - {}: [`Client::{method}`]{paged}\n", op.name)
+        })
+        .collect();
+    let krate = format!("cloudcost_{}_client", service.family.replace('-', "_"));
+    let example = service.operations.first().map_or(String::new(), |op| {
+        format!(
+            r#"//!
+//! ```no_run
+//! # async fn example() -> Result<(), Box<dyn std::error::Error>> {{
+//! use {krate}::{{model, Client}};
+//!
+//! let client = Client::from_env()?;
+//! // A request as JSON with its wire names, or built with `model::{input}::builder()`.
+//! let request: model::{input} = model::from_slice(&std::fs::read("request.json")?)?;
+//! let output = client.{method}(&request).await?;
+//! println!("{{output:?}}");
+//! # Ok(())
+//! # }}
+//! ```
+"#,
+            input = op.input,
+            method = snake(&op.name),
+        )
+    });
+    format!(
+        "//! Async client for **{title}** (API version {version}, protocol {protocol}), generated from `{spec}`.\n//!\n//! Every call validates its request first, signs each attempt, retries throttling and\n//! transient failures with backoff, and returns the operation's typed error. Behaviour\n//! lives in `cloudcost-runtime`; this crate only describes the operations.\n//!\n{ops}{example}\n#![forbid(unsafe_code)]\n#![warn(missing_docs)]\n#![allow(clippy::all)]\n\n#[rustfmt::skip]\nmod client;\n\npub use client::*;\n",
+        title = service.title,
+        version = service.version,
+        protocol = service.protocol.name(),
+        spec = service.spec_path,
+    )
+}
+
 /// The client crate's `src/lib.rs` body.
 pub fn emit(service: &Service, names: &FieldNames) -> Result<TokenStream> {
     let model = format_ident!("{}", model_crate(&service.family).replace('-', "_"));

@@ -6,10 +6,24 @@
 //! transient failures with backoff, and returns the operation's typed error. Behaviour
 //! lives in `cloudcost-runtime`; this crate only describes the operations.
 //!
-//! - [`Client::get_cost_and_usage`], [`Client::get_cost_and_usage_pages`], [`Client::get_cost_and_usage_items`]: GetCostAndUsage
-//! - [`Client::get_reservation_utilization`], [`Client::get_reservation_utilization_pages`], [`Client::get_reservation_utilization_items`]: GetReservationUtilization
+//! - GetCostAndUsage: [`Client::get_cost_and_usage`], [`Client::get_cost_and_usage_pages`], [`Client::get_cost_and_usage_items`]
+//! - GetReservationUtilization: [`Client::get_reservation_utilization`], [`Client::get_reservation_utilization_pages`], [`Client::get_reservation_utilization_items`]
+//!
+//! ```no_run
+//! # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+//! use cloudcost_aws_ce_client::{model, Client};
+//!
+//! let client = Client::from_env()?;
+//! // A request as JSON with its wire names, or built with `model::GetCostAndUsageRequest::builder()`.
+//! let request: model::GetCostAndUsageRequest = model::from_slice(&std::fs::read("request.json")?)?;
+//! let output = client.get_cost_and_usage(&request).await?;
+//! println!("{output:?}");
+//! # Ok(())
+//! # }
+//! ```
 
 #![forbid(unsafe_code)]
+#![warn(missing_docs)]
 #![allow(clippy::all)]
 
 #[rustfmt::skip]

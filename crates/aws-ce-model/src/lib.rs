@@ -12,8 +12,17 @@
 //! |---|---|---|---|---|
 //! | GetCostAndUsage | `POST /` `X-Amz-Target: AWSInsightsIndexService.GetCostAndUsage` | [`GetCostAndUsageRequest`] | [`GetCostAndUsageResponse`] | [`LimitExceededException`], [`BillExpirationException`], [`DataUnavailableException`], [`InvalidNextTokenException`], [`RequestChangedException`], [`ResourceNotFoundException`], [`BillingViewHealthStatusException`] |
 //! | GetReservationUtilization | `POST /` `X-Amz-Target: AWSInsightsIndexService.GetReservationUtilization` | [`GetReservationUtilizationRequest`] | [`GetReservationUtilizationResponse`] | [`LimitExceededException`], [`DataUnavailableException`], [`InvalidNextTokenException`] |
+//!
+//! ```
+//! use cloudcost_aws_ce_model::{from_str, GetCostAndUsageRequest};
+//!
+//! // A decoding error names the member (its JSON path) and the byte offset.
+//! let err = from_str::<GetCostAndUsageRequest>("{\"TimePeriod\": true}").unwrap_err();
+//! assert_eq!(err.path, "TimePeriod");
+//! ```
 
 #![forbid(unsafe_code)]
+#![warn(missing_docs)]
 #![allow(clippy::all)]
 
 #[rustfmt::skip]

@@ -6,10 +6,24 @@
 //! transient failures with backoff, and returns the operation's typed error. Behaviour
 //! lives in `cloudcost-runtime`; this crate only describes the operations.
 //!
-//! - [`Client::list_usage_totals`], [`Client::list_usage_totals_pages`], [`Client::list_usage_totals_items`]: ListUsageTotals
-//! - [`Client::batch_get_free_trial_info`]: BatchGetFreeTrialInfo
+//! - ListUsageTotals: [`Client::list_usage_totals`], [`Client::list_usage_totals_pages`], [`Client::list_usage_totals_items`]
+//! - BatchGetFreeTrialInfo: [`Client::batch_get_free_trial_info`]
+//!
+//! ```no_run
+//! # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+//! use cloudcost_aws_inspector2_client::{model, Client};
+//!
+//! let client = Client::from_env()?;
+//! // A request as JSON with its wire names, or built with `model::ListUsageTotalsRequest::builder()`.
+//! let request: model::ListUsageTotalsRequest = model::from_slice(&std::fs::read("request.json")?)?;
+//! let output = client.list_usage_totals(&request).await?;
+//! println!("{output:?}");
+//! # Ok(())
+//! # }
+//! ```
 
 #![forbid(unsafe_code)]
+#![warn(missing_docs)]
 #![allow(clippy::all)]
 
 #[rustfmt::skip]

@@ -12,8 +12,17 @@
 //! |---|---|---|---|---|
 //! | ListUsageTotals | `POST /usage/list` | [`ListUsageTotalsRequest`] | [`ListUsageTotalsResponse`] | [`ValidationException`], [`AccessDeniedException`], [`ThrottlingException`], [`InternalServerException`] |
 //! | BatchGetFreeTrialInfo | `POST /freetrialinfo/batchget` | [`BatchGetFreeTrialInfoRequest`] | [`BatchGetFreeTrialInfoResponse`] | [`ValidationException`], [`AccessDeniedException`], [`ThrottlingException`], [`InternalServerException`] |
+//!
+//! ```
+//! use cloudcost_aws_inspector2_model::{from_str, ListUsageTotalsRequest};
+//!
+//! // A decoding error names the member (its JSON path) and the byte offset.
+//! let err = from_str::<ListUsageTotalsRequest>("{\"maxResults\": true}").unwrap_err();
+//! assert_eq!(err.path, "maxResults");
+//! ```
 
 #![forbid(unsafe_code)]
+#![warn(missing_docs)]
 #![allow(clippy::all)]
 
 #[rustfmt::skip]

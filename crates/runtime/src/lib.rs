@@ -18,6 +18,20 @@
 //! - [`client`]: the call path of every operation over reqwest (validate, encode, sign,
 //!   send with retries and timeouts, decode the output or the typed error).
 //!
+//! ```
+//! use std::time::Duration;
+//! use cloudcost_runtime::{Config, RetryConfig};
+//!
+//! // One builder for every generated client; every setting has a default.
+//! let config = Config::builder()
+//!     .endpoint_url("http://127.0.0.1:4566")
+//!     .retry(RetryConfig::default().with_base(Duration::from_millis(200)))
+//!     .total_timeout(Some(Duration::from_secs(30)))
+//!     .max_pages(500)
+//!     .build();
+//! assert!(format!("{config:?}").contains("max_pages: 500"));
+//! ```
+//!
 //! # Cargo features
 //!
 //! - `aws` (default): SigV4 signing and the AWS credential chain ([`aws_auth`]).

@@ -6,9 +6,23 @@
 //! transient failures with backoff, and returns the operation's typed error. Behaviour
 //! lives in `cloudcost-runtime`; this crate only describes the operations.
 //!
-//! - [`Client::list_usages`], [`Client::list_usages_pages`], [`Client::list_usages_items`]: ListUsages
+//! - ListUsages: [`Client::list_usages`], [`Client::list_usages_pages`], [`Client::list_usages_items`]
+//!
+//! ```no_run
+//! # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+//! use cloudcost_scp_ce_client::{model, Client};
+//!
+//! let client = Client::from_env()?;
+//! // A request as JSON with its wire names, or built with `model::ListUsagesRequest::builder()`.
+//! let request: model::ListUsagesRequest = model::from_slice(&std::fs::read("request.json")?)?;
+//! let output = client.list_usages(&request).await?;
+//! println!("{output:?}");
+//! # Ok(())
+//! # }
+//! ```
 
 #![forbid(unsafe_code)]
+#![warn(missing_docs)]
 #![allow(clippy::all)]
 
 #[rustfmt::skip]

@@ -11,8 +11,17 @@
 //! | operation | HTTP | request | response | errors |
 //! |---|---|---|---|---|
 //! | ListUsages | `GET /v1/usages` | [`ListUsagesRequest`] | [`UsageListResponse`] | [`BadRequestError`], [`ForbiddenError`], [`NotFoundError`] |
+//!
+//! ```
+//! use cloudcost_scp_ce_model::{from_str, ListUsagesRequest};
+//!
+//! // A decoding error names the member (its JSON path) and the byte offset.
+//! let err = from_str::<ListUsagesRequest>("{\"start_date\": true}").unwrap_err();
+//! assert_eq!(err.path, "start_date");
+//! ```
 
 #![forbid(unsafe_code)]
+#![warn(missing_docs)]
 #![allow(clippy::all)]
 
 #[rustfmt::skip]

@@ -10,6 +10,27 @@
 //! - [`json`]: decoding that reports the JSON path and byte offset of a failure.
 //!
 //! This crate has no HTTP dependency: model crates stay cheap to compile.
+//!
+//! ```
+//! use cloudcost_types::{from_str, rust_decimal::Decimal, YearMonthDay};
+//!
+//! #[derive(serde::Deserialize)]
+//! struct Amount {
+//!     #[serde(rename = "Amount", with = "cloudcost_types::wire::decimal_string")]
+//!     amount: Decimal,
+//! }
+//!
+//! // Money is read from its exact text, never through f64.
+//! let a: Amount = from_str(r#"{"Amount": "0.1000000000000000055511"}"#).unwrap();
+//! assert_eq!(a.amount.to_string(), "0.1000000000000000055511");
+//! // A failure names the JSON path and the byte offset.
+//! let e = from_str::<Amount>(r#"{"Amount": "ten"}"#).err().unwrap();
+//! assert_eq!(e.path, "Amount");
+//! assert!("2024-01-01".parse::<YearMonthDay>().is_ok());
+//! ```
+
+#![forbid(unsafe_code)]
+#![warn(missing_docs)]
 
 mod builder;
 pub mod enums;
