@@ -1,6 +1,8 @@
 //! Shared helpers for the cross-crate tests: a registry that decodes any operation type by
 //! family and name, and a semantic JSON comparison for round trips.
 
+pub mod fuzz_checks;
+
 use std::fmt::Debug;
 use std::path::{Path, PathBuf};
 

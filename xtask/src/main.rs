@@ -5,6 +5,8 @@ use std::process::{Command, ExitCode};
 
 use clap::{Parser, Subcommand};
 
+mod fuzz;
+
 #[derive(Parser)]
 #[command(about = "Project tasks for the cloudcost workspace")]
 struct Cli {
@@ -33,12 +35,24 @@ enum Task {
         #[arg(long)]
         rust_only: bool,
     },
+    /// Run the fuzz targets of fuzz/ one after another with `cargo +nightly fuzz run`
+    /// (one process each, `-jobs=1 -workers=1`), installing cargo-fuzz first if it is
+    /// missing, and print each target's run time, executions and crashes.
+    Fuzz {
+        /// How long each target runs, in seconds.
+        #[arg(long, default_value_t = 600)]
+        seconds: u64,
+        /// Run only this target (default: every target in fuzz/fuzz_targets/).
+        #[arg(long, value_name = "NAME")]
+        target: Option<String>,
+    },
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.task {
         Task::Test { rust_only } => test(&workspace_root(), rust_only),
+        Task::Fuzz { seconds, target } => fuzz::run(&workspace_root(), seconds, target),
         Task::Regenerate { check, root } => {
             let root = root.unwrap_or_else(workspace_root);
             let files = match cloudcost_codegen::generate(&root) {

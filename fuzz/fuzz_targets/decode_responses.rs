@@ -1,0 +1,8 @@
+//! Fuzz target `decode_responses`: the check is `cloudcost_tests::fuzz_checks::decode_responses`, which the stable
+//! test `tests/tests/fuzz_regressions.rs` also runs on every input saved in
+//! `fuzz/regressions/decode_responses/`.
+#![no_main]
+
+libfuzzer_sys::fuzz_target!(|data: &[u8]| {
+    cloudcost_tests::fuzz_checks::decode_responses(data);
+});
