@@ -31,6 +31,9 @@ pub struct Service {
     pub errors_for: ErrorsFor,
     /// Where an error body states its code, message and request id.
     pub error_body: ErrorBody,
+    /// The spec document itself, as read (YAML into JSON, in spec order), for the one
+    /// emitter that re-exports the spec rather than what it means (`emit::openapi`).
+    pub document: serde_json::Value,
 }
 
 /// Where an error response's body states its details (`x-cloudcost-service/errorBody`):
@@ -286,6 +289,10 @@ pub struct Example {
     pub direction: Direction,
     /// Path relative to the workspace root.
     pub path: String,
+    /// JSON pointer of the example object (the one holding `externalValue`) in the spec.
+    pub pointer: String,
+    /// The file's text, exactly as written (numbers with all their digits).
+    pub json: String,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

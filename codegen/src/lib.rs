@@ -4,6 +4,7 @@
 //! specs/*.yaml ──loader──▶ ir::Service ─┬─emit::model/enums/validate──▶ crates/<family>-model/src/*.rs
 //!   (loader::service, shapes,           ├─emit::cargo─────────────────▶ crates/<family>-model/{Cargo.toml, src/lib.rs}
 //!    operations, errors,                ├─emit::schema────────────────▶ schemas/<family>/*.json
+//!                                       ├─emit::openapi───────────────▶ openapi/<family>.json
 //!    pagination, examples)              ├─emit::client────────────────▶ crates/<family>-client/{Cargo.toml, src/*.rs}
 //!                                       ├─emit::mock (all families)───▶ crates/mock/src/generated/*.rs
 //!                                       └─emit::cli (all families)────▶ crates/cli/src/generated/mod.rs
@@ -190,6 +191,10 @@ pub fn generate_service(service: &ir::Service) -> Result<Vec<GeneratedFile>> {
             contents: text,
         });
     }
+    files.push(GeneratedFile {
+        path: emit::openapi::path(service),
+        contents: emit::openapi::emit(service, &header)?,
+    });
     Ok(files)
 }
 
@@ -231,6 +236,7 @@ pub fn owned_dirs(files: &[GeneratedFile]) -> BTreeSet<PathBuf> {
                 (Some("schemas"), Some(family), ..) => {
                     Some(PathBuf::from(format!("schemas/{family}")))
                 }
+                (Some("openapi"), ..) => Some(PathBuf::from("openapi")),
                 // A hand-written crate (mock, CLI) keeps its generated tables in
                 // `src/generated/`, as rust-analyzer does; only that folder is owned.
                 (Some("crates"), Some(krate), Some("src"), Some("generated")) => {

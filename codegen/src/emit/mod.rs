@@ -8,6 +8,7 @@ pub mod enums;
 pub mod literal;
 pub mod mock;
 pub mod model;
+pub mod openapi;
 pub mod schema;
 pub mod validate;
 

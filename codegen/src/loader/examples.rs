@@ -4,8 +4,9 @@
 //!
 //! Examples must be JSON files, never inline `value`s: a YAML parser reads numbers as
 //! `f64`, and the documented amounts (a 34-digit number in GetReservationUtilization) must
-//! reach the tests byte for byte. The file is read here only to check that it exists and
-//! is JSON; its path, relative to the workspace root, is what the IR keeps.
+//! reach the tests byte for byte. The file is checked here to exist and be JSON (never
+//! parsed into numbers); the IR keeps its path, relative to the workspace root, and its
+//! exact text (which `emit::openapi` inlines into the bundled document).
 
 use serde_json::Value;
 
@@ -48,13 +49,13 @@ impl<'a> Loader<'a> {
             let file = self.req_str(e, &p, "externalValue")?;
             let rel = self.spec_dir.join(file);
             let rel_str = rel.to_string_lossy().replace('\\', "/");
-            let text = std::fs::read(self.root.join(&rel)).map_err(|err| {
+            let text = std::fs::read_to_string(self.root.join(&rel)).map_err(|err| {
                 self.err(
                     &format!("{p}/externalValue"),
                     format!("cannot read {rel_str}: {err}"),
                 )
             })?;
-            serde_json::from_slice::<serde::de::IgnoredAny>(&text).map_err(|err| {
+            serde_json::from_str::<serde::de::IgnoredAny>(&text).map_err(|err| {
                 self.err(
                     &format!("{p}/externalValue"),
                     format!("{rel_str} is not JSON: {err}"),
@@ -66,6 +67,8 @@ impl<'a> Loader<'a> {
                 shape: shape.to_string(),
                 direction,
                 path: rel_str,
+                pointer: p,
+                json: text,
             });
         }
         Ok(())

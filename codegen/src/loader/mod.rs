@@ -218,6 +218,7 @@ impl<'a> Loader<'a> {
             common_errors: Vec::new(),
             errors_for: ErrorsFor::default(),
             error_body: self.error_body(facts.svc, &facts.svc_ptr)?,
+            document: doc.clone(),
         };
         self.operations(&mut service)?;
         // After the operations: they add the input structures built from query parameters.

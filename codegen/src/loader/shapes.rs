@@ -282,7 +282,7 @@ impl<'a> Loader<'a> {
         let constraints = Constraints {
             min_length: self.opt_u64(at.v, at.ptr, "minLength")?,
             max_length: self.opt_u64(at.v, at.ptr, "maxLength")?,
-            pattern: self.opt_str(at.v, at.ptr, "pattern")?.map(str::to_string),
+            pattern: self.pattern(at)?,
             aws_pattern: self
                 .opt_str(at.v, at.ptr, "x-aws-pattern")?
                 .map(str::to_string),
@@ -295,7 +295,8 @@ impl<'a> Loader<'a> {
         };
         if let Some(p) = &constraints.pattern {
             if let Err(e) = regex::Regex::new(p) {
-                return Err(self.err(&format!("{}/pattern", at.ptr), format!("Rust's regex crate rejects this pattern ({e}); rewrite it and keep the original in `x-aws-pattern`")));
+                let key = pattern_key(at.v);
+                return Err(self.err(&format!("{}/{key}", at.ptr), format!("Rust's regex crate rejects this pattern ({e}); rewrite it and keep the original in `x-aws-pattern`")));
             }
         }
         let string_like = matches!(
@@ -311,6 +312,7 @@ impl<'a> Loader<'a> {
             ("minLength", string_like),
             ("maxLength", string_like),
             ("pattern", string_like),
+            ("x-unicode-pattern", string_like),
             ("minItems", list_like),
             ("maxItems", list_like),
             ("minimum", number_like),
@@ -334,6 +336,28 @@ impl<'a> Loader<'a> {
             }
         }
         Ok(constraints)
+    }
+
+    /// The pattern a string must match: `pattern`, or `x-unicode-pattern` for one that needs
+    /// Unicode property classes (`\p{L}`). OpenAPI's `pattern` is an ECMA-262 regex, run
+    /// without the `u` flag (where `\p{L}` means `p{L}`) and by validators such as
+    /// openapi-spec-validator with Python's `re` (which rejects it), so such a pattern would
+    /// make the spec invalid and mean something else to other tools; the extension keeps it
+    /// for the Rust `validate()` alone, as the exported schemas do.
+    fn pattern(&self, at: At<'a>) -> R<Option<String>> {
+        let plain = self.opt_str(at.v, at.ptr, "pattern")?;
+        let unicode = self.opt_str(at.v, at.ptr, "x-unicode-pattern")?;
+        match (plain, unicode) {
+            (Some(_), Some(_)) => Err(self.err(
+                &format!("{}/x-unicode-pattern", at.ptr),
+                "a type has one pattern: `pattern` or `x-unicode-pattern`, not both",
+            )),
+            (Some(p), None) if p.contains("\\p{") || p.contains("\\P{") => Err(self.err(
+                &format!("{}/pattern", at.ptr),
+                "Unicode property classes (`\\p{..}`) are not portable in OpenAPI's `pattern` (ECMA-262 without the `u` flag, Python's `re`): move the pattern to `x-unicode-pattern`",
+            )),
+            (p, u) => Ok(p.or(u).map(str::to_string)),
+        }
     }
 
     /// The shape name of a `$ref`, which must be a local `#/components/schemas/<Name>`
@@ -424,6 +448,15 @@ fn is_structure(v: &Value) -> bool {
     v.get("properties").is_some()
         || (v.get("type").and_then(Value::as_str) == Some("object")
             && v.get("additionalProperties").is_none())
+}
+
+/// The key a type's pattern is written under (see `Loader::pattern`).
+fn pattern_key(v: &Value) -> &'static str {
+    if v.get("x-unicode-pattern").is_some() {
+        "x-unicode-pattern"
+    } else {
+        "pattern"
+    }
 }
 
 #[cfg(test)]
