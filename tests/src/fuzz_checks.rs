@@ -27,8 +27,11 @@ use serde_json::Value;
 
 use cloudcost_types::Validate;
 
+/// A target's check: panics when an invariant fails.
+pub type TargetCheck = fn(&[u8]);
+
 /// Every target, by name, with its check.
-pub const TARGETS: &[(&str, fn(&[u8]))] = &[
+pub const TARGETS: &[(&str, TargetCheck)] = &[
     ("decode_responses", decode_responses),
     ("decode_validate_requests", decode_validate_requests),
     ("shorthand", shorthand),
@@ -37,7 +40,7 @@ pub const TARGETS: &[(&str, fn(&[u8]))] = &[
 ];
 
 /// The check of the target `name`.
-pub fn target(name: &str) -> Option<fn(&[u8])> {
+pub fn target(name: &str) -> Option<TargetCheck> {
     TARGETS.iter().find(|(n, _)| *n == name).map(|(_, f)| *f)
 }
 
