@@ -31,6 +31,9 @@ pub struct Service {
     pub errors_for: ErrorsFor,
     /// Where an error body states its code, message and request id.
     pub error_body: ErrorBody,
+    /// The documented rules no JSON Schema keyword of the spec states
+    /// (`x-cloudcost-rules`), by structure name.
+    pub rules: BTreeMap<String, Vec<Rule>>,
     /// The spec document itself, as read (YAML into JSON, in spec order), for the one
     /// emitter that re-exports the spec rather than what it means (`emit::openapi`).
     pub document: serde_json::Value,
@@ -430,4 +433,39 @@ impl Ty {
             _ => {}
         }
     }
+}
+
+/// A rule the service documents about a structure beyond its members' own constraints
+/// (`x-cloudcost-rules`): `validate()` enforces it, the mock answers it as the service does,
+/// and the schema carries what JSON Schema can say.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Rule {
+    pub kind: RuleKind,
+    /// What `validate()` reports, at the member the rule names.
+    pub message: String,
+    /// The sentence of the documentation the rule comes from.
+    pub source: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum RuleKind {
+    /// A list member holds at most `max` items.
+    MaxItems { member: String, max: u64 },
+    /// At most one of these optional members is set.
+    Exclusive { members: Vec<String> },
+    /// An enum member takes only these of its values.
+    AllowedValues { member: String, values: Vec<String> },
+    /// The time in `first` comes strictly before the time in `second`.
+    Ordered { first: String, second: String },
+    /// A recursive expression member (a structure whose combinator members hold more of
+    /// itself) uses only the `allowed` combinators, nested at most `max_depth` deep.
+    Expression {
+        member: String,
+        /// The expression structure.
+        shape: String,
+        /// Every combinator member of `shape` (lists of it, or it).
+        combinators: Vec<String>,
+        allowed: Vec<String>,
+        max_depth: u32,
+    },
 }

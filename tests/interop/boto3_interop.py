@@ -215,6 +215,34 @@ class Interop(unittest.TestCase):
         self.assertEqual(caught.exception.response["Error"]["Code"], "ValidationException")
         self.assertIn("Granularity", caught.exception.response["Error"]["Message"])
 
+    def test_documented_rules_get_the_validation_error(self):
+        # Rules of the API reference that botocore cannot check (its model has no words for
+        # them): the mock answers them as the service does, with ValidationException.
+        ce = client("ce", self.examples.url)
+        cases = [
+            ("GroupBy", lambda: ce.get_cost_and_usage(
+                TimePeriod={"Start": "2017-09-01", "End": "2017-10-01"}, Granularity="MONTHLY",
+                Metrics=["BlendedCost"],
+                GroupBy=[{"Type": "DIMENSION", "Key": k} for k in ("SERVICE", "REGION", "AZ")])),
+            ("TimePeriod.End", lambda: ce.get_cost_and_usage(
+                TimePeriod={"Start": "2017-10-01", "End": "2017-09-01"}, Granularity="MONTHLY",
+                Metrics=["BlendedCost"])),
+            ("Granularity", lambda: ce.get_reservation_utilization(
+                TimePeriod={"Start": "2017-09-01", "End": "2017-10-01"}, Granularity="DAILY",
+                GroupBy=[{"Type": "DIMENSION", "Key": "SUBSCRIPTION_ID"}])),
+            ("Filter.Or", lambda: ce.get_reservation_utilization(
+                TimePeriod={"Start": "2017-09-01", "End": "2017-10-01"},
+                Filter={"Or": [{"Dimensions": {"Key": "REGION", "Values": ["us-east-1"]}},
+                               {"Dimensions": {"Key": "REGION", "Values": ["us-west-2"]}}]})),
+        ]
+        for field, call in cases:
+            with self.subTest(field=field):
+                with self.assertRaises(ClientError) as caught:
+                    call()
+                error = caught.exception.response["Error"]
+                self.assertEqual(error["Code"], "ValidationException")
+                self.assertIn(field, error["Message"])
+
     def test_unsigned_requests_are_denied(self):
         ce = client("ce", self.examples.url, signature_version=botocore.UNSIGNED)
         with self.assertRaises(ClientError) as caught:

@@ -35,7 +35,11 @@ pub fn emit(service: &Service, header: &str) -> Vec<(String, Value)> {
             );
             schema.insert("$comment".into(), json!(header));
             schema.insert("title".into(), json!(root));
-            if let Value::Object(body) = shape_schema(service, &root) {
+            if let Value::Object(mut body) = shape_schema(service, &root) {
+                // The root's own `$comment` (rules JSON Schema cannot state) follows the header.
+                if let Some(Value::String(rules)) = body.remove("$comment") {
+                    schema.insert("$comment".into(), json!(format!("{header} {rules}")));
+                }
                 schema.extend(body);
             }
             if !defs.is_empty() {
@@ -85,6 +89,10 @@ fn shape_schema(service: &Service, name: &str) -> Value {
             if !required.is_empty() {
                 o["required"] = Value::Array(required);
             }
+            apply_rules(
+                service.rules.get(name).map_or(&[][..], Vec::as_slice),
+                &mut o,
+            );
             o
         }
         ShapeKind::Enum(values) => json!({
@@ -99,6 +107,55 @@ fn shape_schema(service: &Service, name: &str) -> Value {
         o.insert("description".into(), json!(d));
     }
     out
+}
+
+/// What JSON Schema can say of the structure's `x-cloudcost-rules`: `maxItems`, an inline
+/// `enum` for the allowed values, `not`/`required` for exclusive members; the others
+/// (ordered times, expression nesting) go into `$comment`, quoting the rule.
+fn apply_rules(rules: &[Rule], o: &mut Value) {
+    let mut comments = Vec::new();
+    for rule in rules {
+        match &rule.kind {
+            RuleKind::MaxItems { member, max } => {
+                if let Some(p) = o["properties"].get_mut(member) {
+                    let max = p
+                        .get("maxItems")
+                        .and_then(Value::as_u64)
+                        .map_or(*max, |m| m.min(*max));
+                    p["maxItems"] = json!(max);
+                }
+            }
+            RuleKind::AllowedValues { member, values } => {
+                // Inline, so the referenced enum's definition keeps every value for the
+                // responses that use it.
+                if let Some(p) = o["properties"].get_mut(member) {
+                    *p = json!({"type": "string", "enum": values, "description": rule.message});
+                }
+            }
+            RuleKind::Exclusive { members } => {
+                let pairs: Vec<Value> = members
+                    .iter()
+                    .enumerate()
+                    .flat_map(|(i, a)| {
+                        members[i + 1..]
+                            .iter()
+                            .map(move |b| json!({"required": [a, b]}))
+                    })
+                    .collect();
+                let not = match &pairs[..] {
+                    [one] => one.clone(),
+                    _ => json!({"anyOf": pairs}),
+                };
+                o["not"] = not;
+            }
+            RuleKind::Ordered { .. } | RuleKind::Expression { .. } => {
+                comments.push(format!("Rule: {} (\"{}\")", rule.message, rule.source));
+            }
+        }
+    }
+    if !comments.is_empty() {
+        o["$comment"] = json!(comments.join(" "));
+    }
 }
 
 fn ty_schema(ty: &Ty) -> Value {

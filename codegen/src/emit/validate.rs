@@ -13,6 +13,7 @@ use super::model::FieldNames;
 pub fn emit(service: &Service, names: &FieldNames) -> Result<TokenStream> {
     let mut cx = Cx {
         patterns: Vec::new(),
+        helpers: TokenStream::new(),
     };
     let mut impls = TokenStream::new();
     for (name, shape) in &service.shapes {
@@ -38,6 +39,9 @@ pub fn emit(service: &Service, names: &FieldNames) -> Result<TokenStream> {
             } else {
                 quote! { { let value = &self.#f; v.field(#wire, |v| { #check }); } }
             });
+        }
+        for (i, rule) in service.rules.get(name).into_iter().flatten().enumerate() {
+            body.extend(cx.rule(service, names, name, s, rule, i)?);
         }
         let v = if body.is_empty() {
             quote!(_v)
@@ -68,6 +72,8 @@ pub fn emit(service: &Service, names: &FieldNames) -> Result<TokenStream> {
             }
         });
     }
+    let helpers = std::mem::take(&mut cx.helpers);
+    impls.extend(helpers);
     let statics = cx.patterns.iter().enumerate().map(|(i, p)| {
         let id = format_ident!("PATTERN_{i}");
         quote!(static #id: ::cloudcost_types::validate::Pattern = ::cloudcost_types::validate::Pattern::new(#p);)
@@ -77,9 +83,163 @@ pub fn emit(service: &Service, names: &FieldNames) -> Result<TokenStream> {
 
 struct Cx {
     patterns: Vec<String>,
+    /// Functions the rule checks call (one per `expression` rule).
+    helpers: TokenStream,
 }
 
 impl Cx {
+    /// The statements of one `x-cloudcost-rules` rule of structure `shape`.
+    fn rule(
+        &mut self,
+        service: &Service,
+        names: &FieldNames,
+        shape: &str,
+        s: &Structure,
+        rule: &Rule,
+        index: usize,
+    ) -> Result<TokenStream> {
+        let missing = |m: &str| Error::Emit {
+            context: format!("{} rule {index} of {shape}", service.spec_path),
+            message: format!("no member `{m}`"),
+        };
+        let member = |m: &str| {
+            s.members
+                .iter()
+                .find(|x| x.name == m)
+                .ok_or_else(|| missing(m))
+        };
+        let field_of = |shape: &str, m: &str| {
+            names
+                .get(shape)
+                .and_then(|fields| fields.get(m))
+                .ok_or_else(|| missing(m))
+        };
+        let field = |m: &str| field_of(shape, m);
+        let optional = |m: &Member| !m.required || m.ty.nullable;
+        let message = &rule.message;
+        Ok(match &rule.kind {
+            RuleKind::MaxItems { member: wire, max } => {
+                let f = field(wire)?;
+                let max = usize::try_from(*max).unwrap_or(usize::MAX);
+                let check = quote! {
+                    if value.len() > #max { v.field(#wire, |v| v.fail(#message)); }
+                };
+                if optional(member(wire)?) {
+                    quote! { if let Some(value) = &self.#f { #check } }
+                } else {
+                    quote! { { let value = &self.#f; #check } }
+                }
+            }
+            RuleKind::Exclusive { members } => {
+                // Reported at every member after the first that is set with it.
+                let set: Vec<TokenStream> = members
+                    .iter()
+                    .map(|m| {
+                        let f = field(m)?;
+                        Ok(quote!(self.#f.is_some()))
+                    })
+                    .collect::<Result<_>>()?;
+                let last = members.last().map(String::as_str).unwrap_or_default();
+                quote! {
+                    if [#(#set),*].iter().filter(|set| **set).count() > 1 {
+                        v.field(#last, |v| v.fail(#message));
+                    }
+                }
+            }
+            RuleKind::AllowedValues {
+                member: wire,
+                values,
+            } => {
+                let f = field(wire)?;
+                let check = quote! {
+                    if ![#(#values),*].contains(&value.as_str()) { v.field(#wire, |v| v.fail(#message)); }
+                };
+                if optional(member(wire)?) {
+                    quote! { if let Some(value) = &self.#f { #check } }
+                } else {
+                    quote! { { let value = &self.#f; #check } }
+                }
+            }
+            RuleKind::Ordered { first, second } => {
+                let (fa, fb) = (field(first)?, field(second)?);
+                let (ma, mb) = (member(first)?, member(second)?);
+                // `YearMonthDay` is a date or a date-time: compare the instants they start.
+                let instant = |m: &Member, value: TokenStream| match m.ty.kind {
+                    TyKind::YearMonthDay => quote!(#value.start()),
+                    _ => quote!(*#value),
+                };
+                let (a, b) = (instant(ma, quote!(a)), instant(mb, quote!(b)));
+                let bind = |m: &Member, f: &syn::Ident, name: TokenStream| {
+                    if optional(m) {
+                        quote!(let Some(#name) = &self.#f else { return; };)
+                    } else {
+                        quote!(let #name = &self.#f;)
+                    }
+                };
+                let (bind_a, bind_b) = (bind(ma, fa, quote!(a)), bind(mb, fb, quote!(b)));
+                quote! {
+                    (|| {
+                        #bind_a
+                        #bind_b
+                        if !(#a < #b) { v.field(#second, |v| v.fail(#message)); }
+                    })();
+                }
+            }
+            RuleKind::Expression {
+                member: wire,
+                shape: expr_shape,
+                combinators,
+                allowed,
+                max_depth,
+            } => {
+                let f = field(wire)?;
+                let helper =
+                    format_ident!("rule_{}_{}", heck::ToSnakeCase::to_snake_case(shape), index);
+                let expr_ty = format_ident!("{expr_shape}");
+                let expr = service
+                    .structure(expr_shape)
+                    .ok_or_else(|| missing(expr_shape))?;
+                let mut arms = TokenStream::new();
+                for c in combinators {
+                    let cf = field_of(expr_shape, c)?;
+                    let is_list = expr
+                        .members
+                        .iter()
+                        .any(|m| &m.name == c && matches!(m.ty.kind, TyKind::List(_)));
+                    let descend = if is_list {
+                        quote! {
+                            for (i, item) in value.iter().enumerate() {
+                                v.field(#c, |v| v.index(i, |v| #helper(item, depth + 1, v)));
+                            }
+                        }
+                    } else {
+                        quote!(v.field(#c, |v| #helper(value, depth + 1, v));)
+                    };
+                    arms.extend(if allowed.contains(c) {
+                        quote! {
+                            if let Some(value) = &e.#cf {
+                                if depth >= #max_depth { v.field(#c, |v| v.fail(#message)); } else { #descend }
+                            }
+                        }
+                    } else {
+                        quote! {
+                            if e.#cf.is_some() { v.field(#c, |v| v.fail(#message)); }
+                        }
+                    });
+                }
+                self.helpers.extend(quote! {
+                    /// An `expression` rule: combinators allowed and how deep they nest.
+                    fn #helper(e: &#expr_ty, depth: u32, v: &mut ::cloudcost_types::Validator) { #arms }
+                });
+                if optional(member(wire)?) {
+                    quote! { if let Some(value) = &self.#f { v.field(#wire, |v| #helper(value, 0, v)); } }
+                } else {
+                    quote! { v.field(#wire, |v| #helper(&self.#f, 0, v)); }
+                }
+            }
+        })
+    }
+
     fn pattern(&mut self, p: &str) -> syn::Ident {
         let i = match self.patterns.iter().position(|x| x == p) {
             Some(i) => i,

@@ -31,6 +31,7 @@ mod errors;
 mod examples;
 mod operations;
 mod pagination;
+mod rules;
 mod service;
 mod shapes;
 #[cfg(test)]
@@ -218,11 +219,13 @@ impl<'a> Loader<'a> {
             common_errors: Vec::new(),
             errors_for: ErrorsFor::default(),
             error_body: self.error_body(facts.svc, &facts.svc_ptr)?,
+            rules: std::collections::BTreeMap::new(),
             document: doc.clone(),
         };
         self.operations(&mut service)?;
         // After the operations: they add the input structures built from query parameters.
         self.check_supported_members(&service)?;
+        self.rules(&mut service)?;
         self.situations(&mut service, facts.svc, &facts.svc_ptr)?;
         Ok(service)
     }

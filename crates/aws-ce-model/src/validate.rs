@@ -53,7 +53,23 @@ impl ::cloudcost_types::Validate for DataUnavailableException {
     fn validate_into(&self, _v: &mut ::cloudcost_types::Validator) {}
 }
 impl ::cloudcost_types::Validate for DateInterval {
-    fn validate_into(&self, _v: &mut ::cloudcost_types::Validator) {}
+    fn validate_into(&self, v: &mut ::cloudcost_types::Validator) {
+        (|| {
+            let a = &self.start;
+            let b = &self.end;
+            if !(a.start() < b.start()) {
+                v.field(
+                    "End",
+                    |v| {
+                        v
+                            .fail(
+                                "must be after Start (the start is inclusive and the end exclusive, so the period would be empty)",
+                            )
+                    },
+                );
+            }
+        })();
+    }
 }
 impl ::cloudcost_types::Validate for DimensionValues {
     fn validate_into(&self, v: &mut ::cloudcost_types::Validator) {
@@ -227,6 +243,19 @@ impl ::cloudcost_types::Validate for GetCostAndUsageRequest {
                 },
             );
         }
+        if let Some(value) = &self.group_by {
+            if value.len() > 2usize {
+                v.field(
+                    "GroupBy",
+                    |v| {
+                        v
+                            .fail(
+                                "at most two groups (dimensions, tag keys or cost categories)",
+                            )
+                    },
+                );
+            }
+        }
     }
 }
 impl ::cloudcost_types::Validate for GetCostAndUsageResponse {
@@ -342,6 +371,32 @@ impl ::cloudcost_types::Validate for GetReservationUtilizationRequest {
                 |v| {
                     v.range(i64::from(*value), Some(1i64), None);
                 },
+            );
+        }
+        if [self.group_by.is_some(), self.granularity.is_some()]
+            .iter()
+            .filter(|set| **set)
+            .count() > 1
+        {
+            v.field("Granularity", |v| v.fail("cannot be set together with GroupBy"));
+        }
+        if let Some(value) = &self.granularity {
+            if !["DAILY", "MONTHLY"].contains(&value.as_str()) {
+                v.field(
+                    "Granularity",
+                    |v| {
+                        v
+                            .fail(
+                                "must be DAILY or MONTHLY (GetReservationUtilization supports no other granularity)",
+                            )
+                    },
+                );
+            }
+        }
+        if let Some(value) = &self.filter {
+            v.field(
+                "Filter",
+                |v| rule_get_reservation_utilization_request_2(value, 0, v),
             );
         }
     }
@@ -624,5 +679,49 @@ impl GetReservationUtilizationRequest {
         &self,
     ) -> ::std::result::Result<(), ::cloudcost_types::ValidationErrors> {
         ::cloudcost_types::Validate::validate(self)
+    }
+}
+/// An `expression` rule: combinators allowed and how deep they nest.
+fn rule_get_reservation_utilization_request_2(
+    e: &Expression,
+    depth: u32,
+    v: &mut ::cloudcost_types::Validator,
+) {
+    if e.or.is_some() {
+        v.field(
+            "Or",
+            |v| v.fail("only And is supported, nested at most one level deep"),
+        );
+    }
+    if let Some(value) = &e.and {
+        if depth >= 1u32 {
+            v.field(
+                "And",
+                |v| v.fail("only And is supported, nested at most one level deep"),
+            );
+        } else {
+            for (i, item) in value.iter().enumerate() {
+                v.field(
+                    "And",
+                    |v| {
+                        v
+                            .index(
+                                i,
+                                |v| rule_get_reservation_utilization_request_2(
+                                    item,
+                                    depth + 1,
+                                    v,
+                                ),
+                            )
+                    },
+                );
+            }
+        }
+    }
+    if e.not.is_some() {
+        v.field(
+            "Not",
+            |v| v.fail("only And is supported, nested at most one level deep"),
+        );
     }
 }
