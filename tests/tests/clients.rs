@@ -8,7 +8,7 @@ use std::time::Duration;
 use cloudcost_aws_ce_client as ce;
 use cloudcost_aws_inspector2_client as inspector;
 use cloudcost_runtime::aws_auth::AwsCredentials;
-use cloudcost_runtime::{Config, ConfigBuilder, Error, PaginationError, RetryConfig};
+use cloudcost_runtime::{Config, ConfigBuilder, Error, PaginationError, RetryConfig, SplitMix64};
 use cloudcost_scp_ce_client as scp;
 use futures_util::StreamExt;
 use serde_json::{json, Value};
@@ -494,19 +494,50 @@ async fn unknown_codes_non_json_bodies_and_bad_responses_are_distinct() {
     }
 }
 
+/// The retry settings of [`aws_config`] (100 ms base) with the jitter source replaced by a
+/// fixed fraction `u`: the full-jitter wait before retry `n` is then exactly
+/// `u * min(cap, 100 ms * 2^(n-1))`.
+fn fixed_jitter(u: f64) -> RetryConfig {
+    RetryConfig::default()
+        .with_base(Duration::from_millis(100))
+        .with_random_source(move || u)
+}
+
 #[tokio::test]
 async fn throttling_then_success_is_retried_with_backoff() {
+    // A fixed fraction: uniform(0, 100 ms) drawn as 0.25 is exactly 25 ms, so a client that
+    // did not jitter (100 ms) or did not wait (0) fails.
     let server = throttled_once().await;
     let sleep = Arc::new(RecordingSleep::default());
-    let client = inspector_client(&server, sleep.clone());
-    client.list_usage_totals(&Default::default()).await.unwrap();
+    let client = inspector::Client::new(
+        aws_config(&server, sleep.clone())
+            .retry(fixed_jitter(0.25))
+            .build(),
+    )
+    .unwrap();
+    let page = client.list_usage_totals(&Default::default()).await.unwrap();
+    assert_eq!(page.totals, Some(vec![]));
     assert_eq!(server.received_requests().await.unwrap().len(), 2);
-    let waits = sleep.waits();
-    assert_eq!(waits.len(), 1);
-    assert!(
-        waits[0] <= Duration::from_millis(100),
-        "full jitter within the first ceiling: {waits:?}"
-    );
+    assert_eq!(sleep.waits(), [Duration::from_millis(25)]);
+
+    // The default generator, seeded: the wait is the seed's first draw scaled to the
+    // 100 ms ceiling. SplitMix64's first output for seed 7 is 0x63cb_e1e4_5932_0dd7; its
+    // top 53 bits times 2^-53 are 0.389829748391..., times 0.1 s 38,982,975 ns (rounded
+    // to the nanosecond, as `Duration::try_from_secs_f64` rounds).
+    let server = throttled_once().await;
+    let sleep = Arc::new(RecordingSleep::default());
+    let client = inspector::Client::new(
+        aws_config(&server, sleep.clone())
+            .retry(
+                RetryConfig::default()
+                    .with_base(Duration::from_millis(100))
+                    .with_random_source(SplitMix64::with_seed(7)),
+            )
+            .build(),
+    )
+    .unwrap();
+    client.list_usage_totals(&Default::default()).await.unwrap();
+    assert_eq!(sleep.waits(), [Duration::from_nanos(38_982_975)]);
 }
 
 #[tokio::test]
@@ -538,7 +569,12 @@ async fn the_attempt_limit_stops_retries() {
         .mount(&server)
         .await;
     let sleep = Arc::new(RecordingSleep::default());
-    let client = inspector_client(&server, sleep.clone());
+    let client = inspector::Client::new(
+        aws_config(&server, sleep.clone())
+            .retry(fixed_jitter(0.5))
+            .build(),
+    )
+    .unwrap();
     let err = client
         .list_usage_totals(&Default::default())
         .await
@@ -547,8 +583,16 @@ async fn the_attempt_limit_stops_retries() {
         matches!(&err, Error::Http { meta, .. } if meta.status == 503),
         "{err:?}"
     );
+    assert_eq!(
+        err.to_string(),
+        "ListUsageTotals failed: HTTP 503; body: unavailable"
+    );
     assert_eq!(server.received_requests().await.unwrap().len(), 3);
-    assert_eq!(sleep.waits().len(), 2);
+    // Half of the ceilings 100 ms and 200 ms: the exponential growth is checked too.
+    assert_eq!(
+        sleep.waits(),
+        [Duration::from_millis(50), Duration::from_millis(100)]
+    );
 }
 
 #[tokio::test]
@@ -562,9 +606,32 @@ async fn validation_errors_are_not_retried_but_cost_explorer_limit_exceeded_is()
         ))
         .mount(&server)
         .await;
-    let client = inspector_client(&server, Arc::default());
-    assert!(client.list_usage_totals(&Default::default()).await.is_err());
+    let sleep = Arc::new(RecordingSleep::default());
+    let client = inspector_client(&server, sleep.clone());
+    let err = client
+        .list_usage_totals(&Default::default())
+        .await
+        .unwrap_err();
+    match &err {
+        Error::Service {
+            error: inspector::ListUsageTotalsError::ValidationException(e),
+            meta,
+        } => {
+            assert_eq!(e.message, "bad");
+            assert_eq!(e.reason, inspector::model::ValidationExceptionReason::Other);
+            assert_eq!(
+                (meta.status, meta.code.as_deref()),
+                (400, Some("ValidationException"))
+            );
+        }
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(
+        err.to_string(),
+        "ListUsageTotals failed: ValidationException (HTTP 400): bad [request id req-err]"
+    );
     assert_eq!(server.received_requests().await.unwrap().len(), 1);
+    assert_eq!(sleep.waits(), Vec::<Duration>::new());
 
     let server = MockServer::start().await;
     Mock::given(method("POST"))
@@ -581,12 +648,19 @@ async fn validation_errors_are_not_retried_but_cost_explorer_limit_exceeded_is()
         .mount(&server)
         .await;
     let sleep = Arc::new(RecordingSleep::default());
-    let client = ce_client(&server, sleep.clone());
+    let client = ce::Client::new(
+        aws_config(&server, sleep.clone())
+            .retry(fixed_jitter(0.5))
+            .build(),
+    )
+    .unwrap();
     let input: ce::model::GetCostAndUsageRequest =
         ce::model::from_slice(&example_bytes("aws-ce/GetCostAndUsage.request.json")).unwrap();
-    client.get_cost_and_usage(&input).await.unwrap();
+    let page = client.get_cost_and_usage(&input).await.unwrap();
+    assert_eq!(page.results_by_time, Some(vec![]));
     assert_eq!(server.received_requests().await.unwrap().len(), 2);
-    assert_eq!(sleep.waits().len(), 1);
+    // No Retry-After: the jittered wait, half of the first 100 ms ceiling.
+    assert_eq!(sleep.waits(), [Duration::from_millis(50)]);
 }
 
 #[tokio::test]
@@ -604,12 +678,22 @@ async fn an_invalid_request_never_reaches_the_network() {
     let Error::Validation { errors, .. } = &err else {
         panic!("{err:?}")
     };
-    assert_eq!(errors.errors.len(), 2);
-    assert!(
-        err.to_string().starts_with(
-            "ListUsageTotals: invalid request, not sent: 2 invalid field(s): maxResults"
-        ),
-        "{err}"
+    let found: Vec<(&str, &str)> = errors
+        .errors
+        .iter()
+        .map(|e| (e.path.as_str(), e.message.as_str()))
+        .collect();
+    assert_eq!(
+        found,
+        [
+            ("maxResults", "must be at least 1, got 0"),
+            ("accountIds[0]", "must match .*[0-9]{12}.*")
+        ]
+    );
+    assert_eq!(
+        err.to_string(),
+        "ListUsageTotals: invalid request, not sent: 2 invalid field(s): maxResults: must be at \
+         least 1, got 0; accountIds[0]: must match .*[0-9]{12}.*"
     );
     assert!(server.received_requests().await.unwrap().is_empty());
 }
@@ -648,12 +732,15 @@ async fn pages_follow_tokens_in_order() {
     assert_eq!(items, ["a", "b", "c"]);
     assert_eq!(server.received_requests().await.unwrap().len(), 3);
 
-    let first_two: Vec<_> = client
+    let first_two: Vec<String> = client
         .list_usage_totals_items(&Default::default())
         .max_items(2)
+        .map(|r| r.unwrap().account_id.unwrap())
         .collect()
         .await;
-    assert_eq!(first_two.len(), 2);
+    assert_eq!(first_two, ["a", "b"]);
+    // Two more pages were needed for two items, and the third was never asked for.
+    assert_eq!(server.received_requests().await.unwrap().len(), 5);
 }
 
 #[tokio::test]
@@ -674,12 +761,26 @@ async fn a_repeated_token_is_an_error_not_a_loop() {
         .collect()
         .await;
     assert_eq!(results.len(), 3);
-    assert!(results[0].is_ok() && results[1].is_ok());
+    let page = |i: usize| {
+        let page = results[i].as_ref().unwrap();
+        (
+            page.totals.as_ref().unwrap()[0].account_id.as_deref(),
+            page.next_token.as_deref(),
+        )
+    };
+    assert_eq!(page(0), (Some("a"), Some("same")));
+    assert_eq!(page(1), (Some("b"), Some("same")));
     assert!(
         matches!(results[2], Err(PaginationError::RepeatedToken { .. })),
         "{:?}",
         results[2]
     );
+    assert_eq!(
+        results[2].as_ref().unwrap_err().to_string(),
+        "the service repeated the page token `same`; stopping instead of looping"
+    );
+    // The repeated token is not sent a second time.
+    assert_eq!(server.received_requests().await.unwrap().len(), 2);
 }
 
 #[tokio::test]
@@ -704,6 +805,10 @@ async fn a_page_failing_mid_stream_keeps_the_items_already_yielded() {
         .collect()
         .await;
     assert_eq!(results.len(), 3);
+    assert_eq!(
+        results[0].as_ref().unwrap().account_id.as_deref(),
+        Some("a")
+    );
     assert_eq!(
         results[1].as_ref().unwrap().account_id.as_deref(),
         Some("b")
@@ -784,6 +889,7 @@ async fn attempt_timeouts_are_distinct_and_retried() {
     let sleep = Arc::new(RecordingSleep::default());
     let client = inspector::Client::new(
         aws_config(&server, sleep.clone())
+            .retry(fixed_jitter(0.5))
             .attempt_timeout(Some(Duration::from_millis(50)))
             .build(),
     )
@@ -802,7 +908,16 @@ async fn attempt_timeouts_are_distinct_and_retried() {
         ),
         "{err:?}"
     );
-    assert_eq!(sleep.waits().len(), 2, "timeouts are retried");
+    assert_eq!(
+        err.to_string(),
+        "ListUsageTotals: attempt timeout after 50ms"
+    );
+    assert_eq!(
+        sleep.waits(),
+        [Duration::from_millis(50), Duration::from_millis(100)],
+        "timeouts are retried"
+    );
+    assert_eq!(server.received_requests().await.unwrap().len(), 3);
 }
 
 #[tokio::test]
@@ -859,6 +974,7 @@ async fn connection_failures_are_transport_errors_and_retried() {
             .endpoint_url(format!("http://127.0.0.1:{port}"))
             .region("us-west-2")
             .aws_credentials(AwsCredentials::new("AKIDEXAMPLE", SECRET, None))
+            .retry(fixed_jitter(0.5))
             .sleep(sleep.clone())
             .build(),
     )
@@ -877,7 +993,11 @@ async fn connection_failures_are_transport_errors_and_retried() {
         ),
         "{err:?}"
     );
-    assert_eq!(sleep.waits().len(), 2, "connection failures are retried");
+    assert_eq!(
+        sleep.waits(),
+        [Duration::from_millis(50), Duration::from_millis(100)],
+        "connection failures are retried"
+    );
     assert!(!err.to_string().contains(SECRET));
     assert_eq!(err.to_string(), "ListUsageTotals: transport error");
 
@@ -897,11 +1017,16 @@ async fn connection_failures_are_transport_errors_and_retried() {
         Some(std::io::ErrorKind::ConnectionRefused),
         "{chain:?}"
     );
-    assert!(chain.len() >= 3, "{chain:?}");
-    assert!(
-        chain[1].starts_with(&format!(
-            "error sending request for url (http://127.0.0.1:{port}/usage/list)"
-        )),
+    // Every level but the operating system's own words for the refusal (the io::Error
+    // found above), which differ between systems.
+    assert_eq!(
+        chain[..chain.len() - 1],
+        [
+            "ListUsageTotals: transport error".to_string(),
+            format!("error sending request for url (http://127.0.0.1:{port}/usage/list)"),
+            "client error (Connect)".to_string(),
+            "tcp connect error".to_string(),
+        ],
         "{chain:?}"
     );
     assert!(!cloudcost_runtime::report(&err).contains(SECRET));

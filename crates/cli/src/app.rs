@@ -47,6 +47,9 @@ const GLOBAL_FLAGS: &[&str] = &[
 /// The variable that makes `--mock` answer with a modeled error (see [`mock_error_code`]).
 pub const MOCK_ERROR_ENV: &str = "CLOUDCOST_MOCK_ERROR";
 
+/// The variable that makes retries against `--mock` wait nothing (see [`mock_retry`]).
+pub const MOCK_NO_BACKOFF_ENV: &str = "CLOUDCOST_MOCK_NO_BACKOFF";
+
 const AFTER_HELP: &str = "\
 Exit status: 0 success; 1 failure (credentials, network, timeout); 2 invalid command line or \
 request (nothing sent); 3 the service answered with an error.
@@ -766,6 +769,9 @@ fn client_config(
         if let Some(code) = mock_error_code()? {
             b = b.http_client(mock_error_client(&code)?);
         }
+        if let Some(retry) = mock_retry()? {
+            b = b.retry(retry);
+        }
         return Ok(b.build());
     }
     if let Some(url) = &g.endpoint_url {
@@ -811,6 +817,33 @@ fn mock_error_code() -> Result<Option<String>, String> {
         Ok(code) => Ok(Some(code.trim().to_string())),
         Err(std::env::VarError::NotPresent) => Ok(None),
         Err(std::env::VarError::NotUnicode(_)) => Err(format!("{MOCK_ERROR_ENV} is not UTF-8")),
+    }
+}
+
+/// `CLOUDCOST_MOCK_NO_BACKOFF=1` keeps the retries of a call to the embedded mock (the
+/// attempts and the retry budget) but makes every wait between them zero: a zero backoff
+/// base and cap, so neither the jitter nor the mock's `Retry-After` hint sleeps. It is for
+/// tests of retried errors (`CLOUDCOST_MOCK_ERROR=ThrottlingException`), is not in
+/// `--help`, and like [`MOCK_ERROR_ENV`] is read only with `--mock`: a call to a real
+/// service always backs off. `0` or an empty value is the same as unset.
+fn mock_retry() -> Result<Option<cloudcost_runtime::RetryConfig>, String> {
+    let value = match std::env::var(MOCK_NO_BACKOFF_ENV) {
+        Ok(value) => value,
+        Err(std::env::VarError::NotPresent) => return Ok(None),
+        Err(std::env::VarError::NotUnicode(_)) => {
+            return Err(format!("{MOCK_NO_BACKOFF_ENV} is not UTF-8"))
+        }
+    };
+    match value.trim() {
+        "" | "0" => Ok(None),
+        "1" => Ok(Some(
+            cloudcost_runtime::RetryConfig::default()
+                .with_base(Duration::ZERO)
+                .with_cap(Duration::ZERO),
+        )),
+        other => Err(format!(
+            "{MOCK_NO_BACKOFF_ENV}: expected 1 or 0, found `{other}`"
+        )),
     }
 }
 

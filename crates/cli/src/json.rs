@@ -261,9 +261,10 @@ mod tests {
 
     #[test]
     fn rejects_trailing_text_and_bad_json() {
-        assert!(Json::parse("{} x").is_err());
-        assert!(Json::parse("{\"a\":}").is_err());
-        assert!(Json::parse("").is_err());
+        let error = |text: &str| Json::parse(text).unwrap_err().to_string();
+        assert_eq!(error("{} x"), "trailing characters at line 1 column 4");
+        assert_eq!(error("{\"a\":}"), "expected value at line 1 column 6");
+        assert_eq!(error(""), "EOF while parsing a value at line 1 column 0");
     }
 
     #[test]

@@ -14,7 +14,8 @@ const SECRETS: [&str; 2] = [
 ];
 
 /// A command with a clean environment: no credentials, region or profile of the machine
-/// running the tests, and no mock error selection.
+/// running the tests, and no mock error selection. Retries against `--mock` wait nothing
+/// (`CLOUDCOST_MOCK_NO_BACKOFF`, read only with `--mock`), so no test sleeps for real.
 fn cloudcost(args: &[&str]) -> Command {
     let mut cmd = Command::new(BIN);
     cmd.args(args);
@@ -45,8 +46,31 @@ fn cloudcost(args: &[&str]) -> Command {
         )
         .env("SCP_CREDENTIALS_FILE", "/nonexistent/cloudcost-test/scp")
         // Instance metadata must not be probed by a test.
-        .env("AWS_EC2_METADATA_DISABLED", "true");
+        .env("AWS_EC2_METADATA_DISABLED", "true")
+        .env("CLOUDCOST_MOCK_NO_BACKOFF", "1");
     cmd
+}
+
+/// The request id the mock gives its request number `n` (from 0) with the default fault
+/// seed: ids are a function of the seed and the number, so a run replays exactly.
+fn mock_request_id(n: usize) -> &'static str {
+    [
+        "48218226-ff3c-44bf-833f-8bd4f9c57863",
+        "dce423fc-82c0-45b8-80a3-5ef24fa6a992",
+        "e60bbbf6-ca09-4f3c-88e8-2a8c0064269b",
+    ][n]
+}
+
+/// The documented example at `specs/examples/<path>`, as JSON.
+fn example(path: &str) -> serde_json::Value {
+    let file = format!("{}/../../specs/examples/{path}", env!("CARGO_MANIFEST_DIR"));
+    let text = std::fs::read_to_string(&file).expect("example file");
+    serde_json::from_str(&text).expect("example JSON")
+}
+
+/// stdout as JSON.
+fn json_out(o: &Output) -> serde_json::Value {
+    serde_json::from_str(&stdout(o)).expect("JSON output")
 }
 
 fn run(args: &[&str]) -> Output {
@@ -217,7 +241,12 @@ fn the_quickstart_line_works() {
         "BlendedCost",
     ]);
     assert_success(&o);
-    assert!(stdout(&o).contains("\"ResultsByTime\""));
+    // The embedded mock answers the documented example, printed in its wire form.
+    assert_eq!(
+        json_out(&o),
+        example("aws-ce/GetCostAndUsage.response.json")
+    );
+    assert_eq!(stderr(&o), "");
 }
 
 #[test]
@@ -295,25 +324,71 @@ fn help_describes_every_flag() {
 
 #[test]
 fn usage_errors_exit_2_with_clean_stdout() {
-    for args in [
-        &["nosuch"][..],
-        &["ce", "no-such-operation"],
-        &["ce", "get-cost-and-usage", "--no-such-flag"],
-        &["ce", "get-cost-and-usage", "--output", "xml"],
-        &[
-            "--mock",
-            "--endpoint-url",
-            "http://127.0.0.1:1",
-            "inspector2",
-            "list-usage-totals",
-        ],
-        &["mock", "--fault-rate", "2"],
-        &["inspector2", "list-usage-totals", "--max-items", "0"],
+    let usage = |line: &str, error: &str| {
+        format!("error: {error}\n\nUsage: {line}\n\nFor more information, try '--help'.\n")
+    };
+    let invalid = |error: &str| format!("error: {error}\n\nFor more information, try '--help'.\n");
+    for (args, expected) in [
+        (
+            &["nosuch"][..],
+            usage(
+                "cloudcost [OPTIONS] <COMMAND>",
+                "unrecognized subcommand 'nosuch'",
+            ),
+        ),
+        (
+            &["ce", "no-such-operation"],
+            usage(
+                "cloudcost ce [OPTIONS] <COMMAND>",
+                "unrecognized subcommand 'no-such-operation'",
+            ),
+        ),
+        (
+            &["ce", "get-cost-and-usage", "--no-such-flag"],
+            usage(
+                "cloudcost ce get-cost-and-usage [OPTIONS]",
+                "unexpected argument '--no-such-flag' found",
+            ),
+        ),
+        (
+            &["ce", "get-cost-and-usage", "--output", "xml"],
+            invalid(
+                "invalid value 'xml' for '--output <FORMAT>'\n  \
+                 [possible values: json, table, csv]",
+            ),
+        ),
+        (
+            &[
+                "--mock",
+                "--endpoint-url",
+                "http://127.0.0.1:1",
+                "inspector2",
+                "list-usage-totals",
+            ],
+            usage(
+                "cloudcost --mock <COMMAND>",
+                "the argument '--mock' cannot be used with '--endpoint-url <URL>'",
+            ),
+        ),
+        (
+            &["mock", "--fault-rate", "2"],
+            invalid(
+                "invalid value '2' for '--fault-rate <R>': expected a number from 0 to 1, \
+                 found `2`",
+            ),
+        ),
+        (
+            &["inspector2", "list-usage-totals", "--max-items", "0"],
+            invalid(
+                "invalid value '0' for '--max-items <N>': 0 is not in \
+                 1..18446744073709551615",
+            ),
+        ),
     ] {
         let o = run(args);
         assert_eq!(o.status.code(), Some(2), "{args:?}: {}", stderr(&o));
         assert_eq!(stdout(&o), "", "{args:?}");
-        assert!(!stderr(&o).is_empty(), "{args:?}");
+        assert_eq!(stderr(&o), expected, "{args:?}");
     }
 }
 
@@ -375,10 +450,10 @@ fn an_invalid_request_lists_every_bad_field_and_sends_nothing() {
     ]);
     assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
     assert_eq!(stdout(&o), "");
-    assert!(
-        stderr(&o).contains("--limit: expected an integer, found `ten`"),
-        "{}",
-        stderr(&o)
+    assert_eq!(
+        stderr(&o),
+        "cloudcost: invalid request, not sent (1 problem):\n  \
+         --limit: expected an integer, found `ten`\n"
     );
     // A value the typed decoder rejects names its path.
     let o = run(&[
@@ -394,7 +469,11 @@ fn an_invalid_request_lists_every_bad_field_and_sends_nothing() {
     ]);
     assert_eq!(o.status.code(), Some(2));
     assert_eq!(stdout(&o), "");
-    assert!(stderr(&o).contains("TimePeriod.End: "), "{}", stderr(&o));
+    assert_eq!(
+        stderr(&o),
+        "cloudcost: invalid request, not sent (1 problem):\n  \
+         TimePeriod.End: expected YYYY-MM-DD or YYYY-MM-DDThh:mm:ssZ, found \"yesterday\"\n"
+    );
 }
 
 #[test]
@@ -416,12 +495,15 @@ fn an_api_error_shows_code_and_message_and_exits_3() {
     .unwrap();
     assert_eq!(o.status.code(), Some(3), "{}", stderr(&o));
     assert_eq!(stdout(&o), "");
-    let err = stderr(&o);
-    assert!(
-        err.starts_with("cloudcost: GetCostAndUsage failed: DataUnavailableException (HTTP 400): "),
-        "{err}"
+    assert_eq!(
+        stderr(&o),
+        format!(
+            "cloudcost: GetCostAndUsage failed: DataUnavailableException (HTTP 400): \
+             DataUnavailableException (requested by x-cloudcost-mock-error) [request id {}]\n",
+            // Not retried: the mock's first request.
+            mock_request_id(0)
+        )
     );
-    assert!(err.contains("[request id "), "{err}");
     assert_no_secrets(&o);
 
     let o = cloudcost(&["--mock", "scp", "list-usages"])
@@ -430,7 +512,53 @@ fn an_api_error_shows_code_and_message_and_exits_3() {
         .unwrap();
     assert_eq!(o.status.code(), Some(3), "{}", stderr(&o));
     assert_eq!(stdout(&o), "");
-    assert!(stderr(&o).contains("ListUsages failed: "), "{}", stderr(&o));
+    assert_eq!(
+        stderr(&o),
+        format!(
+            "cloudcost: ListUsages failed: Forbidden (HTTP 403): Forbidden (requested by \
+             x-cloudcost-mock-error) [request id {}]\n",
+            mock_request_id(0)
+        )
+    );
+}
+
+#[test]
+fn a_throttled_call_to_the_embedded_mock_is_retried_without_sleeping() {
+    // Throttling is retried: 3 attempts, each answered with `Retry-After: 1`. Honoured,
+    // those hints would take 2 s (measured: 2.02 s without the variable);
+    // `CLOUDCOST_MOCK_NO_BACKOFF=1` (set by `cloudcost()`) makes every wait zero, so the
+    // call ends well within that (measured: 0.02 s).
+    let started = std::time::Instant::now();
+    let o = cloudcost(&["--mock", "inspector2", "list-usage-totals"])
+        .env("CLOUDCOST_MOCK_ERROR", "ThrottlingException")
+        .output()
+        .unwrap();
+    let elapsed = started.elapsed();
+    assert_eq!(o.status.code(), Some(3), "{}", stderr(&o));
+    assert_eq!(stdout(&o), "");
+    assert_eq!(
+        stderr(&o),
+        format!(
+            "cloudcost: ListUsageTotals failed: ThrottlingException (HTTP 429): \
+             ThrottlingException (requested by x-cloudcost-mock-error) [request id {}]\n",
+            // The third attempt's answer: retried twice, as the default 3 attempts allow.
+            mock_request_id(2)
+        )
+    );
+    assert!(
+        elapsed < std::time::Duration::from_secs(2),
+        "the Retry-After waits were slept: {elapsed:?}"
+    );
+    // Any other value than 1 or 0 is refused, not guessed at.
+    let o = cloudcost(&["--mock", "inspector2", "list-usage-totals"])
+        .env("CLOUDCOST_MOCK_NO_BACKOFF", "yes")
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert_eq!(
+        stderr(&o),
+        "cloudcost: CLOUDCOST_MOCK_NO_BACKOFF: expected 1 or 0, found `yes`\n"
+    );
 }
 
 #[test]
@@ -685,7 +813,10 @@ fn every_operation_against_a_separately_started_mock_verifying_signatures() {
             all.extend_from_slice(args);
             let o = mock.cloudcost(&all).output().unwrap();
             assert_success(&o);
-            assert!(!stdout(&o).trim().is_empty(), "{name} {format}");
+            assert_eq!(stderr(&o), "", "{name} {format}");
+            // Byte for byte what the embedded mock gives (the same snapshots): the signed
+            // calls reach the same data and print the same way.
+            insta::assert_snapshot!(format!("{name}.{format}"), stdout(&o));
         }
     }
 }
@@ -710,7 +841,10 @@ fn input_json_from_a_file_and_from_stdin() {
         &at_file,
     ]);
     assert_success(&o);
-    assert!(stdout(&o).contains("ResultsByTime"));
+    assert_eq!(
+        json_out(&o),
+        example("aws-ce/GetCostAndUsage.response.json")
+    );
 
     let mut child = cloudcost(&[
         "--mock",
@@ -734,7 +868,10 @@ fn input_json_from_a_file_and_from_stdin() {
         .unwrap();
     let o = child.wait_with_output().unwrap();
     assert_success(&o);
-    assert!(stdout(&o).contains("ResultsByTime"));
+    assert_eq!(
+        json_out(&o),
+        example("aws-ce/GetCostAndUsage.response.json")
+    );
 
     // A file that is not there, and stdin that is not JSON, are request errors.
     let o = run(&[
@@ -745,17 +882,21 @@ fn input_json_from_a_file_and_from_stdin() {
         "@/nonexistent/request.json",
     ]);
     assert_eq!(o.status.code(), Some(2));
-    assert!(
-        stderr(&o).contains("--input-json: could not read /nonexistent/request.json"),
-        "{}",
-        stderr(&o)
+    // The operating system's words for the missing file, as std reports them here.
+    let missing = std::fs::read("/nonexistent/request.json").unwrap_err();
+    assert_eq!(
+        stderr(&o),
+        format!(
+            "cloudcost: invalid request, not sent (1 problem):\n  \
+             --input-json: could not read /nonexistent/request.json: {missing}\n"
+        )
     );
     let o = run(&["--mock", "ce", "get-cost-and-usage", "--input-json", "[1]"]);
     assert_eq!(o.status.code(), Some(2));
-    assert!(
-        stderr(&o).contains("expected a JSON object (the request), found a list"),
-        "{}",
-        stderr(&o)
+    assert_eq!(
+        stderr(&o),
+        "cloudcost: invalid request, not sent (1 problem):\n  \
+         --input-json: expected a JSON object (the request), found a list\n"
     );
 }
 
@@ -807,7 +948,13 @@ fn flags_override_input_json() {
     // The member from --input-json alone is invalid...
     let o = run(&["--mock", "ce", "get-cost-and-usage", "--input-json", input]);
     assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
-    assert!(stderr(&o).contains("BillingViewArn: "), "{}", stderr(&o));
+    assert_eq!(
+        stderr(&o),
+        "cloudcost: invalid request, not sent (2 problems):\n  \
+         BillingViewArn: length must be at least 20, got 10\n  \
+         BillingViewArn: must match \
+         ^arn:aws[a-z-]*:(billing)::[0-9]{12}:billingview/[-a-zA-Z0-9/:_+=.-@]{1,43}$\n"
+    );
     // ...and the flag replaces it.
     let o = run(&[
         "--mock",
@@ -819,6 +966,11 @@ fn flags_override_input_json() {
         "arn:aws:billing::123456789012:billingview/primary",
     ]);
     assert_success(&o);
+    assert_eq!(
+        json_out(&o),
+        example("aws-ce/GetCostAndUsage.response.json")
+    );
+    assert_eq!(stderr(&o), "");
 }
 
 #[test]
@@ -876,7 +1028,12 @@ fn max_items_prints_a_next_token_that_starting_token_resumes_exactly() {
         .output()
         .unwrap();
     assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
-    assert!(stderr(&o).contains("--starting-token"));
+    assert_eq!(stdout(&o), "");
+    assert_eq!(
+        stderr(&o),
+        "cloudcost: --starting-token: not a token printed by cloudcost as NextToken (not \
+         base64url)\n"
+    );
     // Table output keeps rows on stdout and says where to continue on stderr.
     let o = mock
         .cloudcost(&[
@@ -890,8 +1047,22 @@ fn max_items_prints_a_next_token_that_starting_token_resumes_exactly() {
         .output()
         .unwrap();
     assert_success(&o);
-    assert!(stderr(&o).contains("--starting-token "), "{}", stderr(&o));
-    assert!(!stdout(&o).contains("NextToken"));
+    // The token is base64url of `{"token":null,"skip":2}`: the first page again, less the
+    // two items already printed.
+    assert_eq!(
+        stderr(&o),
+        "more items remain: --starting-token eyJ0b2tlbiI6bnVsbCwic2tpcCI6Mn0\n"
+    );
+    // Two items (accounts), one row per usage of each, and no NextToken among them.
+    assert_eq!(
+        stdout(&o),
+        "accountId     usage.type             usage.total       usage.estimatedMonthlyCost  usage.currency  usage.cloudProvider\n\
+         ------------  ---------------------  ----------------  --------------------------  --------------  -------------------\n\
+         100000000000  CODE_REPOSITORY_SCA    16259.4393398034  60360.6753181323            USD             AZURE\n\
+         100000000000  GCP_CLOUD_RUN_HOURS    63777.1578101787  71750.7085102190            USD             NOT_APPLICABLE\n\
+         100000000001  LAMBDA_FUNCTION_HOURS  35582.9142975403  43656.4737708037            USD             AZURE\n\
+         100000000001  CODE_REPOSITORY_SCA    40950.4139839975  34734.8609395358            USD             AWS\n"
+    );
 }
 
 /// Runs `command` with its stderr on a pseudo-terminal (util-linux `script`) and its stdout

@@ -197,7 +197,7 @@ impl<'a> Synth<'a> {
     }
 
     /// A string: the first of a few realistic candidates that the whole `pattern` matches,
-    /// cut to `maxLength`.
+    /// else one built from the pattern itself ([`from_pattern`]); cut to `maxLength`.
     fn string(&self, schema: &Value, path: &str, index: u64) -> String {
         let name = path.rsplit(['.', '[', '{']).next().unwrap_or("value");
         let name = if name.is_empty() || name.starts_with(']') {
@@ -212,10 +212,6 @@ impl<'a> Synth<'a> {
             format!("{day}T00:00:00"),
             format!("{day}T00:00:00Z"),
             format!("{:012}", 100_000_000_000 + index),
-            format!(
-                "arn:aws:ce::{:012}:anomalymonitor/{name}-{index}",
-                100_000_000_000u64
-            ),
         ];
         let pattern = schema.get("pattern").and_then(Value::as_str);
         let mut s = match pattern {
@@ -223,8 +219,9 @@ impl<'a> Synth<'a> {
             Some(p) => candidates
                 .iter()
                 .find(|c| self.patterns.full_match(p, c))
-                .unwrap_or(&candidates[0])
-                .clone(),
+                .cloned()
+                .or_else(|| from_pattern(p).filter(|s| self.patterns.full_match(p, s)))
+                .unwrap_or_else(|| candidates[0].clone()),
         };
         if let Some(max) = schema.get("maxLength").and_then(Value::as_u64) {
             s = s
@@ -238,6 +235,147 @@ impl<'a> Synth<'a> {
         }
         s
     }
+}
+
+/// A string that the regular expression `pattern` matches, built by reading it: literals
+/// as written, a class as one of its characters (a lower-case letter or a digit where it
+/// has one), `\d` as `0`, `.` as `x`, each item repeated the least its quantifier allows
+/// (`*` and `?` none, `+` once, `{n,m}` n times), an alternation as its first branch.
+/// `None` for what this reading does not know (look-around, negated classes); the caller
+/// checks the result against the pattern in any case. This is what gives a schema's
+/// `pattern` such as an ARN's a value without the mock knowing any service.
+pub(crate) fn from_pattern(pattern: &str) -> Option<String> {
+    let chars: Vec<char> = pattern.chars().collect();
+    let mut pos = 0;
+    let out = pattern_alternation(&chars, &mut pos)?;
+    (pos == chars.len()).then_some(out)
+}
+
+/// An alternation up to an unmatched `)` or the end: its first branch.
+fn pattern_alternation(chars: &[char], pos: &mut usize) -> Option<String> {
+    let first = pattern_sequence(chars, pos)?;
+    while chars.get(*pos) == Some(&'|') {
+        *pos += 1;
+        pattern_sequence(chars, pos)?;
+    }
+    Some(first)
+}
+
+/// A sequence of quantified items up to `|`, `)` or the end.
+fn pattern_sequence(chars: &[char], pos: &mut usize) -> Option<String> {
+    let mut out = String::new();
+    while let Some(&c) = chars.get(*pos) {
+        if c == '|' || c == ')' {
+            break;
+        }
+        *pos += 1;
+        let item = match c {
+            '^' | '$' => continue,
+            '(' => {
+                if chars.get(*pos) == Some(&'?') {
+                    // Only non-capturing groups: `(?:`. Look-around and flags are unknown.
+                    if chars.get(*pos + 1) != Some(&':') {
+                        return None;
+                    }
+                    *pos += 2;
+                }
+                let inner = pattern_alternation(chars, pos)?;
+                if chars.get(*pos) != Some(&')') {
+                    return None;
+                }
+                *pos += 1;
+                inner
+            }
+            '[' => pattern_class(chars, pos)?.to_string(),
+            '\\' => pattern_escape(chars, pos)?.to_string(),
+            '.' => "x".to_string(),
+            '*' | '+' | '?' | '{' => return None,
+            other => other.to_string(),
+        };
+        let times = pattern_quantifier(chars, pos)?;
+        for _ in 0..times {
+            out.push_str(&item);
+        }
+    }
+    Some(out)
+}
+
+/// How many times the item before `pos` is to be repeated: the least its quantifier
+/// allows, but once at least for `+`.
+fn pattern_quantifier(chars: &[char], pos: &mut usize) -> Option<usize> {
+    let times = match chars.get(*pos) {
+        Some('*' | '?') => {
+            *pos += 1;
+            0
+        }
+        Some('+') => {
+            *pos += 1;
+            1
+        }
+        Some('{') => {
+            let close = chars[*pos..].iter().position(|c| *c == '}')? + *pos;
+            let inside: String = chars[*pos + 1..close].iter().collect();
+            let least = inside.split(',').next()?.trim().parse().ok()?;
+            *pos = close + 1;
+            least
+        }
+        _ => return Some(1),
+    };
+    // A lazy suffix (`*?`) does not change the least count.
+    if chars.get(*pos) == Some(&'?') {
+        *pos += 1;
+    }
+    Some(times)
+}
+
+/// The character for a class `[...]` whose `[` is just before `pos`.
+fn pattern_class(chars: &[char], pos: &mut usize) -> Option<char> {
+    if chars.get(*pos) == Some(&'^') {
+        return None;
+    }
+    let mut members: Vec<(char, char)> = Vec::new();
+    let mut first = true;
+    loop {
+        let c = *chars.get(*pos)?;
+        *pos += 1;
+        if c == ']' && !first {
+            break;
+        }
+        first = false;
+        let low = if c == '\\' {
+            pattern_escape(chars, pos)?
+        } else {
+            c
+        };
+        // A range `a-z`, unless the `-` ends the class.
+        if chars.get(*pos) == Some(&'-') && chars.get(*pos + 1).is_some_and(|n| *n != ']') {
+            let high = *chars.get(*pos + 1)?;
+            *pos += 2;
+            members.push((low, high));
+        } else {
+            members.push((low, low));
+        }
+    }
+    ['a', '0', 'A', 'x', '-', '_']
+        .into_iter()
+        .find(|c| members.iter().any(|(lo, hi)| lo <= c && c <= hi))
+        .or_else(|| members.first().map(|(lo, _)| *lo))
+}
+
+/// The character for an escape whose `\` is just before `pos`.
+fn pattern_escape(chars: &[char], pos: &mut usize) -> Option<char> {
+    let c = *chars.get(*pos)?;
+    *pos += 1;
+    Some(match c {
+        'd' => '0',
+        'w' | 'D' | 'S' => 'a',
+        's' => ' ',
+        'W' => '-',
+        'n' => '\n',
+        't' => '\t',
+        'p' | 'P' | 'b' | 'B' | 'A' | 'z' => return None,
+        other => other,
+    })
 }
 
 /// The enum values of a schema: `enum`, or the first `anyOf` branch with one (the
@@ -263,9 +401,48 @@ fn types(schema: &Value) -> Vec<&str> {
 
 /// `YYYY-MM-DD`, `index` days after 2024-01-01.
 fn chrono_day(index: u64) -> String {
+    // invariant: 2024-01-01 is a valid date, so `from_ymd_opt` returns `Some`.
     let base = cloudcost_types::chrono::NaiveDate::from_ymd_opt(2024, 1, 1).expect("valid date");
     let day = base
         .checked_add_days(cloudcost_types::chrono::Days::new(index % 36_500))
         .unwrap_or(base);
     day.format("%Y-%m-%d").to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_string_is_built_from_a_pattern_no_candidate_matches() {
+        // An ARN pattern (Cost Explorer's ResourceName): no service is named here.
+        let arn = "arn:aws[-a-z0-9]*:[a-z0-9]+:[-a-z0-9]*:[0-9]{12}:[-a-zA-Z0-9/:_]+";
+        assert_eq!(
+            from_pattern(arn).as_deref(),
+            Some("arn:aws:a::000000000000:a")
+        );
+        assert_eq!(
+            from_pattern(r"^(\d{4}-\d{2})(T\d{2}|Z)?x{2,5}?[.]\.$").as_deref(),
+            Some("0000-00xx..")
+        );
+        // `]` first in a class is a member; `a` is preferred.
+        assert_eq!(from_pattern("(?:ab|c)+[]a]").as_deref(), Some("aba"));
+        // What the reading does not know gives no value, never a wrong one.
+        assert_eq!(from_pattern("^(?! )x$"), None);
+        assert_eq!(from_pattern("[^a]"), None);
+        assert_eq!(from_pattern("a)"), None);
+        assert_eq!(from_pattern("*"), None);
+
+        let root = json!({});
+        let patterns = PatternCache::default();
+        let synth = Synth::new(&root, 0, &patterns);
+        let schema = json!({"type": "string", "pattern": arn, "minLength": 20});
+        assert_eq!(
+            synth.value(&schema, "Err.ResourceName", 0),
+            json!("arn:aws:a::000000000000:a")
+        );
+        // A candidate that matches still comes first.
+        let schema = json!({"type": "string", "pattern": ".*[0-9]{12}.*"});
+        assert_eq!(synth.value(&schema, "accountId", 3), json!("100000000003"));
+    }
 }

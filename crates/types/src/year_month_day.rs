@@ -1,3 +1,6 @@
+//! [`YearMonthDay`]: a date or a UTC date-time, kept as received so it re-encodes
+//! exactly; parsed from and written to its wire text.
+
 use std::fmt;
 use std::str::FromStr;
 
@@ -113,8 +116,12 @@ mod tests {
             let v: YearMonthDay = s.parse().unwrap();
             assert_eq!(v.to_string(), s);
         }
-        assert!("2017-13-01".parse::<YearMonthDay>().is_err());
-        assert!("2017-09-01T13:00:00".parse::<YearMonthDay>().is_err());
-        assert!("".parse::<YearMonthDay>().is_err());
+        let error = |s: &str| s.parse::<YearMonthDay>().unwrap_err().to_string();
+        for bad in ["2017-13-01", "2017-09-01T13:00:00", ""] {
+            assert_eq!(
+                error(bad),
+                format!("expected YYYY-MM-DD or YYYY-MM-DDThh:mm:ssZ, found {bad:?}")
+            );
+        }
     }
 }
