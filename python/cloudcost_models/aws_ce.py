@@ -167,6 +167,26 @@ class Metric(RootModel[str]):
     root: Annotated[str, Field(max_length=1024, min_length=0, pattern="[\\S\\s]*")]
 
 
+class Granularity1(str, Enum):
+    """
+    must be DAILY or MONTHLY (GetReservationUtilization supports no other granularity)
+    """
+
+    DAILY = "DAILY"
+    MONTHLY = "MONTHLY"
+
+    @classmethod
+    def _missing_(cls, value: object) -> Granularity1 | None:
+        # A value newer than these models: a pseudo-member that keeps it, as the Rust
+        # enums keep it in `Unknown(String)`.
+        if not isinstance(value, str):
+            return None
+        member = str.__new__(cls, value)
+        member._name_ = value
+        member._value_ = value
+        return member
+
+
 class Granularity(str, Enum):
     """
     The granularity of the results. Valid values: DAILY | MONTHLY | HOURLY. GetReservationUtilization supports only DAILY and MONTHLY.
@@ -829,6 +849,7 @@ class GetCostAndUsageRequest(BaseModel):
         Field(
             alias="GroupBy",
             description="You can group AWS costs using up to two different groups, either dimensions, tag keys, cost categories, or any two group by types. Valid values for the DIMENSION type are AZ, INSTANCE_TYPE, LEGAL_ENTITY_NAME, INVOICING_ENTITY, LINKED_ACCOUNT, OPERATION, PLATFORM, PURCHASE_TYPE, SERVICE, TENANCY, RECORD_TYPE, and USAGE_TYPE. When you group by the TAG type and include a valid tag key, you get all tag values, including empty strings.",
+            max_length=2,
         ),
     ] = None
     billing_view_arn: Annotated[
@@ -910,7 +931,13 @@ class GetReservationUtilizationRequest(BaseModel):
             description="Groups only by SUBSCRIPTION_ID. Metadata is included.",
         ),
     ] = None
-    granularity: Annotated[Granularity | None, Field(alias="Granularity")] = None
+    granularity: Annotated[
+        Granularity1 | None,
+        Field(
+            alias="Granularity",
+            description="must be DAILY or MONTHLY (GetReservationUtilization supports no other granularity)",
+        ),
+    ] = None
     filter: Annotated[Expression | None, Field(alias="Filter")] = None
     sort_by: Annotated[SortDefinition | None, Field(alias="SortBy")] = None
     next_page_token: Annotated[
