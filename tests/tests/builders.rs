@@ -89,10 +89,11 @@ fn optional_members_may_stay_unset_in_every_family() {
             .max_results(50)
             .build()
             .unwrap(),
-        inspector::ListUsageTotalsRequest {
-            account_ids: None,
-            max_results: Some(50),
-            next_token: None,
+        {
+            // `Default` and assignment: the other way to build a structure outside its crate.
+            let mut request = inspector::ListUsageTotalsRequest::default();
+            request.max_results = Some(50);
+            request
         }
     );
     let built = scp::ListUsagesRequest::builder()

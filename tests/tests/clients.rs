@@ -146,11 +146,13 @@ async fn inspector2_operations_use_their_paths_and_the_regional_signature() {
     let client = inspector_client(&server, Arc::default());
 
     let totals = client
-        .list_usage_totals(&inspector::model::ListUsageTotalsRequest {
-            account_ids: Some(vec!["123456789012".into()]),
-            max_results: Some(50),
-            next_token: None,
-        })
+        .list_usage_totals(
+            &inspector::model::ListUsageTotalsRequest::builder()
+                .account_ids(["123456789012"])
+                .max_results(50)
+                .build()
+                .unwrap(),
+        )
         .await
         .unwrap();
     let usage = &totals.totals.unwrap()[0].usage.clone().unwrap()[0];
@@ -158,9 +160,12 @@ async fn inspector2_operations_use_their_paths_and_the_regional_signature() {
     assert_eq!(usage.estimated_monthly_cost.unwrap().to_string(), "3.75");
 
     let trials = client
-        .batch_get_free_trial_info(&inspector::model::BatchGetFreeTrialInfoRequest {
-            account_ids: vec!["123456789012".into()],
-        })
+        .batch_get_free_trial_info(
+            &inspector::model::BatchGetFreeTrialInfoRequest::builder()
+                .account_ids(["123456789012"])
+                .build()
+                .unwrap(),
+        )
         .await
         .unwrap();
     assert_eq!(
@@ -412,9 +417,12 @@ async fn every_documented_error_decodes_into_its_variant() {
         .mount(&server)
         .await;
     assert!(matches!(
-        insp.batch_get_free_trial_info(&inspector::model::BatchGetFreeTrialInfoRequest {
-            account_ids: vec!["123456789012".into()]
-        })
+        insp.batch_get_free_trial_info(
+            &inspector::model::BatchGetFreeTrialInfoRequest::builder()
+                .account_ids(["123456789012"])
+                .build()
+                .unwrap()
+        )
         .await
         .unwrap_err(),
         Error::Service {
@@ -668,11 +676,13 @@ async fn an_invalid_request_never_reaches_the_network() {
     let server = MockServer::start().await;
     let client = inspector_client(&server, Arc::default());
     let err = client
-        .list_usage_totals(&inspector::model::ListUsageTotalsRequest {
-            account_ids: Some(vec!["nope".into()]),
-            max_results: Some(0),
-            next_token: None,
-        })
+        .list_usage_totals(
+            &inspector::model::ListUsageTotalsRequest::builder()
+                .account_ids(["nope"])
+                .max_results(0)
+                .build()
+                .unwrap(),
+        )
         .await
         .unwrap_err();
     let Error::Validation { errors, .. } = &err else {
@@ -864,10 +874,12 @@ async fn cost_explorer_and_scp_page_too() {
         .await;
     let client = scp_client(&server);
     let ids: Vec<String> = client
-        .list_usages_items(&scp::model::ListUsagesRequest {
-            limit: Some(2),
-            ..Default::default()
-        })
+        .list_usages_items(
+            &scp::model::ListUsagesRequest::builder()
+                .limit(2)
+                .build()
+                .unwrap(),
+        )
         .map(|r| r.unwrap().id.unwrap())
         .collect()
         .await;

@@ -23,16 +23,12 @@ fn a_valid_request_passes() {
 
 #[test]
 fn list_items_patterns_ranges_and_lengths_are_all_reported_with_paths() {
-    let request = inspector::ListUsageTotalsRequest {
-        account_ids: Some(vec![
-            "123456789012".into(),
-            "12345".into(),
-            "x123456789012y".into(),
-            "abc".into(),
-        ]),
-        max_results: Some(501),
-        next_token: Some(String::new()),
-    };
+    let request = inspector::ListUsageTotalsRequest::builder()
+        .account_ids(["123456789012", "12345", "x123456789012y", "abc"])
+        .max_results(501)
+        .next_token("")
+        .build()
+        .unwrap();
     assert_eq!(
         messages(request.validate().unwrap_err()),
         // In the spec's member order.
@@ -47,16 +43,18 @@ fn list_items_patterns_ranges_and_lengths_are_all_reported_with_paths() {
 
 #[test]
 fn list_length_bounds() {
-    let empty = inspector::BatchGetFreeTrialInfoRequest {
-        account_ids: vec![],
-    };
+    let empty = inspector::BatchGetFreeTrialInfoRequest::builder()
+        .account_ids(Vec::<String>::new())
+        .build()
+        .unwrap();
     assert_eq!(
         messages(empty.validate().unwrap_err()),
         ["accountIds: number of items must be at least 1, got 0"]
     );
-    let many = inspector::BatchGetFreeTrialInfoRequest {
-        account_ids: vec!["123456789012".into(); 101],
-    };
+    let many = inspector::BatchGetFreeTrialInfoRequest::builder()
+        .account_ids(vec!["123456789012"; 101])
+        .build()
+        .unwrap();
     assert_eq!(
         messages(many.validate().unwrap_err()),
         ["accountIds: number of items must be at most 100, got 101"]
@@ -68,18 +66,24 @@ fn nested_members_and_string_length_in_characters() {
     let mut request = cost_request();
     request.metrics.push("é".repeat(1025));
     request.billing_view_arn = Some("arn:aws:billing::123:billingview/x".into());
-    request.filter = Some(Box::new(ce::Expression {
-        cost_categories: Some(ce::CostCategoryValues {
-            key: Some(" leading space".into()),
-            ..Default::default()
-        }),
-        product_attributes: Some(ce::ProductAttributeValues {
-            key: "1bad".into(),
-            values: Some(vec![]),
-            match_options: None,
-        }),
-        ..Default::default()
-    }));
+    request.filter = Some(Box::new(
+        ce::Expression::builder()
+            .cost_categories(
+                ce::CostCategoryValues::builder()
+                    .key(" leading space")
+                    .build()
+                    .unwrap(),
+            )
+            .product_attributes(
+                ce::ProductAttributeValues::builder()
+                    .key("1bad")
+                    .values(Vec::<String>::new())
+                    .build()
+                    .unwrap(),
+            )
+            .build()
+            .unwrap(),
+    ));
     let errors = messages(request.validate().unwrap_err());
     assert!(
         errors.contains(&"Metrics[1]: length must be at most 1024, got 1025".to_string()),
@@ -117,13 +121,12 @@ fn cost_category_names_follow_the_official_rule_without_look_around() {
     // The official pattern forbids a leading or trailing U+0020 but allows other spaces.
     let check = |name: &str| {
         let mut request = cost_request();
-        request.filter = Some(Box::new(ce::Expression {
-            cost_categories: Some(ce::CostCategoryValues {
-                key: Some(name.into()),
-                ..Default::default()
-            }),
-            ..Default::default()
-        }));
+        request.filter = Some(Box::new(
+            ce::Expression::builder()
+                .cost_categories(ce::CostCategoryValues::builder().key(name).build().unwrap())
+                .build()
+                .unwrap(),
+        ));
         request.validate().is_ok()
     };
     assert!(check("Team"));
@@ -146,10 +149,10 @@ fn integer_minimum_and_decimal_minimum() {
     );
 
     use cloudcost_types::Validate;
-    let usage = inspector::Usage {
-        total: Some(Decimal::new(-5, 1)),
-        ..Default::default()
-    };
+    let usage = inspector::Usage::builder()
+        .total(Decimal::new(-5, 1))
+        .build()
+        .unwrap();
     assert_eq!(
         messages(usage.validate().unwrap_err()),
         ["total: must be at least 0, got -0.5"]
@@ -160,10 +163,7 @@ fn integer_minimum_and_decimal_minimum() {
 fn deep_nesting_is_an_error_not_a_stack_overflow() {
     let mut expr = ce::Expression::default();
     for _ in 0..10_000 {
-        expr = ce::Expression {
-            not: Some(Box::new(expr)),
-            ..Default::default()
-        };
+        expr = ce::Expression::builder().not(expr).build().unwrap();
     }
     let mut request = cost_request();
     request.filter = Some(Box::new(expr));

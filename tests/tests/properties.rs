@@ -62,7 +62,11 @@ fn date_interval() -> impl Strategy<Value = ce::DateInterval> {
             } else {
                 (b, a)
             };
-            ce::DateInterval { start, end }
+            ce::DateInterval::builder()
+                .start(start)
+                .end(end)
+                .build()
+                .expect("both set")
         })
 }
 
@@ -96,7 +100,13 @@ fn group_definition() -> impl Strategy<Value = ce::GroupDefinition> {
         ]),
         proptest::option::of(text(40)),
     )
-        .prop_map(|(type_, key)| ce::GroupDefinition { type_, key })
+        .prop_map(|(type_, key)| {
+            ce::GroupDefinition::builder()
+                .set_type_(type_)
+                .set_key(key)
+                .build()
+                .expect("all optional")
+        })
 }
 
 prop_compose! {
@@ -107,15 +117,14 @@ prop_compose! {
         group_by in proptest::option::of(proptest::collection::vec(group_definition(), 0..3)),
         next_page_token in proptest::option::of(text(64)),
     ) -> ce::GetCostAndUsageRequest {
-        ce::GetCostAndUsageRequest {
-            time_period,
-            granularity,
-            metrics,
-            group_by,
-            filter: None,
-            billing_view_arn: None,
-            next_page_token,
-        }
+        ce::GetCostAndUsageRequest::builder()
+            .time_period(time_period)
+            .granularity(granularity)
+            .metrics(metrics)
+            .set_group_by(group_by)
+            .set_next_page_token(next_page_token)
+            .build()
+            .expect("required members set")
     }
 }
 
@@ -124,7 +133,13 @@ fn metric_value() -> impl Strategy<Value = ce::MetricValue> {
         proptest::option::of(decimal()),
         proptest::option::of(text(8)),
     )
-        .prop_map(|(amount, unit)| ce::MetricValue { amount, unit })
+        .prop_map(|(amount, unit)| {
+            ce::MetricValue::builder()
+                .set_amount(amount)
+                .set_unit(unit)
+                .build()
+                .expect("all optional")
+        })
 }
 
 fn metrics() -> impl Strategy<Value = BTreeMap<String, ce::MetricValue>> {
@@ -139,16 +154,23 @@ prop_compose! {
         groups in proptest::option::of(proptest::collection::vec(
             (proptest::option::of(proptest::collection::vec(text(10), 0..3)),
              proptest::option::of(metrics()))
-                .prop_map(|(keys, metrics)| ce::Group { keys, metrics }),
+                .prop_map(|(keys, metrics)| {
+                    ce::Group::builder()
+                        .set_keys(keys)
+                        .set_metrics(metrics)
+                        .build()
+                        .expect("all optional")
+                }),
             0..3,
         )),
     ) -> ce::ResultByTime {
-        ce::ResultByTime {
-            time_period: Some(time_period),
-            estimated,
-            total,
-            groups,
-        }
+        ce::ResultByTime::builder()
+            .time_period(time_period)
+            .set_estimated(estimated)
+            .set_total(total)
+            .set_groups(groups)
+            .build()
+            .expect("all optional")
     }
 }
 
@@ -163,17 +185,17 @@ prop_compose! {
         region in proptest::option::of(proptest::collection::vec(text(12), 0..3)),
         resource_name in proptest::option::of(text(20)),
     ) -> scp::ListUsagesRequest {
-        scp::ListUsagesRequest {
-            start_date,
-            end_date,
-            limit,
-            with_count,
-            marker,
-            account_id,
-            region,
-            resource_name,
-            ..Default::default()
-        }
+        scp::ListUsagesRequest::builder()
+            .set_start_date(start_date)
+            .set_end_date(end_date)
+            .set_limit(limit)
+            .set_with_count(with_count)
+            .set_marker(marker)
+            .set_account_id(account_id)
+            .set_region(region)
+            .set_resource_name(resource_name)
+            .build()
+            .expect("all optional")
     }
 }
 
@@ -189,11 +211,11 @@ proptest! {
     #[test]
     fn cost_and_usage_pages_round_trip(results in proptest::collection::vec(result_by_time(), 0..3),
                                        token in proptest::option::of(text(16))) {
-        let page = ce::GetCostAndUsageResponse {
-            results_by_time: Some(results),
-            next_page_token: token,
-            ..Default::default()
-        };
+        let page = ce::GetCostAndUsageResponse::builder()
+            .results_by_time(results)
+            .set_next_page_token(token)
+            .build()
+            .expect("all optional");
         round_trips(&page)?;
         prop_assert!(page.validate().is_ok(), "{:?}", page.validate());
     }
@@ -207,6 +229,6 @@ proptest! {
     #[test]
     fn scp_amounts_round_trip_exactly(krw in proptest::option::of(decimal()),
                                       usd in proptest::option::of(decimal())) {
-        round_trips(&scp::UsageAmounts { krw, usd })?;
+        round_trips(&scp::UsageAmounts::builder().set_krw(krw).set_usd(usd).build().expect("all optional"))?;
     }
 }

@@ -80,24 +80,31 @@ fn our_config(url: &str) -> cloudcost_runtime::Config {
         .build()
 }
 
+/// The first quarter of 2024, the period every benchmarked request asks for.
+fn period() -> ce::model::DateInterval {
+    ce::model::DateInterval::builder()
+        .start(
+            "2024-01-01"
+                .parse::<ce::model::YearMonthDay>()
+                .expect("a date"),
+        )
+        .end(
+            "2024-04-01"
+                .parse::<ce::model::YearMonthDay>()
+                .expect("a date"),
+        )
+        .build()
+        .expect("both set")
+}
+
 fn ours_cost_and_usage(url: &str) -> Call {
     let client = ce::Client::new(our_config(url)).expect("client");
-    let request = ce::model::GetCostAndUsageRequest {
-        time_period: ce::model::DateInterval {
-            start: "2024-01-01".parse().unwrap(),
-            end: "2024-04-01".parse().unwrap(),
-        },
-        granularity: ce::model::Granularity::Daily,
-        metrics: vec![
-            "BlendedCost".into(),
-            "UnblendedCost".into(),
-            "UsageQuantity".into(),
-        ],
-        group_by: None,
-        filter: None,
-        billing_view_arn: None,
-        next_page_token: None,
-    };
+    let request = ce::model::GetCostAndUsageRequest::builder()
+        .time_period(period())
+        .granularity(ce::model::Granularity::Daily)
+        .metrics(["BlendedCost", "UnblendedCost", "UsageQuantity"])
+        .build()
+        .expect("required members set");
     Box::new(move || {
         let (client, request) = (client.clone(), request.clone());
         Box::pin(async move {
@@ -118,18 +125,11 @@ fn ours_cost_and_usage(url: &str) -> Call {
 
 fn ours_reservation_utilization(url: &str) -> Call {
     let client = ce::Client::new(our_config(url)).expect("client");
-    let request = ce::model::GetReservationUtilizationRequest {
-        time_period: ce::model::DateInterval {
-            start: "2024-01-01".parse().unwrap(),
-            end: "2024-04-01".parse().unwrap(),
-        },
-        granularity: Some(ce::model::Granularity::Daily),
-        group_by: None,
-        filter: None,
-        max_results: None,
-        next_page_token: None,
-        sort_by: None,
-    };
+    let request = ce::model::GetReservationUtilizationRequest::builder()
+        .time_period(period())
+        .granularity(ce::model::Granularity::Daily)
+        .build()
+        .expect("required members set");
     Box::new(move || {
         let (client, request) = (client.clone(), request.clone());
         Box::pin(async move {

@@ -153,6 +153,19 @@ fn builder<'a>(target: &syn::Ident, fields: impl Iterator<Item = Field<'a>>) -> 
             }
         };
         setters.push(setter);
+        if !required {
+            // The whole `Option`, for a value that may or may not be there (the AWS SDKs'
+            // `set_` setters).
+            let set = format_ident!("set_{ident}");
+            let set_doc = format!(" Sets or clears `{wire}`.");
+            setters.push(quote! {
+                #[doc = #set_doc]
+                pub fn #set(mut self, value: ::std::option::Option<#value_ty>) -> Self {
+                    self.#ident = value;
+                    self
+                }
+            });
+        }
         builds.push(if required {
             quote! {
                 #ident: self.#ident.ok_or(::cloudcost_types::MissingMember {

@@ -64,6 +64,10 @@ pub fn structures(service: &Service) -> Result<(TokenStream, FieldNames)> {
             })?;
             let docs = service.shapes[&shape_name].docs.clone();
             names.insert(shape_name, rewrite_struct(s, structure, docs.as_deref())?);
+            // A member a later spec adds must not break users: outside this crate a struct
+            // is built with its builder (or `Default` and assignment), never a literal that
+            // names every field.
+            s.attrs.push(syn::parse_quote!(#[non_exhaustive]));
         }
     }
     for name in service
@@ -392,6 +396,7 @@ components:
             items(tokens, |t| t.contains("Money")),
             r#"/// An amount.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Money {
     /// The amount.
     #[serde(rename = "amount", with = "::cloudcost_types::wire::decimal_string")]
@@ -434,6 +439,7 @@ components:
             items(tokens, |t| t.contains("Slow")),
             r#"/// `Slow`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct Slow {
     /// Bound to the `Retry-After` response header, not the body.
     #[serde(skip)]

@@ -25,6 +25,14 @@ impl BillExpirationExceptionBuilder {
         self.message = Some(value.into());
         self
     }
+    /// Sets or clears `Message`.
+    pub fn set_message(
+        mut self,
+        value: ::std::option::Option<::std::string::String>,
+    ) -> Self {
+        self.message = value;
+        self
+    }
     /// The value, or the first required member left unset.
     pub fn build(
         self,
@@ -63,6 +71,14 @@ impl BillingViewHealthStatusExceptionBuilder {
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         self.message = Some(value.into());
+        self
+    }
+    /// Sets or clears `Message`.
+    pub fn set_message(
+        mut self,
+        value: ::std::option::Option<::std::string::String>,
+    ) -> Self {
+        self.message = value;
         self
     }
     /// The value, or the first required member left unset.
@@ -109,6 +125,14 @@ impl CostCategoryValuesBuilder {
         self.key = Some(value.into());
         self
     }
+    /// Sets or clears `Key`.
+    pub fn set_key(
+        mut self,
+        value: ::std::option::Option<::std::string::String>,
+    ) -> Self {
+        self.key = value;
+        self
+    }
     /// Sets `MatchOptions`.
     pub fn match_options<I, V>(mut self, values: I) -> Self
     where
@@ -120,6 +144,14 @@ impl CostCategoryValuesBuilder {
         );
         self
     }
+    /// Sets or clears `MatchOptions`.
+    pub fn set_match_options(
+        mut self,
+        value: ::std::option::Option<::std::vec::Vec<MatchOption>>,
+    ) -> Self {
+        self.match_options = value;
+        self
+    }
     /// Sets `Values`.
     pub fn values<I, V>(mut self, values: I) -> Self
     where
@@ -127,6 +159,14 @@ impl CostCategoryValuesBuilder {
         V: ::std::convert::Into<::std::string::String>,
     {
         self.values = Some(values.into_iter().map(::std::convert::Into::into).collect());
+        self
+    }
+    /// Sets or clears `Values`.
+    pub fn set_values(
+        mut self,
+        value: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    ) -> Self {
+        self.values = value;
         self
     }
     /// The value, or the first required member left unset.
@@ -166,6 +206,14 @@ impl DataUnavailableExceptionBuilder {
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         self.message = Some(value.into());
+        self
+    }
+    /// Sets or clears `Message`.
+    pub fn set_message(
+        mut self,
+        value: ::std::option::Option<::std::string::String>,
+    ) -> Self {
+        self.message = value;
         self
     }
     /// The value, or the first required member left unset.
@@ -267,6 +315,11 @@ impl DimensionValuesBuilder {
         self.key = Some(value.into());
         self
     }
+    /// Sets or clears `Key`.
+    pub fn set_key(mut self, value: ::std::option::Option<Dimension>) -> Self {
+        self.key = value;
+        self
+    }
     /// Sets `MatchOptions`.
     pub fn match_options<I, V>(mut self, values: I) -> Self
     where
@@ -278,6 +331,14 @@ impl DimensionValuesBuilder {
         );
         self
     }
+    /// Sets or clears `MatchOptions`.
+    pub fn set_match_options(
+        mut self,
+        value: ::std::option::Option<::std::vec::Vec<MatchOption>>,
+    ) -> Self {
+        self.match_options = value;
+        self
+    }
     /// Sets `Values`.
     pub fn values<I, V>(mut self, values: I) -> Self
     where
@@ -285,6 +346,14 @@ impl DimensionValuesBuilder {
         V: ::std::convert::Into<::std::string::String>,
     {
         self.values = Some(values.into_iter().map(::std::convert::Into::into).collect());
+        self
+    }
+    /// Sets or clears `Values`.
+    pub fn set_values(
+        mut self,
+        value: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    ) -> Self {
+        self.values = value;
         self
     }
     /// The value, or the first required member left unset.
@@ -338,12 +407,33 @@ impl DimensionValuesWithAttributesBuilder {
         self.attributes = Some(value.into());
         self
     }
+    /// Sets or clears `Attributes`.
+    pub fn set_attributes(
+        mut self,
+        value: ::std::option::Option<
+            ::std::collections::BTreeMap<
+                ::std::string::String,
+                ::std::option::Option<::std::string::String>,
+            >,
+        >,
+    ) -> Self {
+        self.attributes = value;
+        self
+    }
     /// Sets `Value`.
     pub fn value(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         self.value = Some(value.into());
+        self
+    }
+    /// Sets or clears `Value`.
+    pub fn set_value(
+        mut self,
+        value: ::std::option::Option<::std::string::String>,
+    ) -> Self {
+        self.value = value;
         self
     }
     /// The value, or the first required member left unset.
@@ -400,12 +490,28 @@ impl ExpressionBuilder {
         self.and = Some(values.into_iter().map(::std::convert::Into::into).collect());
         self
     }
+    /// Sets or clears `And`.
+    pub fn set_and(
+        mut self,
+        value: ::std::option::Option<::std::vec::Vec<Expression>>,
+    ) -> Self {
+        self.and = value;
+        self
+    }
     /// Sets `CostCategories`.
     pub fn cost_categories(
         mut self,
         value: impl ::std::convert::Into<CostCategoryValues>,
     ) -> Self {
         self.cost_categories = Some(value.into());
+        self
+    }
+    /// Sets or clears `CostCategories`.
+    pub fn set_cost_categories(
+        mut self,
+        value: ::std::option::Option<CostCategoryValues>,
+    ) -> Self {
+        self.cost_categories = value;
         self
     }
     /// Sets `Dimensions`.
@@ -416,9 +522,25 @@ impl ExpressionBuilder {
         self.dimensions = Some(value.into());
         self
     }
+    /// Sets or clears `Dimensions`.
+    pub fn set_dimensions(
+        mut self,
+        value: ::std::option::Option<DimensionValues>,
+    ) -> Self {
+        self.dimensions = value;
+        self
+    }
     /// Sets `Not`.
     pub fn not(mut self, value: impl ::std::convert::Into<Expression>) -> Self {
         self.not = Some(::std::boxed::Box::new(value.into()));
+        self
+    }
+    /// Sets or clears `Not`.
+    pub fn set_not(
+        mut self,
+        value: ::std::option::Option<::std::boxed::Box<Expression>>,
+    ) -> Self {
+        self.not = value;
         self
     }
     /// Sets `Or`.
@@ -430,6 +552,14 @@ impl ExpressionBuilder {
         self.or = Some(values.into_iter().map(::std::convert::Into::into).collect());
         self
     }
+    /// Sets or clears `Or`.
+    pub fn set_or(
+        mut self,
+        value: ::std::option::Option<::std::vec::Vec<Expression>>,
+    ) -> Self {
+        self.or = value;
+        self
+    }
     /// Sets `ProductAttributes`.
     pub fn product_attributes(
         mut self,
@@ -438,9 +568,22 @@ impl ExpressionBuilder {
         self.product_attributes = Some(value.into());
         self
     }
+    /// Sets or clears `ProductAttributes`.
+    pub fn set_product_attributes(
+        mut self,
+        value: ::std::option::Option<ProductAttributeValues>,
+    ) -> Self {
+        self.product_attributes = value;
+        self
+    }
     /// Sets `Tags`.
     pub fn tags(mut self, value: impl ::std::convert::Into<TagValues>) -> Self {
         self.tags = Some(value.into());
+        self
+    }
+    /// Sets or clears `Tags`.
+    pub fn set_tags(mut self, value: ::std::option::Option<TagValues>) -> Self {
+        self.tags = value;
         self
     }
     /// The value, or the first required member left unset.
@@ -498,9 +641,25 @@ impl GetCostAndUsageRequestBuilder {
         self.billing_view_arn = Some(value.into());
         self
     }
+    /// Sets or clears `BillingViewArn`.
+    pub fn set_billing_view_arn(
+        mut self,
+        value: ::std::option::Option<::std::string::String>,
+    ) -> Self {
+        self.billing_view_arn = value;
+        self
+    }
     /// Sets `Filter`.
     pub fn filter(mut self, value: impl ::std::convert::Into<Expression>) -> Self {
         self.filter = Some(::std::boxed::Box::new(value.into()));
+        self
+    }
+    /// Sets or clears `Filter`.
+    pub fn set_filter(
+        mut self,
+        value: ::std::option::Option<::std::boxed::Box<Expression>>,
+    ) -> Self {
+        self.filter = value;
         self
     }
     /// Sets `Granularity` (required).
@@ -517,6 +676,14 @@ impl GetCostAndUsageRequestBuilder {
         self.group_by = Some(
             values.into_iter().map(::std::convert::Into::into).collect(),
         );
+        self
+    }
+    /// Sets or clears `GroupBy`.
+    pub fn set_group_by(
+        mut self,
+        value: ::std::option::Option<::std::vec::Vec<GroupDefinition>>,
+    ) -> Self {
+        self.group_by = value;
         self
     }
     /// Sets `Metrics` (required).
@@ -536,6 +703,14 @@ impl GetCostAndUsageRequestBuilder {
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         self.next_page_token = Some(value.into());
+        self
+    }
+    /// Sets or clears `NextPageToken`.
+    pub fn set_next_page_token(
+        mut self,
+        value: ::std::option::Option<::std::string::String>,
+    ) -> Self {
+        self.next_page_token = value;
         self
     }
     /// Sets `TimePeriod` (required).
@@ -618,6 +793,14 @@ impl GetCostAndUsageResponseBuilder {
         );
         self
     }
+    /// Sets or clears `DimensionValueAttributes`.
+    pub fn set_dimension_value_attributes(
+        mut self,
+        value: ::std::option::Option<::std::vec::Vec<DimensionValuesWithAttributes>>,
+    ) -> Self {
+        self.dimension_value_attributes = value;
+        self
+    }
     /// Sets `GroupDefinitions`.
     pub fn group_definitions<I, V>(mut self, values: I) -> Self
     where
@@ -629,12 +812,28 @@ impl GetCostAndUsageResponseBuilder {
         );
         self
     }
+    /// Sets or clears `GroupDefinitions`.
+    pub fn set_group_definitions(
+        mut self,
+        value: ::std::option::Option<::std::vec::Vec<GroupDefinition>>,
+    ) -> Self {
+        self.group_definitions = value;
+        self
+    }
     /// Sets `NextPageToken`.
     pub fn next_page_token(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         self.next_page_token = Some(value.into());
+        self
+    }
+    /// Sets or clears `NextPageToken`.
+    pub fn set_next_page_token(
+        mut self,
+        value: ::std::option::Option<::std::string::String>,
+    ) -> Self {
+        self.next_page_token = value;
         self
     }
     /// Sets `ResultsByTime`.
@@ -646,6 +845,14 @@ impl GetCostAndUsageResponseBuilder {
         self.results_by_time = Some(
             values.into_iter().map(::std::convert::Into::into).collect(),
         );
+        self
+    }
+    /// Sets or clears `ResultsByTime`.
+    pub fn set_results_by_time(
+        mut self,
+        value: ::std::option::Option<::std::vec::Vec<ResultByTime>>,
+    ) -> Self {
+        self.results_by_time = value;
         self
     }
     /// The value, or the first required member left unset.
@@ -700,9 +907,22 @@ impl GetReservationUtilizationRequestBuilder {
         self.filter = Some(::std::boxed::Box::new(value.into()));
         self
     }
+    /// Sets or clears `Filter`.
+    pub fn set_filter(
+        mut self,
+        value: ::std::option::Option<::std::boxed::Box<Expression>>,
+    ) -> Self {
+        self.filter = value;
+        self
+    }
     /// Sets `Granularity`.
     pub fn granularity(mut self, value: impl ::std::convert::Into<Granularity>) -> Self {
         self.granularity = Some(value.into());
+        self
+    }
+    /// Sets or clears `Granularity`.
+    pub fn set_granularity(mut self, value: ::std::option::Option<Granularity>) -> Self {
+        self.granularity = value;
         self
     }
     /// Sets `GroupBy`.
@@ -716,9 +936,22 @@ impl GetReservationUtilizationRequestBuilder {
         );
         self
     }
+    /// Sets or clears `GroupBy`.
+    pub fn set_group_by(
+        mut self,
+        value: ::std::option::Option<::std::vec::Vec<GroupDefinition>>,
+    ) -> Self {
+        self.group_by = value;
+        self
+    }
     /// Sets `MaxResults`.
     pub fn max_results(mut self, value: impl ::std::convert::Into<i32>) -> Self {
         self.max_results = Some(value.into());
+        self
+    }
+    /// Sets or clears `MaxResults`.
+    pub fn set_max_results(mut self, value: ::std::option::Option<i32>) -> Self {
+        self.max_results = value;
         self
     }
     /// Sets `NextPageToken`.
@@ -729,9 +962,22 @@ impl GetReservationUtilizationRequestBuilder {
         self.next_page_token = Some(value.into());
         self
     }
+    /// Sets or clears `NextPageToken`.
+    pub fn set_next_page_token(
+        mut self,
+        value: ::std::option::Option<::std::string::String>,
+    ) -> Self {
+        self.next_page_token = value;
+        self
+    }
     /// Sets `SortBy`.
     pub fn sort_by(mut self, value: impl ::std::convert::Into<SortDefinition>) -> Self {
         self.sort_by = Some(value.into());
+        self
+    }
+    /// Sets or clears `SortBy`.
+    pub fn set_sort_by(mut self, value: ::std::option::Option<SortDefinition>) -> Self {
+        self.sort_by = value;
         self
     }
     /// Sets `TimePeriod` (required).
@@ -797,12 +1043,28 @@ impl GetReservationUtilizationResponseBuilder {
         self.next_page_token = Some(value.into());
         self
     }
+    /// Sets or clears `NextPageToken`.
+    pub fn set_next_page_token(
+        mut self,
+        value: ::std::option::Option<::std::string::String>,
+    ) -> Self {
+        self.next_page_token = value;
+        self
+    }
     /// Sets `Total`.
     pub fn total(
         mut self,
         value: impl ::std::convert::Into<ReservationAggregates>,
     ) -> Self {
         self.total = Some(value.into());
+        self
+    }
+    /// Sets or clears `Total`.
+    pub fn set_total(
+        mut self,
+        value: ::std::option::Option<ReservationAggregates>,
+    ) -> Self {
+        self.total = value;
         self
     }
     /// Sets `UtilizationsByTime` (required).
@@ -868,6 +1130,14 @@ impl GroupBuilder {
         self.keys = Some(values.into_iter().map(::std::convert::Into::into).collect());
         self
     }
+    /// Sets or clears `Keys`.
+    pub fn set_keys(
+        mut self,
+        value: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    ) -> Self {
+        self.keys = value;
+        self
+    }
     /// Sets `Metrics`.
     pub fn metrics(
         mut self,
@@ -876,6 +1146,16 @@ impl GroupBuilder {
         >,
     ) -> Self {
         self.metrics = Some(value.into());
+        self
+    }
+    /// Sets or clears `Metrics`.
+    pub fn set_metrics(
+        mut self,
+        value: ::std::option::Option<
+            ::std::collections::BTreeMap<::std::string::String, MetricValue>,
+        >,
+    ) -> Self {
+        self.metrics = value;
         self
     }
     /// The value, or the first required member left unset.
@@ -918,12 +1198,28 @@ impl GroupDefinitionBuilder {
         self.key = Some(value.into());
         self
     }
+    /// Sets or clears `Key`.
+    pub fn set_key(
+        mut self,
+        value: ::std::option::Option<::std::string::String>,
+    ) -> Self {
+        self.key = value;
+        self
+    }
     /// Sets `Type`.
     pub fn type_(
         mut self,
         value: impl ::std::convert::Into<GroupDefinitionType>,
     ) -> Self {
         self.type_ = Some(value.into());
+        self
+    }
+    /// Sets or clears `Type`.
+    pub fn set_type_(
+        mut self,
+        value: ::std::option::Option<GroupDefinitionType>,
+    ) -> Self {
+        self.type_ = value;
         self
     }
     /// The value, or the first required member left unset.
@@ -964,6 +1260,14 @@ impl InvalidNextTokenExceptionBuilder {
         self.message = Some(value.into());
         self
     }
+    /// Sets or clears `Message`.
+    pub fn set_message(
+        mut self,
+        value: ::std::option::Option<::std::string::String>,
+    ) -> Self {
+        self.message = value;
+        self
+    }
     /// The value, or the first required member left unset.
     pub fn build(
         self,
@@ -1002,6 +1306,14 @@ impl LimitExceededExceptionBuilder {
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         self.message = Some(value.into());
+        self
+    }
+    /// Sets or clears `Message`.
+    pub fn set_message(
+        mut self,
+        value: ::std::option::Option<::std::string::String>,
+    ) -> Self {
+        self.message = value;
         self
     }
     /// The value, or the first required member left unset.
@@ -1046,12 +1358,28 @@ impl MetricValueBuilder {
         self.amount = Some(value.into());
         self
     }
+    /// Sets or clears `Amount`.
+    pub fn set_amount(
+        mut self,
+        value: ::std::option::Option<::cloudcost_types::rust_decimal::Decimal>,
+    ) -> Self {
+        self.amount = value;
+        self
+    }
     /// Sets `Unit`.
     pub fn unit(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         self.unit = Some(value.into());
+        self
+    }
+    /// Sets or clears `Unit`.
+    pub fn set_unit(
+        mut self,
+        value: ::std::option::Option<::std::string::String>,
+    ) -> Self {
+        self.unit = value;
         self
     }
     /// The value, or the first required member left unset.
@@ -1107,6 +1435,14 @@ impl ProductAttributeValuesBuilder {
         );
         self
     }
+    /// Sets or clears `MatchOptions`.
+    pub fn set_match_options(
+        mut self,
+        value: ::std::option::Option<::std::vec::Vec<MatchOption>>,
+    ) -> Self {
+        self.match_options = value;
+        self
+    }
     /// Sets `Values`.
     pub fn values<I, V>(mut self, values: I) -> Self
     where
@@ -1114,6 +1450,14 @@ impl ProductAttributeValuesBuilder {
         V: ::std::convert::Into<::std::string::String>,
     {
         self.values = Some(values.into_iter().map(::std::convert::Into::into).collect());
+        self
+    }
+    /// Sets or clears `Values`.
+    pub fn set_values(
+        mut self,
+        value: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    ) -> Self {
+        self.values = value;
         self
     }
     /// The value, or the first required member left unset.
@@ -1161,6 +1505,14 @@ impl RequestChangedExceptionBuilder {
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         self.message = Some(value.into());
+        self
+    }
+    /// Sets or clears `Message`.
+    pub fn set_message(
+        mut self,
+        value: ::std::option::Option<::std::string::String>,
+    ) -> Self {
+        self.message = value;
         self
     }
     /// The value, or the first required member left unset.
@@ -1255,12 +1607,28 @@ impl ReservationAggregatesBuilder {
         self.amortized_recurring_fee = Some(value.into());
         self
     }
+    /// Sets or clears `AmortizedRecurringFee`.
+    pub fn set_amortized_recurring_fee(
+        mut self,
+        value: ::std::option::Option<::cloudcost_types::rust_decimal::Decimal>,
+    ) -> Self {
+        self.amortized_recurring_fee = value;
+        self
+    }
     /// Sets `AmortizedUpfrontFee`.
     pub fn amortized_upfront_fee(
         mut self,
         value: impl ::std::convert::Into<::cloudcost_types::rust_decimal::Decimal>,
     ) -> Self {
         self.amortized_upfront_fee = Some(value.into());
+        self
+    }
+    /// Sets or clears `AmortizedUpfrontFee`.
+    pub fn set_amortized_upfront_fee(
+        mut self,
+        value: ::std::option::Option<::cloudcost_types::rust_decimal::Decimal>,
+    ) -> Self {
+        self.amortized_upfront_fee = value;
         self
     }
     /// Sets `NetRISavings`.
@@ -1271,12 +1639,28 @@ impl ReservationAggregatesBuilder {
         self.net_ri_savings = Some(value.into());
         self
     }
+    /// Sets or clears `NetRISavings`.
+    pub fn set_net_ri_savings(
+        mut self,
+        value: ::std::option::Option<::cloudcost_types::rust_decimal::Decimal>,
+    ) -> Self {
+        self.net_ri_savings = value;
+        self
+    }
     /// Sets `OnDemandCostOfRIHoursUsed`.
     pub fn on_demand_cost_of_ri_hours_used(
         mut self,
         value: impl ::std::convert::Into<::cloudcost_types::rust_decimal::Decimal>,
     ) -> Self {
         self.on_demand_cost_of_ri_hours_used = Some(value.into());
+        self
+    }
+    /// Sets or clears `OnDemandCostOfRIHoursUsed`.
+    pub fn set_on_demand_cost_of_ri_hours_used(
+        mut self,
+        value: ::std::option::Option<::cloudcost_types::rust_decimal::Decimal>,
+    ) -> Self {
+        self.on_demand_cost_of_ri_hours_used = value;
         self
     }
     /// Sets `PurchasedHours`.
@@ -1287,12 +1671,28 @@ impl ReservationAggregatesBuilder {
         self.purchased_hours = Some(value.into());
         self
     }
+    /// Sets or clears `PurchasedHours`.
+    pub fn set_purchased_hours(
+        mut self,
+        value: ::std::option::Option<::cloudcost_types::rust_decimal::Decimal>,
+    ) -> Self {
+        self.purchased_hours = value;
+        self
+    }
     /// Sets `PurchasedUnits`.
     pub fn purchased_units(
         mut self,
         value: impl ::std::convert::Into<::cloudcost_types::rust_decimal::Decimal>,
     ) -> Self {
         self.purchased_units = Some(value.into());
+        self
+    }
+    /// Sets or clears `PurchasedUnits`.
+    pub fn set_purchased_units(
+        mut self,
+        value: ::std::option::Option<::cloudcost_types::rust_decimal::Decimal>,
+    ) -> Self {
+        self.purchased_units = value;
         self
     }
     /// Sets `RealizedSavings`.
@@ -1303,12 +1703,28 @@ impl ReservationAggregatesBuilder {
         self.realized_savings = Some(value.into());
         self
     }
+    /// Sets or clears `RealizedSavings`.
+    pub fn set_realized_savings(
+        mut self,
+        value: ::std::option::Option<::cloudcost_types::rust_decimal::Decimal>,
+    ) -> Self {
+        self.realized_savings = value;
+        self
+    }
     /// Sets `RICostForUnusedHours`.
     pub fn ri_cost_for_unused_hours(
         mut self,
         value: impl ::std::convert::Into<::cloudcost_types::rust_decimal::Decimal>,
     ) -> Self {
         self.ri_cost_for_unused_hours = Some(value.into());
+        self
+    }
+    /// Sets or clears `RICostForUnusedHours`.
+    pub fn set_ri_cost_for_unused_hours(
+        mut self,
+        value: ::std::option::Option<::cloudcost_types::rust_decimal::Decimal>,
+    ) -> Self {
+        self.ri_cost_for_unused_hours = value;
         self
     }
     /// Sets `TotalActualHours`.
@@ -1319,12 +1735,28 @@ impl ReservationAggregatesBuilder {
         self.total_actual_hours = Some(value.into());
         self
     }
+    /// Sets or clears `TotalActualHours`.
+    pub fn set_total_actual_hours(
+        mut self,
+        value: ::std::option::Option<::cloudcost_types::rust_decimal::Decimal>,
+    ) -> Self {
+        self.total_actual_hours = value;
+        self
+    }
     /// Sets `TotalActualUnits`.
     pub fn total_actual_units(
         mut self,
         value: impl ::std::convert::Into<::cloudcost_types::rust_decimal::Decimal>,
     ) -> Self {
         self.total_actual_units = Some(value.into());
+        self
+    }
+    /// Sets or clears `TotalActualUnits`.
+    pub fn set_total_actual_units(
+        mut self,
+        value: ::std::option::Option<::cloudcost_types::rust_decimal::Decimal>,
+    ) -> Self {
+        self.total_actual_units = value;
         self
     }
     /// Sets `TotalAmortizedFee`.
@@ -1335,12 +1767,28 @@ impl ReservationAggregatesBuilder {
         self.total_amortized_fee = Some(value.into());
         self
     }
+    /// Sets or clears `TotalAmortizedFee`.
+    pub fn set_total_amortized_fee(
+        mut self,
+        value: ::std::option::Option<::cloudcost_types::rust_decimal::Decimal>,
+    ) -> Self {
+        self.total_amortized_fee = value;
+        self
+    }
     /// Sets `TotalPotentialRISavings`.
     pub fn total_potential_ri_savings(
         mut self,
         value: impl ::std::convert::Into<::cloudcost_types::rust_decimal::Decimal>,
     ) -> Self {
         self.total_potential_ri_savings = Some(value.into());
+        self
+    }
+    /// Sets or clears `TotalPotentialRISavings`.
+    pub fn set_total_potential_ri_savings(
+        mut self,
+        value: ::std::option::Option<::cloudcost_types::rust_decimal::Decimal>,
+    ) -> Self {
+        self.total_potential_ri_savings = value;
         self
     }
     /// Sets `UnrealizedSavings`.
@@ -1351,12 +1799,28 @@ impl ReservationAggregatesBuilder {
         self.unrealized_savings = Some(value.into());
         self
     }
+    /// Sets or clears `UnrealizedSavings`.
+    pub fn set_unrealized_savings(
+        mut self,
+        value: ::std::option::Option<::cloudcost_types::rust_decimal::Decimal>,
+    ) -> Self {
+        self.unrealized_savings = value;
+        self
+    }
     /// Sets `UnusedHours`.
     pub fn unused_hours(
         mut self,
         value: impl ::std::convert::Into<::cloudcost_types::rust_decimal::Decimal>,
     ) -> Self {
         self.unused_hours = Some(value.into());
+        self
+    }
+    /// Sets or clears `UnusedHours`.
+    pub fn set_unused_hours(
+        mut self,
+        value: ::std::option::Option<::cloudcost_types::rust_decimal::Decimal>,
+    ) -> Self {
+        self.unused_hours = value;
         self
     }
     /// Sets `UnusedUnits`.
@@ -1367,6 +1831,14 @@ impl ReservationAggregatesBuilder {
         self.unused_units = Some(value.into());
         self
     }
+    /// Sets or clears `UnusedUnits`.
+    pub fn set_unused_units(
+        mut self,
+        value: ::std::option::Option<::cloudcost_types::rust_decimal::Decimal>,
+    ) -> Self {
+        self.unused_units = value;
+        self
+    }
     /// Sets `UtilizationPercentage`.
     pub fn utilization_percentage(
         mut self,
@@ -1375,12 +1847,28 @@ impl ReservationAggregatesBuilder {
         self.utilization_percentage = Some(value.into());
         self
     }
+    /// Sets or clears `UtilizationPercentage`.
+    pub fn set_utilization_percentage(
+        mut self,
+        value: ::std::option::Option<::cloudcost_types::rust_decimal::Decimal>,
+    ) -> Self {
+        self.utilization_percentage = value;
+        self
+    }
     /// Sets `UtilizationPercentageInUnits`.
     pub fn utilization_percentage_in_units(
         mut self,
         value: impl ::std::convert::Into<::cloudcost_types::rust_decimal::Decimal>,
     ) -> Self {
         self.utilization_percentage_in_units = Some(value.into());
+        self
+    }
+    /// Sets or clears `UtilizationPercentageInUnits`.
+    pub fn set_utilization_percentage_in_units(
+        mut self,
+        value: ::std::option::Option<::cloudcost_types::rust_decimal::Decimal>,
+    ) -> Self {
+        self.utilization_percentage_in_units = value;
         self
     }
     /// The value, or the first required member left unset.
@@ -1452,12 +1940,33 @@ impl ReservationUtilizationGroupBuilder {
         self.attributes = Some(value.into());
         self
     }
+    /// Sets or clears `Attributes`.
+    pub fn set_attributes(
+        mut self,
+        value: ::std::option::Option<
+            ::std::collections::BTreeMap<
+                ::std::string::String,
+                ::std::option::Option<::std::string::String>,
+            >,
+        >,
+    ) -> Self {
+        self.attributes = value;
+        self
+    }
     /// Sets `Key`.
     pub fn key(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         self.key = Some(value.into());
+        self
+    }
+    /// Sets or clears `Key`.
+    pub fn set_key(
+        mut self,
+        value: ::std::option::Option<::std::string::String>,
+    ) -> Self {
+        self.key = value;
         self
     }
     /// Sets `Utilization`.
@@ -1468,12 +1977,28 @@ impl ReservationUtilizationGroupBuilder {
         self.utilization = Some(value.into());
         self
     }
+    /// Sets or clears `Utilization`.
+    pub fn set_utilization(
+        mut self,
+        value: ::std::option::Option<ReservationAggregates>,
+    ) -> Self {
+        self.utilization = value;
+        self
+    }
     /// Sets `Value`.
     pub fn value(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         self.value = Some(value.into());
+        self
+    }
+    /// Sets or clears `Value`.
+    pub fn set_value(
+        mut self,
+        value: ::std::option::Option<::std::string::String>,
+    ) -> Self {
+        self.value = value;
         self
     }
     /// The value, or the first required member left unset.
@@ -1521,12 +2046,28 @@ impl ResourceNotFoundExceptionBuilder {
         self.message = Some(value.into());
         self
     }
+    /// Sets or clears `Message`.
+    pub fn set_message(
+        mut self,
+        value: ::std::option::Option<::std::string::String>,
+    ) -> Self {
+        self.message = value;
+        self
+    }
     /// Sets `ResourceName`.
     pub fn resource_name(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         self.resource_name = Some(value.into());
+        self
+    }
+    /// Sets or clears `ResourceName`.
+    pub fn set_resource_name(
+        mut self,
+        value: ::std::option::Option<::std::string::String>,
+    ) -> Self {
+        self.resource_name = value;
         self
     }
     /// The value, or the first required member left unset.
@@ -1575,6 +2116,11 @@ impl ResultByTimeBuilder {
         self.estimated = Some(value.into());
         self
     }
+    /// Sets or clears `Estimated`.
+    pub fn set_estimated(mut self, value: ::std::option::Option<bool>) -> Self {
+        self.estimated = value;
+        self
+    }
     /// Sets `Groups`.
     pub fn groups<I, V>(mut self, values: I) -> Self
     where
@@ -1582,6 +2128,14 @@ impl ResultByTimeBuilder {
         V: ::std::convert::Into<Group>,
     {
         self.groups = Some(values.into_iter().map(::std::convert::Into::into).collect());
+        self
+    }
+    /// Sets or clears `Groups`.
+    pub fn set_groups(
+        mut self,
+        value: ::std::option::Option<::std::vec::Vec<Group>>,
+    ) -> Self {
+        self.groups = value;
         self
     }
     /// Sets `TimePeriod`.
@@ -1592,6 +2146,14 @@ impl ResultByTimeBuilder {
         self.time_period = Some(value.into());
         self
     }
+    /// Sets or clears `TimePeriod`.
+    pub fn set_time_period(
+        mut self,
+        value: ::std::option::Option<DateInterval>,
+    ) -> Self {
+        self.time_period = value;
+        self
+    }
     /// Sets `Total`.
     pub fn total(
         mut self,
@@ -1600,6 +2162,16 @@ impl ResultByTimeBuilder {
         >,
     ) -> Self {
         self.total = Some(value.into());
+        self
+    }
+    /// Sets or clears `Total`.
+    pub fn set_total(
+        mut self,
+        value: ::std::option::Option<
+            ::std::collections::BTreeMap<::std::string::String, MetricValue>,
+        >,
+    ) -> Self {
+        self.total = value;
         self
     }
     /// The value, or the first required member left unset.
@@ -1649,6 +2221,11 @@ impl SortDefinitionBuilder {
         self.sort_order = Some(value.into());
         self
     }
+    /// Sets or clears `SortOrder`.
+    pub fn set_sort_order(mut self, value: ::std::option::Option<SortOrder>) -> Self {
+        self.sort_order = value;
+        self
+    }
     /// The value, or the first required member left unset.
     pub fn build(
         self,
@@ -1696,6 +2273,14 @@ impl TagValuesBuilder {
         self.key = Some(value.into());
         self
     }
+    /// Sets or clears `Key`.
+    pub fn set_key(
+        mut self,
+        value: ::std::option::Option<::std::string::String>,
+    ) -> Self {
+        self.key = value;
+        self
+    }
     /// Sets `MatchOptions`.
     pub fn match_options<I, V>(mut self, values: I) -> Self
     where
@@ -1707,6 +2292,14 @@ impl TagValuesBuilder {
         );
         self
     }
+    /// Sets or clears `MatchOptions`.
+    pub fn set_match_options(
+        mut self,
+        value: ::std::option::Option<::std::vec::Vec<MatchOption>>,
+    ) -> Self {
+        self.match_options = value;
+        self
+    }
     /// Sets `Values`.
     pub fn values<I, V>(mut self, values: I) -> Self
     where
@@ -1714,6 +2307,14 @@ impl TagValuesBuilder {
         V: ::std::convert::Into<::std::string::String>,
     {
         self.values = Some(values.into_iter().map(::std::convert::Into::into).collect());
+        self
+    }
+    /// Sets or clears `Values`.
+    pub fn set_values(
+        mut self,
+        value: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    ) -> Self {
+        self.values = value;
         self
     }
     /// The value, or the first required member left unset.
@@ -1760,6 +2361,14 @@ impl UtilizationByTimeBuilder {
         self.groups = Some(values.into_iter().map(::std::convert::Into::into).collect());
         self
     }
+    /// Sets or clears `Groups`.
+    pub fn set_groups(
+        mut self,
+        value: ::std::option::Option<::std::vec::Vec<ReservationUtilizationGroup>>,
+    ) -> Self {
+        self.groups = value;
+        self
+    }
     /// Sets `TimePeriod`.
     pub fn time_period(
         mut self,
@@ -1768,12 +2377,28 @@ impl UtilizationByTimeBuilder {
         self.time_period = Some(value.into());
         self
     }
+    /// Sets or clears `TimePeriod`.
+    pub fn set_time_period(
+        mut self,
+        value: ::std::option::Option<DateInterval>,
+    ) -> Self {
+        self.time_period = value;
+        self
+    }
     /// Sets `Total`.
     pub fn total(
         mut self,
         value: impl ::std::convert::Into<ReservationAggregates>,
     ) -> Self {
         self.total = Some(value.into());
+        self
+    }
+    /// Sets or clears `Total`.
+    pub fn set_total(
+        mut self,
+        value: ::std::option::Option<ReservationAggregates>,
+    ) -> Self {
+        self.total = value;
         self
     }
     /// The value, or the first required member left unset.

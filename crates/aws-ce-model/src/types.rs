@@ -5,6 +5,7 @@ use super::*;
 
 /// The requested report expired. Update the date interval and try again. HTTP status 400.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct BillExpirationException {
     /// The error message.
     #[serde(
@@ -16,6 +17,7 @@ pub struct BillExpirationException {
 }
 /// The billing view is not in a healthy state for this request. Not on the scraped API page; listed for GetCostAndUsage in the official model. HTTP status 400, like every Cost Explorer error.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct BillingViewHealthStatusException {
     /// The error message.
     #[serde(
@@ -27,6 +29,7 @@ pub struct BillingViewHealthStatusException {
 }
 /// The values of a cost category to filter on, with how to match them.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct CostCategoryValues {
     /// The cost category name.
     #[serde(
@@ -52,6 +55,7 @@ pub struct CostCategoryValues {
 }
 /// The requested data is unavailable. HTTP status 400.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct DataUnavailableException {
     /// The error message.
     #[serde(
@@ -63,6 +67,7 @@ pub struct DataUnavailableException {
 }
 /// A time period: the start date is inclusive, the end date is exclusive. For example, Start 2017-01-01 and End 2017-05-01 covers 2017-01-01 up to and including 2017-04-30.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct DateInterval {
     /// The end of the time period (exclusive).
     #[serde(rename = "End")]
@@ -73,6 +78,7 @@ pub struct DateInterval {
 }
 /// The values of a dimension to filter on, with how to match them.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct DimensionValues {
     /// The name of the dimension.
     #[serde(
@@ -98,6 +104,7 @@ pub struct DimensionValues {
 }
 /// A dimension value with the attributes that apply to it.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct DimensionValuesWithAttributes {
     /// The attributes that apply to the dimension value. For example, if the value is a linked account, the attribute is that account name.
     #[serde(
@@ -121,6 +128,7 @@ pub struct DimensionValuesWithAttributes {
 }
 /// A filter expression. You can nest Expression objects (And, Or, Not) to define any combination of dimension, tag, cost category and product attribute filters. GetReservationUtilization uses the same Expression object as the other operations, but only AND is supported among each dimension, and nesting is supported up to only one level deep. If there are multiple values for a dimension, they are OR'd together.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct Expression {
     /// Nested expressions; the filter matches when all of them match.
     #[serde(
@@ -174,6 +182,7 @@ pub struct Expression {
 }
 /// Input of GetCostAndUsage.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct GetCostAndUsageRequest {
     /// The Amazon Resource Name (ARN) that identifies a specific billing view. Not on the scraped API page; present in the official model.
     #[serde(
@@ -215,6 +224,7 @@ pub struct GetCostAndUsageRequest {
 }
 /// Output of GetCostAndUsage.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GetCostAndUsageResponse {
     /// The attributes that apply to a specific dimension value. For example, if the value is a linked account, the attribute is that account name.
     #[serde(
@@ -249,6 +259,7 @@ pub struct GetCostAndUsageResponse {
 }
 /// Input of GetReservationUtilization.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct GetReservationUtilizationRequest {
     /// Filters utilization data by dimensions. You can filter by the following dimensions: AZ, CACHE_ENGINE, DEPLOYMENT_OPTION, INSTANCE_TYPE, LINKED_ACCOUNT, OPERATING_SYSTEM, PLATFORM, REGION, SERVICE, SCOPE, TENANCY. If not specified, the SERVICE filter defaults to Amazon Elastic Compute Cloud - Compute. Supported values for SERVICE are Amazon Elastic Compute Cloud - Compute, Amazon Relational Database Service, Amazon ElastiCache, Amazon Redshift, and Amazon Elasticsearch Service. The value for the SERVICE filter should not exceed "1". GetReservationUtilization uses the same Expression object as the other operations, but only AND is supported among each dimension, and nesting is supported up to only one level deep. If there are multiple values for a dimension, they are OR'd together.
     #[serde(
@@ -298,6 +309,7 @@ pub struct GetReservationUtilizationRequest {
 }
 /// Output of GetReservationUtilization.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct GetReservationUtilizationResponse {
     /// The token for the next set of retrievable results. AWS provides the token when the response from a previous call has more results than the maximum page size.
     #[serde(
@@ -319,6 +331,7 @@ pub struct GetReservationUtilizationResponse {
 }
 /// One level of grouped cost and usage data.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct Group {
     /// The keys that identify this group, one per GroupBy definition (tag groups are sent as `<tag key>$<tag value>`, e.g. `Environment$Prod`).
     #[serde(
@@ -339,6 +352,7 @@ pub struct Group {
 }
 /// A group by type (dimension, tag, cost category or product attribute) and key.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GroupDefinition {
     /// The string that represents a key for a specified group (a dimension name, tag key or cost category name).
     #[serde(
@@ -357,6 +371,7 @@ pub struct GroupDefinition {
 }
 /// The pagination token is invalid. Try again without a pagination token. HTTP status 400.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct InvalidNextTokenException {
     /// The error message.
     #[serde(
@@ -368,6 +383,7 @@ pub struct InvalidNextTokenException {
 }
 /// You made too many calls in a short period of time. Try again later. HTTP status 400; this is Cost Explorer's throttling error.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct LimitExceededException {
     /// The error message.
     #[serde(
@@ -379,6 +395,7 @@ pub struct LimitExceededException {
 }
 /// The aggregated value of a metric.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct MetricValue {
     /// The actual number that represents the metric (a decimal string, e.g. "39.1603300457").
     #[serde(
@@ -398,6 +415,7 @@ pub struct MetricValue {
 }
 /// The values of a product attribute to filter on. Not on the scraped API pages; present in the official model.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct ProductAttributeValues {
     /// The product attribute name.
     #[serde(rename = "Key")]
@@ -419,6 +437,7 @@ pub struct ProductAttributeValues {
 }
 /// Your request parameters changed between pages. Try again with the old parameters or without a pagination token. HTTP status 400.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct RequestChangedException {
     /// The error message.
     #[serde(
@@ -430,6 +449,7 @@ pub struct RequestChangedException {
 }
 /// The aggregated numbers for a reservation or a group of reservations. Every member is a decimal number carried as a JSON string; the documented example sends JSON numbers (e.g. 2208, 69.11368320913270968764864436340574), which decode too.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ReservationAggregates {
     /// The recurring (monthly) cost of your reservation, amortized over the reservation period.
     #[serde(
@@ -594,6 +614,7 @@ pub struct ReservationAggregates {
 }
 /// A group of reservations that share a group key (e.g. one subscription).
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ReservationUtilizationGroup {
     /// The attributes for this group of reservations (metadata such as AccountId, InstanceType, SubscriptionId). Values may be null.
     #[serde(
@@ -631,6 +652,7 @@ pub struct ReservationUtilizationGroup {
 }
 /// The specified resource (e.g. the billing view named by BillingViewArn) doesn't exist. Not on the scraped API page; listed for GetCostAndUsage in the official model. HTTP status 400, like every Cost Explorer error.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ResourceNotFoundException {
     /// The error message.
     #[serde(
@@ -649,6 +671,7 @@ pub struct ResourceNotFoundException {
 }
 /// The result that's associated with a time period.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ResultByTime {
     /// Whether the result is estimated.
     #[serde(
@@ -683,6 +706,7 @@ pub struct ResultByTime {
 }
 /// The key and order to sort results by.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct SortDefinition {
     /// The key that's used to sort the data. For GetReservationUtilization: UtilizationPercentage, UtilizationPercentageInUnits, PurchasedHours, PurchasedUnits, TotalActualHours, TotalActualUnits, UnusedHours, UnusedUnits, OnDemandCostOfRIHoursUsed, NetRISavings, TotalPotentialRISavings, AmortizedUpfrontFee, AmortizedRecurringFee, TotalAmortizedFee, RICostForUnusedHours, RealizedSavings, UnrealizedSavings.
     #[serde(rename = "Key")]
@@ -697,6 +721,7 @@ pub struct SortDefinition {
 }
 /// The values of a tag to filter on, with how to match them.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct TagValues {
     /// The tag key.
     #[serde(
@@ -722,6 +747,7 @@ pub struct TagValues {
 }
 /// The amount of utilization, in hours, for one time period.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct UtilizationByTime {
     /// The groups that this utilization result uses.
     #[serde(

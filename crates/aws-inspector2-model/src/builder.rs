@@ -255,6 +255,14 @@ impl FreeTrialInfoBuilder {
         self.cloud_provider = Some(value.into());
         self
     }
+    /// Sets or clears `cloudProvider`.
+    pub fn set_cloud_provider(
+        mut self,
+        value: ::std::option::Option<CloudProvider>,
+    ) -> Self {
+        self.cloud_provider = value;
+        self
+    }
     /// Sets `end` (required).
     pub fn end(
         mut self,
@@ -427,6 +435,11 @@ impl InternalServerExceptionBuilder {
         self.retry_after_seconds = Some(value.into());
         self
     }
+    /// Sets or clears `retryAfterSeconds`.
+    pub fn set_retry_after_seconds(mut self, value: ::std::option::Option<i32>) -> Self {
+        self.retry_after_seconds = value;
+        self
+    }
     /// The value, or the first required member left unset.
     pub fn build(
         self,
@@ -480,9 +493,22 @@ impl ListUsageTotalsRequestBuilder {
         );
         self
     }
+    /// Sets or clears `accountIds`.
+    pub fn set_account_ids(
+        mut self,
+        value: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    ) -> Self {
+        self.account_ids = value;
+        self
+    }
     /// Sets `maxResults`.
     pub fn max_results(mut self, value: impl ::std::convert::Into<i32>) -> Self {
         self.max_results = Some(value.into());
+        self
+    }
+    /// Sets or clears `maxResults`.
+    pub fn set_max_results(mut self, value: ::std::option::Option<i32>) -> Self {
+        self.max_results = value;
         self
     }
     /// Sets `nextToken`.
@@ -491,6 +517,14 @@ impl ListUsageTotalsRequestBuilder {
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         self.next_token = Some(value.into());
+        self
+    }
+    /// Sets or clears `nextToken`.
+    pub fn set_next_token(
+        mut self,
+        value: ::std::option::Option<::std::string::String>,
+    ) -> Self {
+        self.next_token = value;
         self
     }
     /// The value, or the first required member left unset.
@@ -537,6 +571,14 @@ impl ListUsageTotalsResponseBuilder {
         self.next_token = Some(value.into());
         self
     }
+    /// Sets or clears `nextToken`.
+    pub fn set_next_token(
+        mut self,
+        value: ::std::option::Option<::std::string::String>,
+    ) -> Self {
+        self.next_token = value;
+        self
+    }
     /// Sets `totals`.
     pub fn totals<I, V>(mut self, values: I) -> Self
     where
@@ -544,6 +586,14 @@ impl ListUsageTotalsResponseBuilder {
         V: ::std::convert::Into<UsageTotal>,
     {
         self.totals = Some(values.into_iter().map(::std::convert::Into::into).collect());
+        self
+    }
+    /// Sets or clears `totals`.
+    pub fn set_totals(
+        mut self,
+        value: ::std::option::Option<::std::vec::Vec<UsageTotal>>,
+    ) -> Self {
+        self.totals = value;
         self
     }
     /// The value, or the first required member left unset.
@@ -592,6 +642,11 @@ impl ThrottlingExceptionBuilder {
     /// Sets `retryAfterSeconds`.
     pub fn retry_after_seconds(mut self, value: impl ::std::convert::Into<i32>) -> Self {
         self.retry_after_seconds = Some(value.into());
+        self
+    }
+    /// Sets or clears `retryAfterSeconds`.
+    pub fn set_retry_after_seconds(mut self, value: ::std::option::Option<i32>) -> Self {
+        self.retry_after_seconds = value;
         self
     }
     /// The value, or the first required member left unset.
@@ -647,9 +702,22 @@ impl UsageBuilder {
         self.cloud_provider = Some(value.into());
         self
     }
+    /// Sets or clears `cloudProvider`.
+    pub fn set_cloud_provider(
+        mut self,
+        value: ::std::option::Option<CloudProvider>,
+    ) -> Self {
+        self.cloud_provider = value;
+        self
+    }
     /// Sets `currency`.
     pub fn currency(mut self, value: impl ::std::convert::Into<Currency>) -> Self {
         self.currency = Some(value.into());
+        self
+    }
+    /// Sets or clears `currency`.
+    pub fn set_currency(mut self, value: ::std::option::Option<Currency>) -> Self {
+        self.currency = value;
         self
     }
     /// Sets `estimatedMonthlyCost`.
@@ -660,6 +728,14 @@ impl UsageBuilder {
         self.estimated_monthly_cost = Some(value.into());
         self
     }
+    /// Sets or clears `estimatedMonthlyCost`.
+    pub fn set_estimated_monthly_cost(
+        mut self,
+        value: ::std::option::Option<::cloudcost_types::rust_decimal::Decimal>,
+    ) -> Self {
+        self.estimated_monthly_cost = value;
+        self
+    }
     /// Sets `total`.
     pub fn total(
         mut self,
@@ -668,9 +744,22 @@ impl UsageBuilder {
         self.total = Some(value.into());
         self
     }
+    /// Sets or clears `total`.
+    pub fn set_total(
+        mut self,
+        value: ::std::option::Option<::cloudcost_types::rust_decimal::Decimal>,
+    ) -> Self {
+        self.total = value;
+        self
+    }
     /// Sets `type`.
     pub fn type_(mut self, value: impl ::std::convert::Into<UsageType>) -> Self {
         self.type_ = Some(value.into());
+        self
+    }
+    /// Sets or clears `type`.
+    pub fn set_type_(mut self, value: ::std::option::Option<UsageType>) -> Self {
+        self.type_ = value;
         self
     }
     /// The value, or the first required member left unset.
@@ -716,6 +805,14 @@ impl UsageTotalBuilder {
         self.account_id = Some(value.into());
         self
     }
+    /// Sets or clears `accountId`.
+    pub fn set_account_id(
+        mut self,
+        value: ::std::option::Option<::std::string::String>,
+    ) -> Self {
+        self.account_id = value;
+        self
+    }
     /// Sets `usage`.
     pub fn usage<I, V>(mut self, values: I) -> Self
     where
@@ -723,6 +820,14 @@ impl UsageTotalBuilder {
         V: ::std::convert::Into<Usage>,
     {
         self.usage = Some(values.into_iter().map(::std::convert::Into::into).collect());
+        self
+    }
+    /// Sets or clears `usage`.
+    pub fn set_usage(
+        mut self,
+        value: ::std::option::Option<::std::vec::Vec<Usage>>,
+    ) -> Self {
+        self.usage = value;
         self
     }
     /// The value, or the first required member left unset.
@@ -766,6 +871,14 @@ impl ValidationExceptionBuilder {
         V: ::std::convert::Into<ValidationExceptionField>,
     {
         self.fields = Some(values.into_iter().map(::std::convert::Into::into).collect());
+        self
+    }
+    /// Sets or clears `fields`.
+    pub fn set_fields(
+        mut self,
+        value: ::std::option::Option<::std::vec::Vec<ValidationExceptionField>>,
+    ) -> Self {
+        self.fields = value;
         self
     }
     /// Sets `message` (required).

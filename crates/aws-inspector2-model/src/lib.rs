@@ -38,9 +38,9 @@ pub use builder::*;
 pub use enums::*;
 pub use types::*;
 
-pub use cloudcost_types::rust_decimal::Decimal;
 /// The date and time types of the models (`NaiveDate`, `NaiveDateTime`, `DateTime<Utc>`).
 pub use cloudcost_types::chrono;
+pub use cloudcost_types::rust_decimal::Decimal;
 pub use cloudcost_types::{
     from_slice, from_str, DecodeError, MissingMember, Validate, ValidationError, ValidationErrors,
     YearMonthDay,

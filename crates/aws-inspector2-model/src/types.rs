@@ -5,12 +5,14 @@ use super::*;
 
 /// You do not have sufficient access to perform this action. For Enable, you receive this error if you attempt to use a feature in an unsupported AWS Region. HTTP status 403.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct AccessDeniedException {
     /// The error message.
     pub message: ::std::string::String,
 }
 /// Input of BatchGetFreeTrialInfo.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct BatchGetFreeTrialInfoRequest {
     /// The account IDs to get free trial status for.
     #[serde(rename = "accountIds")]
@@ -18,6 +20,7 @@ pub struct BatchGetFreeTrialInfoRequest {
 }
 /// Output of BatchGetFreeTrialInfo.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct BatchGetFreeTrialInfoResponse {
     /// An array of objects that provide Amazon Inspector free trial details for each of the requested accounts.
     pub accounts: ::std::vec::Vec<FreeTrialAccountInfo>,
@@ -27,6 +30,7 @@ pub struct BatchGetFreeTrialInfoResponse {
 }
 /// The Amazon Inspector free trial details of one account.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct FreeTrialAccountInfo {
     /// The account the free trial information is about.
     #[serde(rename = "accountId")]
@@ -37,6 +41,7 @@ pub struct FreeTrialAccountInfo {
 }
 /// One Amazon Inspector free trial of an account.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct FreeTrialInfo {
     /// The cloud provider of the free trial. Not on the scraped API page; present in the official model.
     #[serde(
@@ -59,6 +64,7 @@ pub struct FreeTrialInfo {
 }
 /// Why the free trial data of one account could not be returned.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct FreeTrialInfoError {
     /// The account whose free trial data could not be returned.
     #[serde(rename = "accountId")]
@@ -70,6 +76,7 @@ pub struct FreeTrialInfoError {
 }
 /// The request has failed due to an internal failure of the Amazon Inspector service. HTTP status 500.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct InternalServerException {
     /// The error message.
     pub message: ::std::string::String,
@@ -81,6 +88,7 @@ pub struct InternalServerException {
 }
 /// Input of ListUsageTotals.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ListUsageTotalsRequest {
     /// The AWS account IDs to retrieve usage totals for.
     #[serde(
@@ -106,6 +114,7 @@ pub struct ListUsageTotalsRequest {
 }
 /// Output of ListUsageTotals.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ListUsageTotalsResponse {
     /// The pagination parameter to be used on the next list operation to retrieve more items.
     #[serde(
@@ -124,6 +133,7 @@ pub struct ListUsageTotalsResponse {
 }
 /// The limit on the number of requests per second was exceeded. HTTP status 429.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct ThrottlingException {
     /// The error message.
     pub message: ::std::string::String,
@@ -135,6 +145,7 @@ pub struct ThrottlingException {
 }
 /// The total of one type of usage.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct Usage {
     /// The cloud provider the usage belongs to. Not on the scraped API page; present in the official model.
     #[serde(
@@ -178,6 +189,7 @@ pub struct Usage {
 }
 /// The total usage for an account.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct UsageTotal {
     /// The account ID of the account that usage data was retrieved for.
     #[serde(
@@ -196,6 +208,7 @@ pub struct UsageTotal {
 }
 /// The request has failed validation due to missing required fields or having invalid inputs. HTTP status 400.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct ValidationException {
     /// The fields that failed validation.
     #[serde(
@@ -211,6 +224,7 @@ pub struct ValidationException {
 }
 /// A field that failed validation.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct ValidationExceptionField {
     /// Why the field failed validation.
     pub message: ::std::string::String,

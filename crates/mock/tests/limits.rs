@@ -429,9 +429,11 @@ async fn scp_markers_that_overflow_or_point_past_the_data_are_invalid_tokens() {
     // 6 items, ids id-00000000 to id-00000005.
     let server = MockServer::start(synthetic(3, 2)).await.expect("start");
     let client = scp::Client::new(client_config(&server)).expect("client");
-    let after = |marker: &str| scp::model::ListUsagesRequest {
-        marker: Some(marker.to_string()),
-        ..Default::default()
+    let after = |marker: &str| {
+        scp::model::ListUsagesRequest::builder()
+            .marker(marker)
+            .build()
+            .expect("no required members")
     };
     for marker in [
         // u64::MAX: its successor overflowed (a panic in debug builds, page 1 in release).
@@ -564,10 +566,12 @@ async fn aws_tokens_that_overflow_or_point_outside_the_data_are_invalid_tokens()
         .expect("page 1");
     let token = first.next_token.expect("a second page");
     let err = insp
-        .list_usage_totals(&inspector2::model::ListUsageTotalsRequest {
-            next_token: Some(forge(&token, "18446744073709551615")),
-            ..Default::default()
-        })
+        .list_usage_totals(
+            &inspector2::model::ListUsageTotalsRequest::builder()
+                .next_token(forge(&token, "18446744073709551615"))
+                .build()
+                .expect("no required members"),
+        )
         .await
         .unwrap_err();
     assert_eq!(

@@ -145,18 +145,22 @@ impl Clients {
         match op {
             Op::Inspector2 => self
                 .inspector2
-                .list_usage_totals_pages(&inspector2::model::ListUsageTotalsRequest {
-                    max_results: Some(i32::try_from(size).expect("small")),
-                    ..Default::default()
-                })
+                .list_usage_totals_pages(
+                    &inspector2::model::ListUsageTotalsRequest::builder()
+                        .max_results(i32::try_from(size).expect("small"))
+                        .build()
+                        .expect("no required members"),
+                )
                 .map(text)
                 .boxed(),
             Op::Scp => self
                 .scp
-                .list_usages_pages(&scp::model::ListUsagesRequest {
-                    limit: Some(i32::try_from(size).expect("small")),
-                    ..Default::default()
-                })
+                .list_usages_pages(
+                    &scp::model::ListUsagesRequest::builder()
+                        .limit(i32::try_from(size).expect("small"))
+                        .build()
+                        .expect("no required members"),
+                )
                 .map(text)
                 .boxed(),
             Op::CostExplorer => self

@@ -547,10 +547,10 @@ async fn synthetic_data_pages_through_every_paged_operation_deterministically() 
     // SCP: the request's own page size (6) wins; the marker of the next page is the last
     // item's id, and a short page (2) ends the listing.
     let scp = cloudcost_scp_ce_client::Client::new(config(&server, &keys)).expect("client");
-    let request = cloudcost_scp_ce_client::model::ListUsagesRequest {
-        limit: Some(6),
-        ..Default::default()
-    };
+    let request = cloudcost_scp_ce_client::model::ListUsagesRequest::builder()
+        .limit(6)
+        .build()
+        .expect("no required members");
     let pages = scp
         .list_usages_pages(&request)
         .collect::<Vec<_>>()

@@ -185,10 +185,12 @@ async fn cost_explorer_and_scp_paging_survive_faults_too() {
         let scp = cloudcost_scp_ce_client::Client::new(client_config(&server, sleep.clone()))
             .expect("client");
         let usages: Vec<_> = scp
-            .list_usages_items(&cloudcost_scp_ce_client::model::ListUsagesRequest {
-                limit: Some(PAGE_SIZE as i32),
-                ..Default::default()
-            })
+            .list_usages_items(
+                &cloudcost_scp_ce_client::model::ListUsagesRequest::builder()
+                    .limit(PAGE_SIZE as i32)
+                    .build()
+                    .expect("no required members"),
+            )
             .collect::<Vec<_>>()
             .await
             .into_iter()

@@ -35,6 +35,14 @@ impl BadRequestErrorBuilder {
         self.error = Some(value.into());
         self
     }
+    /// Sets or clears `error`.
+    pub fn set_error(
+        mut self,
+        value: ::std::option::Option<::std::string::String>,
+    ) -> Self {
+        self.error = value;
+        self
+    }
     /// Sets `errors`.
     pub fn errors<I, V>(mut self, values: I) -> Self
     where
@@ -42,6 +50,14 @@ impl BadRequestErrorBuilder {
         V: ::std::convert::Into<ScpErrorDetail>,
     {
         self.errors = Some(values.into_iter().map(::std::convert::Into::into).collect());
+        self
+    }
+    /// Sets or clears `errors`.
+    pub fn set_errors(
+        mut self,
+        value: ::std::option::Option<::std::vec::Vec<ScpErrorDetail>>,
+    ) -> Self {
+        self.errors = value;
         self
     }
     /// Sets `message`.
@@ -52,12 +68,28 @@ impl BadRequestErrorBuilder {
         self.message = Some(value.into());
         self
     }
+    /// Sets or clears `message`.
+    pub fn set_message(
+        mut self,
+        value: ::std::option::Option<::std::string::String>,
+    ) -> Self {
+        self.message = value;
+        self
+    }
     /// Sets `name`.
     pub fn name(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         self.name = Some(value.into());
+        self
+    }
+    /// Sets or clears `name`.
+    pub fn set_name(
+        mut self,
+        value: ::std::option::Option<::std::string::String>,
+    ) -> Self {
+        self.name = value;
         self
     }
     /// Sets `path`.
@@ -68,12 +100,28 @@ impl BadRequestErrorBuilder {
         self.path = Some(value.into());
         self
     }
+    /// Sets or clears `path`.
+    pub fn set_path(
+        mut self,
+        value: ::std::option::Option<::std::string::String>,
+    ) -> Self {
+        self.path = value;
+        self
+    }
     /// Sets `requestId`.
     pub fn request_id(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         self.request_id = Some(value.into());
+        self
+    }
+    /// Sets or clears `requestId`.
+    pub fn set_request_id(
+        mut self,
+        value: ::std::option::Option<::std::string::String>,
+    ) -> Self {
+        self.request_id = value;
         self
     }
     /// The value, or the first required member left unset.
@@ -128,6 +176,14 @@ impl ForbiddenErrorBuilder {
         self.error = Some(value.into());
         self
     }
+    /// Sets or clears `error`.
+    pub fn set_error(
+        mut self,
+        value: ::std::option::Option<::std::string::String>,
+    ) -> Self {
+        self.error = value;
+        self
+    }
     /// Sets `errors`.
     pub fn errors<I, V>(mut self, values: I) -> Self
     where
@@ -135,6 +191,14 @@ impl ForbiddenErrorBuilder {
         V: ::std::convert::Into<ScpErrorDetail>,
     {
         self.errors = Some(values.into_iter().map(::std::convert::Into::into).collect());
+        self
+    }
+    /// Sets or clears `errors`.
+    pub fn set_errors(
+        mut self,
+        value: ::std::option::Option<::std::vec::Vec<ScpErrorDetail>>,
+    ) -> Self {
+        self.errors = value;
         self
     }
     /// Sets `message`.
@@ -145,12 +209,28 @@ impl ForbiddenErrorBuilder {
         self.message = Some(value.into());
         self
     }
+    /// Sets or clears `message`.
+    pub fn set_message(
+        mut self,
+        value: ::std::option::Option<::std::string::String>,
+    ) -> Self {
+        self.message = value;
+        self
+    }
     /// Sets `name`.
     pub fn name(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         self.name = Some(value.into());
+        self
+    }
+    /// Sets or clears `name`.
+    pub fn set_name(
+        mut self,
+        value: ::std::option::Option<::std::string::String>,
+    ) -> Self {
+        self.name = value;
         self
     }
     /// Sets `path`.
@@ -161,12 +241,28 @@ impl ForbiddenErrorBuilder {
         self.path = Some(value.into());
         self
     }
+    /// Sets or clears `path`.
+    pub fn set_path(
+        mut self,
+        value: ::std::option::Option<::std::string::String>,
+    ) -> Self {
+        self.path = value;
+        self
+    }
     /// Sets `requestId`.
     pub fn request_id(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         self.request_id = Some(value.into());
+        self
+    }
+    /// Sets or clears `requestId`.
+    pub fn set_request_id(
+        mut self,
+        value: ::std::option::Option<::std::string::String>,
+    ) -> Self {
+        self.request_id = value;
         self
     }
     /// The value, or the first required member left unset.
@@ -213,12 +309,28 @@ impl LinkBuilder {
         self.href = Some(value.into());
         self
     }
+    /// Sets or clears `href`.
+    pub fn set_href(
+        mut self,
+        value: ::std::option::Option<::std::string::String>,
+    ) -> Self {
+        self.href = value;
+        self
+    }
     /// Sets `rel`.
     pub fn rel(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         self.rel = Some(value.into());
+        self
+    }
+    /// Sets or clears `rel`.
+    pub fn set_rel(
+        mut self,
+        value: ::std::option::Option<::std::string::String>,
+    ) -> Self {
+        self.rel = value;
         self
     }
     /// The value, or the first required member left unset.
@@ -284,6 +396,14 @@ impl ListUsagesRequestBuilder {
         );
         self
     }
+    /// Sets or clears `account_id`.
+    pub fn set_account_id(
+        mut self,
+        value: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    ) -> Self {
+        self.account_id = value;
+        self
+    }
     /// Sets `billing_item_id`.
     pub fn billing_item_id<I, V>(mut self, values: I) -> Self
     where
@@ -295,12 +415,28 @@ impl ListUsagesRequestBuilder {
         );
         self
     }
+    /// Sets or clears `billing_item_id`.
+    pub fn set_billing_item_id(
+        mut self,
+        value: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    ) -> Self {
+        self.billing_item_id = value;
+        self
+    }
     /// Sets `contract_id`.
     pub fn contract_id(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         self.contract_id = Some(value.into());
+        self
+    }
+    /// Sets or clears `contract_id`.
+    pub fn set_contract_id(
+        mut self,
+        value: ::std::option::Option<::std::string::String>,
+    ) -> Self {
+        self.contract_id = value;
         self
     }
     /// Sets `end_date`.
@@ -311,9 +447,22 @@ impl ListUsagesRequestBuilder {
         self.end_date = Some(value.into());
         self
     }
+    /// Sets or clears `end_date`.
+    pub fn set_end_date(
+        mut self,
+        value: ::std::option::Option<::cloudcost_types::chrono::NaiveDate>,
+    ) -> Self {
+        self.end_date = value;
+        self
+    }
     /// Sets `limit`.
     pub fn limit(mut self, value: impl ::std::convert::Into<i32>) -> Self {
         self.limit = Some(value.into());
+        self
+    }
+    /// Sets or clears `limit`.
+    pub fn set_limit(mut self, value: ::std::option::Option<i32>) -> Self {
+        self.limit = value;
         self
     }
     /// Sets `marker`.
@@ -322,6 +471,14 @@ impl ListUsagesRequestBuilder {
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         self.marker = Some(value.into());
+        self
+    }
+    /// Sets or clears `marker`.
+    pub fn set_marker(
+        mut self,
+        value: ::std::option::Option<::std::string::String>,
+    ) -> Self {
+        self.marker = value;
         self
     }
     /// Sets `order_status`.
@@ -335,6 +492,14 @@ impl ListUsagesRequestBuilder {
         );
         self
     }
+    /// Sets or clears `order_status`.
+    pub fn set_order_status(
+        mut self,
+        value: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    ) -> Self {
+        self.order_status = value;
+        self
+    }
     /// Sets `region`.
     pub fn region<I, V>(mut self, values: I) -> Self
     where
@@ -344,12 +509,28 @@ impl ListUsagesRequestBuilder {
         self.region = Some(values.into_iter().map(::std::convert::Into::into).collect());
         self
     }
+    /// Sets or clears `region`.
+    pub fn set_region(
+        mut self,
+        value: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    ) -> Self {
+        self.region = value;
+        self
+    }
     /// Sets `resource_name`.
     pub fn resource_name(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         self.resource_name = Some(value.into());
+        self
+    }
+    /// Sets or clears `resource_name`.
+    pub fn set_resource_name(
+        mut self,
+        value: ::std::option::Option<::std::string::String>,
+    ) -> Self {
+        self.resource_name = value;
         self
     }
     /// Sets `service_category`.
@@ -363,12 +544,28 @@ impl ListUsagesRequestBuilder {
         );
         self
     }
+    /// Sets or clears `service_category`.
+    pub fn set_service_category(
+        mut self,
+        value: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    ) -> Self {
+        self.service_category = value;
+        self
+    }
     /// Sets `sort`.
     pub fn sort(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         self.sort = Some(value.into());
+        self
+    }
+    /// Sets or clears `sort`.
+    pub fn set_sort(
+        mut self,
+        value: ::std::option::Option<::std::string::String>,
+    ) -> Self {
+        self.sort = value;
         self
     }
     /// Sets `start_date`.
@@ -379,9 +576,22 @@ impl ListUsagesRequestBuilder {
         self.start_date = Some(value.into());
         self
     }
+    /// Sets or clears `start_date`.
+    pub fn set_start_date(
+        mut self,
+        value: ::std::option::Option<::cloudcost_types::chrono::NaiveDate>,
+    ) -> Self {
+        self.start_date = value;
+        self
+    }
     /// Sets `with_count`.
     pub fn with_count(mut self, value: impl ::std::convert::Into<bool>) -> Self {
         self.with_count = Some(value.into());
+        self
+    }
+    /// Sets or clears `with_count`.
+    pub fn set_with_count(mut self, value: ::std::option::Option<bool>) -> Self {
+        self.with_count = value;
         self
     }
     /// The value, or the first required member left unset.
@@ -443,6 +653,14 @@ impl NotFoundErrorBuilder {
         self.error = Some(value.into());
         self
     }
+    /// Sets or clears `error`.
+    pub fn set_error(
+        mut self,
+        value: ::std::option::Option<::std::string::String>,
+    ) -> Self {
+        self.error = value;
+        self
+    }
     /// Sets `errors`.
     pub fn errors<I, V>(mut self, values: I) -> Self
     where
@@ -450,6 +668,14 @@ impl NotFoundErrorBuilder {
         V: ::std::convert::Into<ScpErrorDetail>,
     {
         self.errors = Some(values.into_iter().map(::std::convert::Into::into).collect());
+        self
+    }
+    /// Sets or clears `errors`.
+    pub fn set_errors(
+        mut self,
+        value: ::std::option::Option<::std::vec::Vec<ScpErrorDetail>>,
+    ) -> Self {
+        self.errors = value;
         self
     }
     /// Sets `message`.
@@ -460,12 +686,28 @@ impl NotFoundErrorBuilder {
         self.message = Some(value.into());
         self
     }
+    /// Sets or clears `message`.
+    pub fn set_message(
+        mut self,
+        value: ::std::option::Option<::std::string::String>,
+    ) -> Self {
+        self.message = value;
+        self
+    }
     /// Sets `name`.
     pub fn name(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         self.name = Some(value.into());
+        self
+    }
+    /// Sets or clears `name`.
+    pub fn set_name(
+        mut self,
+        value: ::std::option::Option<::std::string::String>,
+    ) -> Self {
+        self.name = value;
         self
     }
     /// Sets `path`.
@@ -476,12 +718,28 @@ impl NotFoundErrorBuilder {
         self.path = Some(value.into());
         self
     }
+    /// Sets or clears `path`.
+    pub fn set_path(
+        mut self,
+        value: ::std::option::Option<::std::string::String>,
+    ) -> Self {
+        self.path = value;
+        self
+    }
     /// Sets `requestId`.
     pub fn request_id(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         self.request_id = Some(value.into());
+        self
+    }
+    /// Sets or clears `requestId`.
+    pub fn set_request_id(
+        mut self,
+        value: ::std::option::Option<::std::string::String>,
+    ) -> Self {
+        self.request_id = value;
         self
     }
     /// The value, or the first required member left unset.
@@ -534,12 +792,28 @@ impl ScpErrorDetailBuilder {
         self.code = Some(value.into());
         self
     }
+    /// Sets or clears `code`.
+    pub fn set_code(
+        mut self,
+        value: ::std::option::Option<::std::string::String>,
+    ) -> Self {
+        self.code = value;
+        self
+    }
     /// Sets `detail`.
     pub fn detail(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         self.detail = Some(value.into());
+        self
+    }
+    /// Sets or clears `detail`.
+    pub fn set_detail(
+        mut self,
+        value: ::std::option::Option<::std::string::String>,
+    ) -> Self {
+        self.detail = value;
         self
     }
     /// Sets `global_request_id`.
@@ -550,6 +824,14 @@ impl ScpErrorDetailBuilder {
         self.global_request_id = Some(value.into());
         self
     }
+    /// Sets or clears `global_request_id`.
+    pub fn set_global_request_id(
+        mut self,
+        value: ::std::option::Option<::std::string::String>,
+    ) -> Self {
+        self.global_request_id = value;
+        self
+    }
     /// Sets `request_id`.
     pub fn request_id(
         mut self,
@@ -558,12 +840,28 @@ impl ScpErrorDetailBuilder {
         self.request_id = Some(value.into());
         self
     }
+    /// Sets or clears `request_id`.
+    pub fn set_request_id(
+        mut self,
+        value: ::std::option::Option<::std::string::String>,
+    ) -> Self {
+        self.request_id = value;
+        self
+    }
     /// Sets `title`.
     pub fn title(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         self.title = Some(value.into());
+        self
+    }
+    /// Sets or clears `title`.
+    pub fn set_title(
+        mut self,
+        value: ::std::option::Option<::std::string::String>,
+    ) -> Self {
+        self.title = value;
         self
     }
     /// The value, or the first required member left unset.
@@ -627,9 +925,22 @@ impl UsageBuilder {
         self.account_id = Some(value.into());
         self
     }
+    /// Sets or clears `account_id`.
+    pub fn set_account_id(
+        mut self,
+        value: ::std::option::Option<::std::string::String>,
+    ) -> Self {
+        self.account_id = value;
+        self
+    }
     /// Sets `amounts`.
     pub fn amounts(mut self, value: impl ::std::convert::Into<UsageAmounts>) -> Self {
         self.amounts = Some(value.into());
+        self
+    }
+    /// Sets or clears `amounts`.
+    pub fn set_amounts(mut self, value: ::std::option::Option<UsageAmounts>) -> Self {
+        self.amounts = value;
         self
     }
     /// Sets `billing_item_id`.
@@ -640,12 +951,28 @@ impl UsageBuilder {
         self.billing_item_id = Some(value.into());
         self
     }
+    /// Sets or clears `billing_item_id`.
+    pub fn set_billing_item_id(
+        mut self,
+        value: ::std::option::Option<::std::string::String>,
+    ) -> Self {
+        self.billing_item_id = value;
+        self
+    }
     /// Sets `ccbs_product_code`.
     pub fn ccbs_product_code(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         self.ccbs_product_code = Some(value.into());
+        self
+    }
+    /// Sets or clears `ccbs_product_code`.
+    pub fn set_ccbs_product_code(
+        mut self,
+        value: ::std::option::Option<::std::string::String>,
+    ) -> Self {
+        self.ccbs_product_code = value;
         self
     }
     /// Sets `contract_id`.
@@ -656,12 +983,28 @@ impl UsageBuilder {
         self.contract_id = Some(value.into());
         self
     }
+    /// Sets or clears `contract_id`.
+    pub fn set_contract_id(
+        mut self,
+        value: ::std::option::Option<::std::string::String>,
+    ) -> Self {
+        self.contract_id = value;
+        self
+    }
     /// Sets `id`.
     pub fn id(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         self.id = Some(value.into());
+        self
+    }
+    /// Sets or clears `id`.
+    pub fn set_id(
+        mut self,
+        value: ::std::option::Option<::std::string::String>,
+    ) -> Self {
+        self.id = value;
         self
     }
     /// Sets `order_status`.
@@ -672,12 +1015,28 @@ impl UsageBuilder {
         self.order_status = Some(value.into());
         self
     }
+    /// Sets or clears `order_status`.
+    pub fn set_order_status(
+        mut self,
+        value: ::std::option::Option<::std::string::String>,
+    ) -> Self {
+        self.order_status = value;
+        self
+    }
     /// Sets `resource_id`.
     pub fn resource_id(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         self.resource_id = Some(value.into());
+        self
+    }
+    /// Sets or clears `resource_id`.
+    pub fn set_resource_id(
+        mut self,
+        value: ::std::option::Option<::std::string::String>,
+    ) -> Self {
+        self.resource_id = value;
         self
     }
     /// Sets `service_category`.
@@ -688,6 +1047,14 @@ impl UsageBuilder {
         self.service_category = Some(value.into());
         self
     }
+    /// Sets or clears `service_category`.
+    pub fn set_service_category(
+        mut self,
+        value: ::std::option::Option<::std::string::String>,
+    ) -> Self {
+        self.service_category = value;
+        self
+    }
     /// Sets `status_code`.
     pub fn status_code(
         mut self,
@@ -696,12 +1063,28 @@ impl UsageBuilder {
         self.status_code = Some(value.into());
         self
     }
+    /// Sets or clears `status_code`.
+    pub fn set_status_code(
+        mut self,
+        value: ::std::option::Option<::std::string::String>,
+    ) -> Self {
+        self.status_code = value;
+        self
+    }
     /// Sets `usage_date`.
     pub fn usage_date(
         mut self,
         value: impl ::std::convert::Into<::cloudcost_types::chrono::NaiveDateTime>,
     ) -> Self {
         self.usage_date = Some(value.into());
+        self
+    }
+    /// Sets or clears `usage_date`.
+    pub fn set_usage_date(
+        mut self,
+        value: ::std::option::Option<::cloudcost_types::chrono::NaiveDateTime>,
+    ) -> Self {
+        self.usage_date = value;
         self
     }
     /// The value, or the first required member left unset.
@@ -753,12 +1136,28 @@ impl UsageAmountsBuilder {
         self.krw = Some(value.into());
         self
     }
+    /// Sets or clears `krw`.
+    pub fn set_krw(
+        mut self,
+        value: ::std::option::Option<::cloudcost_types::rust_decimal::Decimal>,
+    ) -> Self {
+        self.krw = value;
+        self
+    }
     /// Sets `usd`.
     pub fn usd(
         mut self,
         value: impl ::std::convert::Into<::cloudcost_types::rust_decimal::Decimal>,
     ) -> Self {
         self.usd = Some(value.into());
+        self
+    }
+    /// Sets or clears `usd`.
+    pub fn set_usd(
+        mut self,
+        value: ::std::option::Option<::cloudcost_types::rust_decimal::Decimal>,
+    ) -> Self {
+        self.usd = value;
         self
     }
     /// The value, or the first required member left unset.
@@ -802,6 +1201,11 @@ impl UsageListResponseBuilder {
         self.count = Some(value.into());
         self
     }
+    /// Sets or clears `count`.
+    pub fn set_count(mut self, value: ::std::option::Option<i64>) -> Self {
+        self.count = value;
+        self
+    }
     /// Sets `links`.
     pub fn links<I, V>(mut self, values: I) -> Self
     where
@@ -809,6 +1213,14 @@ impl UsageListResponseBuilder {
         V: ::std::convert::Into<Link>,
     {
         self.links = Some(values.into_iter().map(::std::convert::Into::into).collect());
+        self
+    }
+    /// Sets or clears `links`.
+    pub fn set_links(
+        mut self,
+        value: ::std::option::Option<::std::vec::Vec<Link>>,
+    ) -> Self {
+        self.links = value;
         self
     }
     /// Sets `timezone`.
@@ -819,6 +1231,14 @@ impl UsageListResponseBuilder {
         self.timezone = Some(value.into());
         self
     }
+    /// Sets or clears `timezone`.
+    pub fn set_timezone(
+        mut self,
+        value: ::std::option::Option<::std::string::String>,
+    ) -> Self {
+        self.timezone = value;
+        self
+    }
     /// Sets `usages`.
     pub fn usages<I, V>(mut self, values: I) -> Self
     where
@@ -826,6 +1246,14 @@ impl UsageListResponseBuilder {
         V: ::std::convert::Into<Usage>,
     {
         self.usages = Some(values.into_iter().map(::std::convert::Into::into).collect());
+        self
+    }
+    /// Sets or clears `usages`.
+    pub fn set_usages(
+        mut self,
+        value: ::std::option::Option<::std::vec::Vec<Usage>>,
+    ) -> Self {
+        self.usages = value;
         self
     }
     /// The value, or the first required member left unset.

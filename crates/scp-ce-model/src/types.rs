@@ -5,6 +5,7 @@ use super::*;
 
 /// Bad Request (HTTP 400). The API page documents no body; live SCP APIs answer the error envelope (`errors`), and some a FastAPI-style array, read by the client into the error's message and code (see `errorBody`).
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct BadRequestError {
     /// The reason phrase of a Spring-style error body, e.g. Not Found. Optional.
     #[serde(
@@ -51,6 +52,7 @@ pub struct BadRequestError {
 }
 /// Forbidden (HTTP 403): a signature that does not verify, or no permission. The API page documents no body; live SCP APIs answer the error envelope.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ForbiddenError {
     /// The reason phrase of a Spring-style error body, e.g. Not Found. Optional.
     #[serde(
@@ -97,6 +99,7 @@ pub struct ForbiddenError {
 }
 /// A link. The page documents no required fields; every field is optional.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct Link {
     /// The link target URL. Optional.
     #[serde(
@@ -115,6 +118,7 @@ pub struct Link {
 }
 /// The query parameters of ListUsages.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ListUsagesRequest {
     /// Account Id. One or more values, sent as repeated parameters.
     #[serde(
@@ -212,6 +216,7 @@ pub struct ListUsagesRequest {
 }
 /// Not Found (HTTP 404). The API page documents no body. SCP has also been seen to answer an unauthenticated `GET /v1/usages` with a Spring-style 404 (`{"timestamp","path","status","error","requestId"}`), so check the credentials when this error names no resource; `cloudcost mock --missing-auth-as NotFound` answers that way.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct NotFoundError {
     /// The reason phrase of a Spring-style error body, e.g. Not Found. Optional.
     #[serde(
@@ -258,6 +263,7 @@ pub struct NotFoundError {
 }
 /// One entry of SCP's error envelope (`{"errors": [...]}`). Live SCP APIs also send `status` (its type varies between services, so it is not modelled: the HTTP status is in the client's error metadata).
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ScpErrorDetail {
     /// SCP's own error code. Optional.
     #[serde(
@@ -297,6 +303,7 @@ pub struct ScpErrorDetail {
 }
 /// One usage record. The page documents no required fields; every field is optional.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct Usage {
     /// Account Id. Optional.
     #[serde(
@@ -379,6 +386,7 @@ pub struct Usage {
 }
 /// The amounts of a usage, decimals carried as JSON strings (e.g. "500.0000000000"). The page documents no required fields; every field is optional.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct UsageAmounts {
     /// The amount in Korean won. Optional.
     #[serde(
@@ -399,6 +407,7 @@ pub struct UsageAmounts {
 }
 /// A page of usages. The page documents no required fields; every field is optional.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct UsageListResponse {
     /// The total number of usages (see the with_count parameter). Optional.
     #[serde(

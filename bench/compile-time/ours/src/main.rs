@@ -7,33 +7,27 @@ use cloudcost_scp_ce_client as scp;
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let time_period = ce::model::DateInterval {
-        start: "2024-01-01".parse()?,
-        end: "2024-02-01".parse()?,
-    };
+    let time_period = ce::model::DateInterval::builder()
+        .start("2024-01-01".parse::<ce::model::YearMonthDay>()?)
+        .end("2024-02-01".parse::<ce::model::YearMonthDay>()?)
+        .build()?;
     let ce = ce::Client::from_env()?;
     let costs = ce
-        .get_cost_and_usage(&ce::model::GetCostAndUsageRequest {
-            time_period: time_period.clone(),
-            granularity: ce::model::Granularity::Monthly,
-            metrics: vec!["UnblendedCost".into()],
-            group_by: None,
-            filter: None,
-            billing_view_arn: None,
-            next_page_token: None,
-        })
+        .get_cost_and_usage(
+            &ce::model::GetCostAndUsageRequest::builder()
+                .time_period(time_period.clone())
+                .granularity(ce::model::Granularity::Monthly)
+                .metrics(["UnblendedCost"])
+                .build()?,
+        )
         .await?;
     println!("{:?}", costs.results_by_time);
     let utilization = ce
-        .get_reservation_utilization(&ce::model::GetReservationUtilizationRequest {
-            time_period,
-            granularity: None,
-            group_by: None,
-            filter: None,
-            max_results: None,
-            next_page_token: None,
-            sort_by: None,
-        })
+        .get_reservation_utilization(
+            &ce::model::GetReservationUtilizationRequest::builder()
+                .time_period(time_period)
+                .build()?,
+        )
         .await?;
     println!("{:?}", utilization.total);
 
@@ -43,9 +37,11 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .await?;
     println!("{:?}", totals.totals);
     let trial = inspector2
-        .batch_get_free_trial_info(&inspector2::model::BatchGetFreeTrialInfoRequest {
-            account_ids: vec!["123456789012".into()],
-        })
+        .batch_get_free_trial_info(
+            &inspector2::model::BatchGetFreeTrialInfoRequest::builder()
+                .account_ids(["123456789012"])
+                .build()?,
+        )
         .await?;
     println!("{:?}", trial.accounts);
 
