@@ -6,6 +6,7 @@ use std::process::{Command, ExitCode};
 use clap::{Parser, Subcommand};
 
 mod fuzz;
+mod semver;
 
 #[derive(Parser)]
 #[command(about = "Project tasks for the cloudcost workspace")]
@@ -46,6 +47,14 @@ enum Task {
         #[arg(long, value_name = "NAME")]
         target: Option<String>,
     },
+    /// Report the public-API changes of the generated model and client crates since a git
+    /// revision (cargo-semver-checks, installed on first use), failing on a breaking change
+    /// unless the version was bumped. Run it after a spec edit.
+    Semver {
+        /// The git revision to compare with.
+        #[arg(long, value_name = "REV", default_value = "HEAD")]
+        baseline: String,
+    },
 }
 
 fn main() -> ExitCode {
@@ -53,6 +62,7 @@ fn main() -> ExitCode {
     match cli.task {
         Task::Test { rust_only } => test(&workspace_root(), rust_only),
         Task::Fuzz { seconds, target } => fuzz::run(&workspace_root(), seconds, target),
+        Task::Semver { baseline } => semver::run(&workspace_root(), &baseline),
         Task::Regenerate { check, root } => {
             let root = root.unwrap_or_else(workspace_root);
             let files = match cloudcost_codegen::generate(&root) {
