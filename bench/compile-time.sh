@@ -1,40 +1,53 @@
 #!/usr/bin/env bash
-# compile-time.sh: a clean release build of a minimal binary calling every operation through
-# the cloudcost client crates, against the same through the official AWS SDK for Rust, in
-# one run on one machine.
+# compile-time.sh: clean release builds of minimal binaries calling the operations through
+# the cloudcost crates, against the same through the official AWS SDK for Rust, in one run on
+# one machine.
 #
 # Method
 # ------
-#   ours  compile-time/ours: cloudcost-aws-ce-client, cloudcost-aws-inspector2-client,
-#         cloudcost-scp-ce-client (path dependencies on this checkout) + tokio; calls all
-#         five operations. Its Cargo.lock is the repository's, so the versions are the ones
-#         the project is tested with.
-#   sdk   compile-time/sdk: aws-sdk-costexplorer and aws-sdk-inspector2 1.138.0 with
-#         aws-config (default features: rustls on aws-lc-rs, hyper 1) + tokio; calls the four
-#         AWS operations (the SDK has no Samsung Cloud Platform client).
+# Variants (each a minimal binary in its own workspace under compile-time/; the cloudcost
+# ones are path dependencies on this checkout and get the repository's Cargo.lock, so the
+# versions are the ones the project is tested with):
+#   ours        compile-time/ours: cloudcost-aws-ce-client, cloudcost-aws-inspector2-client,
+#               cloudcost-scp-ce-client + tokio; calls all five operations.
+#   ours-aws    compile-time/ours-aws: the two AWS client crates + tokio; the four AWS
+#               operations, the same calls as the SDK binary.
+#   ours-scp    compile-time/ours-scp: the SCP client crate + tokio; one ListUsages call. Its
+#               `cargo tree` must hold no AWS crate (reqsign*, aws-*, rust-ini): checked
+#               after its build, and the run fails if one is there.
+#   ours-model  compile-time/ours-model: the three model crates only; decodes one response
+#               with `from_slice`, no client, no HTTP, no tokio.
+#   ours-ascii-idna  ours with `idna_adapter` pinned to 1.0, its no-Unicode stub, as
+#               idna_adapter's README offers applications (url then needs no ICU4X).
+#   sdk         compile-time/sdk: aws-sdk-costexplorer and aws-sdk-inspector2 1.138.0 with
+#               aws-config (default features: rustls on aws-lc-rs, hyper 1) + tokio; calls
+#               the four AWS operations (the SDK has no Samsung Cloud Platform client). Its
+#               own, committed Cargo.lock pins the SDK's versions.
 #
 # For each, with its own fresh CARGO_TARGET_DIR:
-#   1. `cargo fetch` first, for both, before any timing (downloads are not counted);
-#   2. a clean `cargo build --release --frozen` under `/usr/bin/time -v`: wall seconds, and
-#      "Maximum resident set size", which is the peak RSS of the largest single process of
-#      the build (a rustc or the linker), as wait4 reports it, not the sum over parallel jobs;
+#   1. `cargo fetch` first, for every variant of the run, before any timing (downloads are
+#      not counted);
+#   2. a clean `cargo build --release --frozen` under `/usr/bin/time -v`: wall seconds; CPU
+#      seconds (user + system, summed over every process of the build: what the build costs
+#      whatever the machine's load, while wall time grows with the other work on a shared
+#      machine); and "Maximum resident set size", which is the peak RSS of the largest single
+#      process of the build (a rustc or the linker), as wait4 reports it, not the sum over
+#      parallel jobs;
 #   3. crates: the number of `Compiling` lines of that build (every compiled package, build
 #      dependencies and proc macros included);
-#   4. the size of the binary, as built and after `strip`.
+#   4. the size of the binary, as built and after `strip`;
+#   5. the AWS crates in its `cargo tree -e normal,build` (names reqsign*, aws-*, rust-ini).
 # Release profile defaults (opt-level 3, no LTO, 16 codegen units), jobs = nproc. The builds
-# run one after the other (ours first, then the SDK; ROUNDS=2 adds a second pair in the
-# reverse order), on a machine that may be shared: the "load" column is the 1-minute load
-# average when each build started.
+# run one after the other in the order given, on a machine that may be shared: the "load"
+# column is the 1-minute load average when each build started and when it ended.
 #
-# Usage:  bench/compile-time.sh            (from anywhere; prints a markdown table)
+# Usage:  bench/compile-time.sh            ours, sdk (from anywhere; prints markdown tables)
 #         ROUNDS=2 bench/compile-time.sh   ours, sdk, sdk, ours
-#         VARIANTS="ours ours-ascii-idna" bench/compile-time.sh
-#                                          any order of: ours, sdk, and ours-ascii-idna (ours
-#                                          with `idna_adapter` pinned to 1.0, its no-Unicode
-#                                          stub, as idna_adapter's README offers applications;
-#                                          url then needs no ICU4X)
+#         VARIANTS="ours ours-scp ours-aws ours-model" bench/compile-time.sh
+#                                          any of the variants above, in any order, repeats
+#                                          allowed (the last build of each is the one compared)
 # Needs:  cargo, /usr/bin/time (apt-get install -y time), strip (binutils), crates.io access
-#         for the fetch. Several minutes on 2 cores.
+#         for the fetch. Several minutes on 2 cores (the SDK alone about 6).
 set -euo pipefail
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -47,18 +60,49 @@ command -v strip >/dev/null || { echo "error: strip is missing (binutils)" >&2; 
 unset RUSTC_WRAPPER RUSTFLAGS CARGO_BUILD_RUSTFLAGS CARGO_INCREMENTAL CARGO_TARGET_DIR || true
 
 mkdir -p "$OUT"
-# The repository's lock file pins every version the cloudcost crates are tested with; cargo
-# drops the entries the minimal binary does not use.
-cp "$ROOT/Cargo.lock" "$HERE/compile-time/ours/Cargo.lock"
 
-echo "fetching dependencies (not timed)..." >&2
-for v in ours sdk; do
-  (cd "$HERE/compile-time/$v" && cargo fetch --quiet)
+declare -A BIN=([ours]=cloudcost-minimal [ours-ascii-idna]=cloudcost-minimal
+  [ours-aws]=cloudcost-minimal-aws [ours-scp]=cloudcost-minimal-scp
+  [ours-model]=cloudcost-minimal-model [sdk]=aws-sdk-minimal)
+declare -A DIR=([ours]=ours [ours-ascii-idna]=ours [ours-aws]=ours-aws [ours-scp]=ours-scp
+  [ours-model]=ours-model [sdk]=sdk)
+declare -A NAME=(
+  [ours]="cloudcost clients (5 operations)"
+  [ours-ascii-idna]="cloudcost clients, idna_adapter 1.0 (no ICU4X)"
+  [ours-aws]="cloudcost AWS clients only (4 operations)"
+  [ours-scp]="cloudcost SCP client only (1 operation)"
+  [ours-model]="cloudcost model crates only (decode, no HTTP)"
+  [sdk]="aws-sdk-costexplorer + aws-sdk-inspector2 + aws-config (4 operations)")
+ROWS=()
+AWS_ROWS=()
+
+if [ -n "${VARIANTS:-}" ]; then
+  read -r -a ORDER <<<"$VARIANTS"
+else
+  ORDER=(ours sdk)
+  if [ "$ROUNDS" -ge 2 ]; then ORDER+=(sdk ours); fi
+fi
+for v in "${ORDER[@]}"; do
+  [ -n "${DIR[$v]:-}" ] || { echo "error: unknown variant $v (one of: ${!DIR[*]})" >&2; exit 1; }
 done
 
-declare -A BIN=([ours]=cloudcost-minimal [ours-ascii-idna]=cloudcost-minimal [sdk]=aws-sdk-minimal)
-declare -A DIR=([ours]=ours [ours-ascii-idna]=ours [sdk]=sdk)
-ROWS=()
+# The repository's lock file pins every version the cloudcost crates are tested with; cargo
+# drops the entries a minimal binary does not use. The SDK side keeps its own, committed one.
+echo "fetching dependencies (not timed)..." >&2
+declare -A FETCHED=()
+for v in "${ORDER[@]}"; do
+  d="${DIR[$v]}"
+  [ -n "${FETCHED[$d]:-}" ] && continue
+  FETCHED[$d]=1
+  [ "$d" != sdk ] && cp "$ROOT/Cargo.lock" "$HERE/compile-time/$d/Cargo.lock"
+  (cd "$HERE/compile-time/$d" && cargo fetch --quiet)
+done
+
+# The AWS crates of a binary's dependency graph, one name@version per line (none: empty).
+aws_crates() {
+  (cd "$1" && cargo tree --frozen -e normal,build --prefix none 2>/dev/null) |
+    awk '{print $1 "@" $2}' | sed 's/@v/@/' | sort -u | grep -E '^(reqsign[^@]*|aws-[^@]*|rust-ini)@' || true
+}
 
 build() {
   local v="$1" target="$OUT/$1" log="$OUT/$1.log" timing="$OUT/$1.time"
@@ -67,8 +111,7 @@ build() {
   load="$(cut -d' ' -f1 /proc/loadavg)"
   echo "building $v (clean, release)..." >&2
   local dir="$HERE/compile-time/${DIR[$v]}"
-  # Our side takes the repository's lock file afresh (the idna variant edits it); the SDK
-  # side keeps its own, committed one, which pins the SDK's versions.
+  # Our side takes the repository's lock file afresh (the idna variant edits it).
   if [ "$v" != sdk ]; then
     cp "$ROOT/Cargo.lock" "$dir/Cargo.lock"
   fi
@@ -84,26 +127,29 @@ build() {
     tail -20 "$log" >&2
     exit 1
   }
-  local wall kib crates bin size stripped
+  local wall cpu kib crates bin size stripped
+  load="$load/$(cut -d' ' -f1 /proc/loadavg)"
   wall="$(awk -F': ' '/Elapsed \(wall clock\)/ {print $2}' "$timing")"
   # h:mm:ss or m:ss.ss -> seconds
   wall="$(echo "$wall" | awk -F: '{ s = 0; for (i = 1; i <= NF; i++) s = s * 60 + $i; printf "%.1f", s }')"
+  cpu="$(awk -F': ' '/User time|System time/ { s += $2 } END { printf "%.1f", s }' "$timing")"
   kib="$(awk -F': ' '/Maximum resident set size/ {print $2}' "$timing")"
   crates="$(grep -c '^ *Compiling ' "$log")"
   bin="$target/release/${BIN[$v]}"
   size="$(stat -c %s "$bin")"
   strip -o "$OUT/$v.stripped" "$bin"
   stripped="$(stat -c %s "$OUT/$v.stripped")"
-  ROWS+=("$v|$wall|$crates|$kib|$size|$stripped|$load")
-  echo "  $v: ${wall}s, $crates crates, peak $((kib / 1024)) MiB, stripped $((stripped / 1024)) KiB" >&2
+  ROWS+=("$v|$wall|$cpu|$crates|$kib|$size|$stripped|$load")
+  local aws
+  aws="$(aws_crates "$dir")"
+  AWS_ROWS+=("$v|$(echo "$aws" | grep -c . || true)|$(echo "$aws" | paste -sd' ')")
+  if [ "$v" = ours-scp ] && [ -n "$aws" ]; then
+    echo "error: the SCP-only binary depends on AWS crates: $aws" >&2
+    exit 1
+  fi
+  echo "  $v: ${wall}s (CPU ${cpu}s), $crates crates, peak $((kib / 1024)) MiB, stripped $((stripped / 1024)) KiB" >&2
 }
 
-if [ -n "${VARIANTS:-}" ]; then
-  read -r -a ORDER <<<"$VARIANTS"
-else
-  ORDER=(ours sdk)
-  if [ "$ROUNDS" -ge 2 ]; then ORDER+=(sdk ours); fi
-fi
 for v in "${ORDER[@]}"; do build "$v"; done
 
 mib() { awk -v b="$1" 'BEGIN { printf "%.1f", b / 1048576 }'; }
@@ -111,22 +157,34 @@ mib() { awk -v b="$1" 'BEGIN { printf "%.1f", b / 1048576 }'; }
 echo
 echo "clean release builds, $(nproc) cores, $(rustc --version | cut -d' ' -f1-2), $(date -u +%Y-%m-%d)"
 echo
-echo "| binary | wall s | crates compiled | peak RSS of one process MiB | binary MiB | stripped MiB | load at start |"
-echo "|---|---:|---:|---:|---:|---:|---:|"
-declare -A WALL CRATES STRIPPED
+echo "| binary | wall s | CPU s | crates compiled | peak RSS of one process MiB | binary MiB | stripped MiB | load at start/end |"
+echo "|---|---:|---:|---:|---:|---:|---:|---:|"
+declare -A WALL CPU CRATES STRIPPED
 for row in "${ROWS[@]}"; do
-  IFS='|' read -r v wall crates kib size stripped load <<<"$row"
-  name="cloudcost clients (5 operations)"
-  [ "$v" = ours-ascii-idna ] && name="cloudcost clients, idna_adapter 1.0 (no ICU4X)"
-  [ "$v" = sdk ] && name="aws-sdk-costexplorer + aws-sdk-inspector2 + aws-config (4 operations)"
-  echo "| $name | $wall | $crates | $((kib / 1024)) | $(mib "$size") | $(mib "$stripped") | $load |"
+  IFS='|' read -r v wall cpu crates kib size stripped load <<<"$row"
+  echo "| ${NAME[$v]} | $wall | $cpu | $crates | $((kib / 1024)) | $(mib "$size") | $(mib "$stripped") | $load |"
   # The last build of each kind is the one compared.
-  WALL[$v]="$wall"; CRATES[$v]="$crates"; STRIPPED[$v]="$stripped"
+  WALL[$v]="$wall"; CPU[$v]="$cpu"; CRATES[$v]="$crates"; STRIPPED[$v]="$stripped"
 done
 echo
-[ -n "${WALL[ours]:-}" ] && [ -n "${WALL[sdk]:-}" ] && awk -v o="${WALL[ours]}" -v s="${WALL[sdk]}" -v oc="${CRATES[ours]}" -v sc="${CRATES[sdk]}" \
-  -v ob="${STRIPPED[ours]}" -v sb="${STRIPPED[sdk]}" 'BEGIN {
-  printf "cloudcost / sdk: build time %.2f (goal <= 0.33), crates %d vs %d, stripped binary %.2f\n", o / s, oc, sc, ob / sb
-}'
+if [ -n "${WALL[sdk]:-}" ]; then
+  for v in ours ours-aws ours-scp ours-model ours-ascii-idna; do
+    [ -n "${WALL[$v]:-}" ] || continue
+    awk -v name="$v" -v o="${WALL[$v]}" -v s="${WALL[sdk]}" -v oc="${CRATES[$v]}" -v sc="${CRATES[sdk]}" \
+      -v ou="${CPU[$v]}" -v su="${CPU[sdk]}" -v ob="${STRIPPED[$v]}" -v sb="${STRIPPED[sdk]}" 'BEGIN {
+      printf "%s / sdk: build time %.2f%s, CPU time %.2f, crates %d vs %d, stripped binary %.2f\n",
+        name, o / s, (name == "ours" ? " (goal <= 0.30 with <= 130 crates)" : ""), ou / su, oc, sc, ob / sb
+    }'
+  done
+  echo
+fi
+echo "AWS crates in each binary's \`cargo tree -e normal,build\` (reqsign*, aws-*, rust-ini):"
+echo
+echo "| binary | AWS crates | which |"
+echo "|---|---:|---|"
+for row in "${AWS_ROWS[@]}"; do
+  IFS='|' read -r v n which <<<"$row"
+  echo "| $v | $n | ${which:-none} |"
+done
 echo
 echo "resolved versions (sdk side): $(grep -A1 -E '^name = "(aws-config|aws-sdk-costexplorer|aws-sdk-inspector2|aws-smithy-runtime|aws-lc-sys)"' "$HERE/compile-time/sdk/Cargo.lock" | grep -E '^(name|version)' | paste -sd' ' | sed 's/name = //g; s/ version = /@/g; s/"//g')"
