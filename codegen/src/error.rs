@@ -1,3 +1,6 @@
+//! The generator's errors: a spec that breaks a rule (with its file and JSON pointer), an
+//! emitter that cannot write its output, an I/O failure while reading or writing.
+
 use std::fmt;
 
 /// A problem in a spec file: which file, where in it (a JSON pointer), and what was expected.

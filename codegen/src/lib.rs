@@ -178,12 +178,14 @@ pub fn generate_service(service: &ir::Service) -> Result<Vec<GeneratedFile>> {
             || f.path.ends_with("types.rs")
             || f.path.ends_with("builder.rs")
         {
+            // invariant: every file of this loop was written above as `// {header}\n\n{body}`.
             let (head, body) = f.contents.split_once("\n\n").expect("header line");
             f.contents = format!("{head}\n\n{uses}\n{body}");
         }
     }
     files.extend(client_files(service, &header, &names)?);
     for (name, schema) in emit::schema::emit(service, &header) {
+        // invariant: a serde_json::Value always serializes.
         let mut text = serde_json::to_string_pretty(&schema).expect("JSON values serialize");
         text.push('\n');
         files.push(GeneratedFile {

@@ -204,6 +204,7 @@ fn operation_meta(service: &Service, op: &Operation) -> TokenStream {
         let info = service
             .structure(e)
             .and_then(|s| s.error.as_ref())
+            // invariant: the loader refuses an operation error that is not an error structure (loader::operations::error_responses).
             .expect("loader checked errors");
         super::literal::modeled_error(info)
     });
@@ -279,6 +280,7 @@ fn operation_methods(service: &Service, op: &Operation, names: &FieldNames) -> R
 }
 
 fn query_pushes(service: &Service, op: &Operation, names: &FieldNames) -> Result<TokenStream> {
+    // invariant: the loader refuses an input that is not a structure (loader::operations::input).
     let structure = service.structure(&op.input).expect("input is a structure");
     let mut out = TokenStream::new();
     for m in &structure.members {
@@ -462,7 +464,9 @@ fn error_enum(service: &Service, op: &Operation, names: &FieldNames) -> Result<T
     let mut codes = TokenStream::new();
     let mut uses_headers = false;
     for e in &op.errors {
+        // invariant: the loader refuses an operation error that is not an error structure (loader::operations::error_responses).
         let s = service.structure(e).expect("loader checked errors");
+        // invariant: an operation lists only shapes with `x-cloudcost-error` (loader::operations::error_responses).
         let info = s.error.as_ref().expect("loader checked errors");
         let v = format_ident!("{e}");
         let code = &info.code;

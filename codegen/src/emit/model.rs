@@ -87,6 +87,7 @@ pub fn structures(service: &Service) -> Result<(TokenStream, FieldNames)> {
         if let syn::Item::Struct(s) = item {
             let structure = service
                 .structure(&s.ident.to_string())
+                // invariant: the loop above returned an error for any struct that is not a spec structure.
                 .expect("checked above");
             if structure.members.iter().any(|m| m.sensitive) {
                 debug_impls.extend(redacted_debug(s, structure, &names[&s.ident.to_string()]));
@@ -221,6 +222,7 @@ fn rewrite_struct(
         return Ok(names);
     };
     for field in fields.named.iter_mut() {
+        // invariant: the fields are `Fields::Named` (matched just above), and named fields have idents.
         let ident = field.ident.clone().expect("named field");
         let wire = serde_rename(&field.attrs)
             .unwrap_or_else(|| ident.to_string().trim_start_matches("r#").to_string());

@@ -68,8 +68,10 @@ pub fn emit(service: &Service, header: &str) -> Result<String> {
     let doc = Value::Object(marked);
     check_self_contained(&doc, &doc, "").map_err(fail)?;
 
+    // invariant: a serde_json::Value always serializes (string keys, finite numbers).
     let mut text = serde_json::to_string(&doc).expect("JSON values serialize");
     for (ex, placeholder) in examples.iter().zip(&placeholders) {
+        // invariant: a &str always serializes.
         let quoted = serde_json::to_string(placeholder).expect("strings serialize");
         if text.matches(&quoted).count() != 1 {
             return Err(fail(format!("example {} placed more than once", ex.path)));

@@ -139,6 +139,7 @@ impl<'a> Loader<'a> {
             };
             let s = service
                 .structure(name)
+                // invariant: `error_shapes` keeps only structures with `x-cloudcost-error`.
                 .expect("modeled errors are structures");
             for (member, value) in self.obj(members, &mp)? {
                 let vp = format!("{mp}/{}", escape(member));
@@ -174,6 +175,7 @@ impl<'a> Loader<'a> {
                 .ok_or_else(|| self.err(&lp, "expected a member name"))?;
             let s = service
                 .structure(name)
+                // invariant: `error_shapes` keeps only structures with `x-cloudcost-error`.
                 .expect("modeled errors are structures");
             let item = s
                 .members

@@ -172,6 +172,7 @@ impl<'a> Loader<'a> {
             let name = self.ref_name(r, &p)?;
             let target = self.doc["components"]["schemas"]
                 .get(name)
+                // invariant: ref_name returned this name only after finding it in components/schemas.
                 .expect("checked by ref_name");
             let tp = format!("/components/schemas/{}", escape(name));
             let target_at = At {
