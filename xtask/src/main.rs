@@ -54,6 +54,9 @@ enum Task {
         /// The git revision to compare with.
         #[arg(long, value_name = "REV", default_value = "HEAD")]
         baseline: String,
+        /// Workspace (a git checkout) to check (default: this workspace).
+        #[arg(long, value_name = "DIR")]
+        root: Option<PathBuf>,
     },
 }
 
@@ -62,7 +65,9 @@ fn main() -> ExitCode {
     match cli.task {
         Task::Test { rust_only } => test(&workspace_root(), rust_only),
         Task::Fuzz { seconds, target } => fuzz::run(&workspace_root(), seconds, target),
-        Task::Semver { baseline } => semver::run(&workspace_root(), &baseline),
+        Task::Semver { baseline, root } => {
+            semver::run(&root.unwrap_or_else(workspace_root), &baseline)
+        }
         Task::Regenerate { check, root } => {
             let root = root.unwrap_or_else(workspace_root);
             let files = match cloudcost_codegen::generate(&root) {
