@@ -234,6 +234,14 @@ class Interop(unittest.TestCase):
                 TimePeriod={"Start": "2017-09-01", "End": "2017-10-01"},
                 Filter={"Or": [{"Dimensions": {"Key": "REGION", "Values": ["us-east-1"]}},
                                {"Dimensions": {"Key": "REGION", "Values": ["us-west-2"]}}]})),
+            ("Filter.And[1].And", lambda: ce.get_reservation_utilization(
+                TimePeriod={"Start": "2017-09-01", "End": "2017-10-01"},
+                Filter={"And": [{"Dimensions": {"Key": "REGION", "Values": ["us-east-1"]}},
+                                {"And": [{"Dimensions": {"Key": "REGION", "Values": ["us-west-2"]}},
+                                         {"Dimensions": {"Key": "AZ", "Values": ["us-west-2a"]}}]}]})),
+            # HOURLY is a Granularity botocore knows, so it sends it; the operation refuses it.
+            ("Granularity", lambda: ce.get_reservation_utilization(
+                TimePeriod={"Start": "2017-09-01", "End": "2017-10-01"}, Granularity="HOURLY")),
         ]
         for field, call in cases:
             with self.subTest(field=field):
