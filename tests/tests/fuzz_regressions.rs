@@ -4,7 +4,7 @@
 //! input is saved under `fuzz/regressions/<target>/` and fails this test if it comes back.
 //!
 //! `cargo test -p cloudcost-tests --test fuzz_regressions -- --ignored write_seed_corpus`
-//! rewrites the seed corpora from the examples and the mock (see RELIABILITY-fuzz.md).
+//! rewrites the seed corpora from the examples and the mock (see RELIABILITY.md, Fuzzing).
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::{Path, PathBuf};

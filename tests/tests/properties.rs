@@ -1,6 +1,6 @@
 //! Property tests: random *valid* values of a few model types encode with serde_json,
 //! decode with the model crates' `from_slice` to an equal value, encode to the same bytes
-//! again, and pass `validate()`. The fuzz targets (fuzz/, RELIABILITY-fuzz.md) start from
+//! again, and pass `validate()`. The fuzz targets (fuzz/, RELIABILITY.md) start from
 //! bytes; these start from values, so every field takes values the bytes rarely reach
 //! (dates across the whole calendar, decimals of every scale, unknown enum values).
 

@@ -5,7 +5,7 @@
 //! other task builds it. What a crash leaves is libFuzzer's artifact in
 //! `fuzz/artifacts/<target>/`; fix the bug, then save the input under
 //! `fuzz/regressions/<target>/`, where the stable test `tests/tests/fuzz_regressions.rs`
-//! replays it (RELIABILITY-fuzz.md).
+//! replays it (RELIABILITY.md, Fuzzing).
 
 use std::collections::BTreeSet;
 use std::fs;
