@@ -175,6 +175,11 @@ pub async fn serve(m: &ArgMatches) -> i32 {
     .await;
     match result {
         Ok(()) => EXIT_OK,
+        // Every configuration comes from this command line: a refused one is a usage error.
+        Err(e @ cloudcost_mock::MockError::Config(_)) => {
+            eprintln!("cloudcost mock: {e}");
+            EXIT_USAGE
+        }
         Err(e) => {
             eprintln!("cloudcost mock: {e}");
             EXIT_FAILURE

@@ -384,6 +384,12 @@ fn usage_errors_exit_2_with_clean_stdout() {
                  1..18446744073709551615",
             ),
         ),
+        (
+            &["mock", "--missing-auth-as", "NoSuchCode"],
+            "cloudcost mock: invalid mock configuration: --missing-auth-as NoSuchCode: no \
+             service has that error code\n"
+                .to_string(),
+        ),
     ] {
         let o = run(args);
         assert_eq!(o.status.code(), Some(2), "{args:?}: {}", stderr(&o));
