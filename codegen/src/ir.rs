@@ -265,6 +265,9 @@ pub struct Operation {
     pub errors: Vec<String>,
     pub pagination: Option<Pagination>,
     pub examples: Vec<Example>,
+    /// The operation's Rust code sample (`x-codeSamples`, Redoc's convention, entry with
+    /// `lang: Rust`): the client crate's doctest, so the sample users read is compiled.
+    pub rust_sample: Option<String>,
 }
 
 #[derive(Clone, Debug)]

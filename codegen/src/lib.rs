@@ -154,6 +154,8 @@ pub fn generate_service(service: &ir::Service) -> Result<Vec<GeneratedFile>> {
     let validate = emit::validate::emit(service, &names)?;
     let enums = emit::enums::emit(service);
     let builders = emit::builder::emit(service, &types, &names)?;
+    // The client's fluent calls forward to these builders' setters.
+    let client = client_files(service, &header, &names, &builders)?;
     let mut modules = vec![
         ("types", types),
         ("validate", validate),
@@ -183,7 +185,7 @@ pub fn generate_service(service: &ir::Service) -> Result<Vec<GeneratedFile>> {
             f.contents = format!("{head}\n\n{uses}\n{body}");
         }
     }
-    files.extend(client_files(service, &header, &names)?);
+    files.extend(client);
     for (name, schema) in emit::schema::emit(service, &header) {
         // invariant: a serde_json::Value always serializes.
         let mut text = serde_json::to_string_pretty(&schema).expect("JSON values serialize");
@@ -204,9 +206,10 @@ fn client_files(
     service: &ir::Service,
     header: &str,
     names: &emit::model::FieldNames,
+    builders: &proc_macro2::TokenStream,
 ) -> Result<Vec<GeneratedFile>> {
     let krate = format!("crates/{}-client", service.family);
-    let tokens = emit::client::emit(service, names)?;
+    let tokens = emit::client::emit(service, names, builders)?;
     let ast: syn::File = syn::parse2(tokens).map_err(|e| Error::Emit {
         context: format!("{krate}/src/client.rs"),
         message: e.to_string(),

@@ -19,7 +19,7 @@ async fn count_accounts(endpoint: &str) -> anyhow::Result<usize> {
             .build(),
     )?;
     let page = client
-        .list_usage_totals(&ListUsageTotalsRequest::default())
+        .list_usage_totals_with(&ListUsageTotalsRequest::default())
         .await
         .context("listing Inspector2 usage totals")?;
     Ok(page.totals.unwrap_or_default().len())

@@ -61,7 +61,7 @@ async fn get_cost_and_usage_sends_the_documented_request_and_decodes_the_documen
     let client = ce_client(&server, Arc::default());
     let input: ce::model::GetCostAndUsageRequest =
         ce::model::from_slice(&example_bytes("aws-ce/GetCostAndUsage.request.json")).unwrap();
-    let output = client.get_cost_and_usage(&input).await.unwrap();
+    let output = client.get_cost_and_usage_with(&input).await.unwrap();
     let expected: ce::model::GetCostAndUsageResponse =
         ce::model::from_slice(&example_bytes("aws-ce/GetCostAndUsage.response.json")).unwrap();
     assert_eq!(output, expected);
@@ -103,7 +103,10 @@ async fn get_reservation_utilization_wire_and_decode() {
         "aws-ce/GetReservationUtilization.request.json",
     ))
     .unwrap();
-    let output = client.get_reservation_utilization(&input).await.unwrap();
+    let output = client
+        .get_reservation_utilization_with(&input)
+        .await
+        .unwrap();
     let total = output.utilizations_by_time[0].total.as_ref().unwrap();
     assert_eq!(
         total.utilization_percentage.unwrap().to_string(),
@@ -146,7 +149,7 @@ async fn inspector2_operations_use_their_paths_and_the_regional_signature() {
     let client = inspector_client(&server, Arc::default());
 
     let totals = client
-        .list_usage_totals(
+        .list_usage_totals_with(
             &inspector::model::ListUsageTotalsRequest::builder()
                 .account_ids(["123456789012"])
                 .max_results(50)
@@ -160,7 +163,7 @@ async fn inspector2_operations_use_their_paths_and_the_regional_signature() {
     assert_eq!(usage.estimated_monthly_cost.unwrap().to_string(), "3.75");
 
     let trials = client
-        .batch_get_free_trial_info(
+        .batch_get_free_trial_info_with(
             &inspector::model::BatchGetFreeTrialInfoRequest::builder()
                 .account_ids(["123456789012"])
                 .build()
@@ -219,7 +222,7 @@ async fn scp_list_usages_sends_repeated_query_parameters_and_a_verifiable_signat
     let mut input: scp::model::ListUsagesRequest =
         scp::model::from_slice(&example_bytes("scp-ce/ListUsages.request.json")).unwrap();
     input.region = Some(vec!["kr-west1".into(), "kr-east1".into()]);
-    let output = client.list_usages(&input).await.unwrap();
+    let output = client.list_usages_with(&input).await.unwrap();
     let usage = &output.usages.unwrap()[0];
     assert_eq!(
         usage.amounts.as_ref().unwrap().krw.unwrap().to_string(),
@@ -323,7 +326,7 @@ async fn every_documented_error_decodes_into_its_variant() {
             )
             .mount(&server)
             .await;
-        let err = ce.get_cost_and_usage(&cost_input).await.unwrap_err();
+        let err = ce.get_cost_and_usage_with(&cost_input).await.unwrap_err();
         let Error::Service { error, meta } = &err else {
             panic!("{code}: {err:?}")
         };
@@ -352,7 +355,11 @@ async fn every_documented_error_decodes_into_its_variant() {
         )
         .mount(&server)
         .await;
-    match insp.list_usage_totals(&totals_input).await.unwrap_err() {
+    match insp
+        .list_usage_totals_with(&totals_input)
+        .await
+        .unwrap_err()
+    {
         Error::Service {
             error: inspector::ListUsageTotalsError::ThrottlingException(e),
             ..
@@ -371,7 +378,11 @@ async fn every_documented_error_decodes_into_its_variant() {
         )
         .mount(&server)
         .await;
-    match insp.list_usage_totals(&totals_input).await.unwrap_err() {
+    match insp
+        .list_usage_totals_with(&totals_input)
+        .await
+        .unwrap_err()
+    {
         Error::Service {
             error: inspector::ListUsageTotalsError::InternalServerException(e),
             ..
@@ -393,7 +404,11 @@ async fn every_documented_error_decodes_into_its_variant() {
         ))
         .mount(&server)
         .await;
-    match insp.list_usage_totals(&totals_input).await.unwrap_err() {
+    match insp
+        .list_usage_totals_with(&totals_input)
+        .await
+        .unwrap_err()
+    {
         Error::Service {
             error: inspector::ListUsageTotalsError::ValidationException(e),
             ..
@@ -417,7 +432,7 @@ async fn every_documented_error_decodes_into_its_variant() {
         .mount(&server)
         .await;
     assert!(matches!(
-        insp.batch_get_free_trial_info(
+        insp.batch_get_free_trial_info_with(
             &inspector::model::BatchGetFreeTrialInfoRequest::builder()
                 .account_ids(["123456789012"])
                 .build()
@@ -451,7 +466,7 @@ async fn unknown_codes_non_json_bodies_and_bad_responses_are_distinct() {
         ))
         .mount(&server)
         .await;
-    let err = client.list_usage_totals(&input).await.unwrap_err();
+    let err = client.list_usage_totals_with(&input).await.unwrap_err();
     assert!(
         matches!(&err, Error::UnknownService { meta } if meta.code.as_deref() == Some("BrandNewException")),
         "{err:?}"
@@ -462,7 +477,7 @@ async fn unknown_codes_non_json_bodies_and_bad_responses_are_distinct() {
         .respond_with(ResponseTemplate::new(502).set_body_string("<html>Bad Gateway</html>"))
         .mount(&server)
         .await;
-    let err = client.list_usage_totals(&input).await.unwrap_err();
+    let err = client.list_usage_totals_with(&input).await.unwrap_err();
     let Error::Http { meta } = &err else {
         panic!("{err:?}")
     };
@@ -482,7 +497,7 @@ async fn unknown_codes_non_json_bodies_and_bad_responses_are_distinct() {
         ))
         .mount(&server)
         .await;
-    let err = client.list_usage_totals(&input).await.unwrap_err();
+    let err = client.list_usage_totals_with(&input).await.unwrap_err();
     match &err {
         Error::Decode { error, .. } => {
             assert_eq!(error.path, "totals[0].usage[0].total");
@@ -523,7 +538,10 @@ async fn throttling_then_success_is_retried_with_backoff() {
             .build(),
     )
     .unwrap();
-    let page = client.list_usage_totals(&Default::default()).await.unwrap();
+    let page = client
+        .list_usage_totals_with(&Default::default())
+        .await
+        .unwrap();
     assert_eq!(page.totals, Some(vec![]));
     assert_eq!(server.received_requests().await.unwrap().len(), 2);
     assert_eq!(sleep.waits(), [Duration::from_millis(25)]);
@@ -544,7 +562,10 @@ async fn throttling_then_success_is_retried_with_backoff() {
             .build(),
     )
     .unwrap();
-    client.list_usage_totals(&Default::default()).await.unwrap();
+    client
+        .list_usage_totals_with(&Default::default())
+        .await
+        .unwrap();
     assert_eq!(sleep.waits(), [Duration::from_nanos(38_982_975)]);
 }
 
@@ -565,7 +586,10 @@ async fn retry_after_is_honoured_exactly() {
         .await;
     let sleep = Arc::new(RecordingSleep::default());
     let client = inspector_client(&server, sleep.clone());
-    client.list_usage_totals(&Default::default()).await.unwrap();
+    client
+        .list_usage_totals_with(&Default::default())
+        .await
+        .unwrap();
     assert_eq!(sleep.waits(), [Duration::from_secs(7)]);
 }
 
@@ -584,7 +608,7 @@ async fn the_attempt_limit_stops_retries() {
     )
     .unwrap();
     let err = client
-        .list_usage_totals(&Default::default())
+        .list_usage_totals_with(&Default::default())
         .await
         .unwrap_err();
     assert!(
@@ -617,7 +641,7 @@ async fn validation_errors_are_not_retried_but_cost_explorer_limit_exceeded_is()
     let sleep = Arc::new(RecordingSleep::default());
     let client = inspector_client(&server, sleep.clone());
     let err = client
-        .list_usage_totals(&Default::default())
+        .list_usage_totals_with(&Default::default())
         .await
         .unwrap_err();
     match &err {
@@ -664,7 +688,7 @@ async fn validation_errors_are_not_retried_but_cost_explorer_limit_exceeded_is()
     .unwrap();
     let input: ce::model::GetCostAndUsageRequest =
         ce::model::from_slice(&example_bytes("aws-ce/GetCostAndUsage.request.json")).unwrap();
-    let page = client.get_cost_and_usage(&input).await.unwrap();
+    let page = client.get_cost_and_usage_with(&input).await.unwrap();
     assert_eq!(page.results_by_time, Some(vec![]));
     assert_eq!(server.received_requests().await.unwrap().len(), 2);
     // No Retry-After: the jittered wait, half of the first 100 ms ceiling.
@@ -676,7 +700,7 @@ async fn an_invalid_request_never_reaches_the_network() {
     let server = MockServer::start().await;
     let client = inspector_client(&server, Arc::default());
     let err = client
-        .list_usage_totals(
+        .list_usage_totals_with(
             &inspector::model::ListUsageTotalsRequest::builder()
                 .account_ids(["nope"])
                 .max_results(0)
@@ -704,6 +728,99 @@ async fn an_invalid_request_never_reaches_the_network() {
         err.to_string(),
         "ListUsageTotals: invalid request, not sent: 2 invalid field(s): maxResults: must be at \
          least 1, got 0; accountIds[0]: must match .*[0-9]{12}.*"
+    );
+    assert!(server.received_requests().await.unwrap().is_empty());
+}
+
+#[tokio::test]
+async fn a_fluent_call_sends_the_documented_request() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(amz_json(example("aws-ce/GetCostAndUsage.response.json")))
+        .mount(&server)
+        .await;
+    let client = ce_client(&server, Arc::default());
+    // The documented request's values, set one member at a time as aws-sdk-rust users do.
+    let documented: ce::model::GetCostAndUsageRequest =
+        ce::model::from_slice(&example_bytes("aws-ce/GetCostAndUsage.request.json")).unwrap();
+    let output = client
+        .get_cost_and_usage()
+        .time_period(documented.time_period.clone())
+        .granularity(documented.granularity.clone())
+        .metrics(documented.metrics.clone())
+        .set_group_by(documented.group_by.clone())
+        .set_filter(documented.filter.clone())
+        .send()
+        .await
+        .unwrap();
+    let expected: ce::model::GetCostAndUsageResponse =
+        ce::model::from_slice(&example_bytes("aws-ce/GetCostAndUsage.response.json")).unwrap();
+    assert_eq!(output, expected);
+    let requests = server.received_requests().await.unwrap();
+    assert_eq!(requests.len(), 1);
+    assert_eq!(
+        header_str(&requests[0], "x-amz-target"),
+        "AWSInsightsIndexService.GetCostAndUsage"
+    );
+    // The bytes on the wire are the documented request's.
+    let sent: Value = serde_json::from_slice(&requests[0].body).unwrap();
+    assert_eq!(sent, example("aws-ce/GetCostAndUsage.request.json"));
+}
+
+#[tokio::test]
+async fn a_fluent_call_missing_a_required_member_names_it_and_sends_nothing() {
+    let server = MockServer::start().await;
+    let client = ce_client(&server, Arc::default());
+    let err = client
+        .get_cost_and_usage()
+        .granularity(ce::model::Granularity::Monthly)
+        .metrics(["UnblendedCost"])
+        .send()
+        .await
+        .unwrap_err();
+    let Error::Validation { operation, errors } = &err else {
+        panic!("{err:?}")
+    };
+    assert_eq!(*operation, "GetCostAndUsage");
+    let found: Vec<(&str, &str)> = errors
+        .errors
+        .iter()
+        .map(|e| (e.path.as_str(), e.message.as_str()))
+        .collect();
+    assert_eq!(found, [("TimePeriod", "is required and was not set")]);
+    assert_eq!(
+        err.to_string(),
+        "GetCostAndUsage: invalid request, not sent: 1 invalid field(s): TimePeriod: is required \
+         and was not set"
+    );
+
+    // The page stream of the same call yields that error once, then ends.
+    let mut pages = client
+        .get_cost_and_usage()
+        .granularity(ce::model::Granularity::Monthly)
+        .metrics(["UnblendedCost"])
+        .pages();
+    match pages.next().await {
+        Some(Err(PaginationError::Page(Error::Validation { errors, .. }))) => {
+            assert_eq!(errors.errors[0].path, "TimePeriod")
+        }
+        other => panic!("{other:?}"),
+    }
+    assert!(pages.next().await.is_none());
+
+    // A request that builds but breaks a documented rule is refused as the request-value
+    // call refuses it.
+    let insp = inspector_client(&server, Arc::default());
+    let err = insp
+        .list_usage_totals()
+        .max_results(0)
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "ListUsageTotals: invalid request, not sent: 1 invalid field(s): maxResults: must be at \
+         least 1, got 0"
     );
     assert!(server.received_requests().await.unwrap().is_empty());
 }
@@ -751,6 +868,29 @@ async fn pages_follow_tokens_in_order() {
     assert_eq!(first_two, ["a", "b"]);
     // Two more pages were needed for two items, and the third was never asked for.
     assert_eq!(server.received_requests().await.unwrap().len(), 5);
+
+    // The fluent call pages the same way, and every page's request keeps its members.
+    let fluent: Vec<String> = client
+        .list_usage_totals()
+        .account_ids(["123456789012"])
+        .items()
+        .map(|r| r.unwrap().account_id.unwrap())
+        .collect()
+        .await;
+    assert_eq!(fluent, ["a", "b", "c"]);
+    let requests = server.received_requests().await.unwrap();
+    let sent: Vec<Value> = requests[5..]
+        .iter()
+        .map(|r| serde_json::from_slice(&r.body).unwrap())
+        .collect();
+    assert_eq!(
+        sent,
+        [
+            json!({"accountIds": ["123456789012"]}),
+            json!({"accountIds": ["123456789012"], "nextToken": "t1"}),
+            json!({"accountIds": ["123456789012"], "nextToken": "t2"}),
+        ]
+    );
 }
 
 #[tokio::test]
@@ -907,7 +1047,7 @@ async fn attempt_timeouts_are_distinct_and_retried() {
     )
     .unwrap();
     let err = client
-        .list_usage_totals(&Default::default())
+        .list_usage_totals_with(&Default::default())
         .await
         .unwrap_err();
     assert!(
@@ -945,7 +1085,7 @@ async fn secrets_never_appear_in_debug_or_errors() {
         .await;
     let client = inspector_client(&server, Arc::default());
     let err = client
-        .list_usage_totals(&Default::default())
+        .list_usage_totals_with(&Default::default())
         .await
         .unwrap_err();
     let scp = scp_client(&server);
@@ -992,7 +1132,7 @@ async fn connection_failures_are_transport_errors_and_retried() {
     )
     .unwrap();
     let err = client
-        .list_usage_totals(&Default::default())
+        .list_usage_totals_with(&Default::default())
         .await
         .unwrap_err();
     assert!(
@@ -1063,7 +1203,7 @@ async fn the_total_timeout_bounds_the_whole_call() {
     )
     .unwrap();
     let err = client
-        .list_usage_totals(&Default::default())
+        .list_usage_totals_with(&Default::default())
         .await
         .unwrap_err();
     assert!(

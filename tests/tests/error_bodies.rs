@@ -90,7 +90,7 @@ async fn scp_error(
         .mount(&server)
         .await;
     scp_client(&server)
-        .list_usages(&scp::model::ListUsagesRequest::default())
+        .list_usages_with(&scp::model::ListUsagesRequest::default())
         .await
         .unwrap_err()
 }
@@ -336,7 +336,7 @@ async fn ce_error(headers: &[(&str, &str)], body: &str) -> Error<ce::GetCostAndU
     )
     .unwrap();
     ce_client(&server)
-        .get_cost_and_usage(&request)
+        .get_cost_and_usage_with(&request)
         .await
         .unwrap_err()
 }

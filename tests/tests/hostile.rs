@@ -135,7 +135,7 @@ fn cost_request() -> ce::model::GetCostAndUsageRequest {
 async fn cost_and_usage(url: &str) -> Error<ce::GetCostAndUsageError> {
     let client = ce::Client::new(config(url).build()).unwrap();
     client
-        .get_cost_and_usage(&cost_request())
+        .get_cost_and_usage_with(&cost_request())
         .await
         .unwrap_err()
 }
@@ -230,7 +230,7 @@ async fn a_server_dripping_one_byte_a_second_hits_the_attempt_timeout() {
     .unwrap();
     let started = Instant::now();
     let err = client
-        .get_cost_and_usage(&cost_request())
+        .get_cost_and_usage_with(&cost_request())
         .await
         .unwrap_err();
     assert!(
@@ -262,7 +262,10 @@ async fn hostile_json_bodies_are_decode_errors_that_say_where() {
         .build(),
     )
     .unwrap();
-    let page = client.get_cost_and_usage(&cost_request()).await.unwrap();
+    let page = client
+        .get_cost_and_usage_with(&cost_request())
+        .await
+        .unwrap();
     assert_eq!(page.results_by_time, None);
     // In a modeled member: refused at the first level that is not the model's shape.
     let err = cost_and_usage(
@@ -342,7 +345,10 @@ async fn hostile_json_bodies_are_decode_errors_that_say_where() {
     let client =
         ce::Client::new(config(&page_answer(ok, "text/html; charset=bogus").await).build())
             .unwrap();
-    let page = client.get_cost_and_usage(&cost_request()).await.unwrap();
+    let page = client
+        .get_cost_and_usage_with(&cost_request())
+        .await
+        .unwrap();
     assert_eq!(page.next_page_token.as_deref(), Some("t"));
     // A content type with a control character is not HTTP: a transport error.
     let err = cost_and_usage(&page_answer(ok, "x/\x01garbage").await).await;
@@ -379,7 +385,7 @@ async fn one_gib_bodies_are_refused_at_the_limit_in_bounded_memory() {
     .await;
     let client = ce::Client::new(config(&url).max_response_bytes(limit).build()).unwrap();
     let err = client
-        .get_cost_and_usage(&cost_request())
+        .get_cost_and_usage_with(&cost_request())
         .await
         .unwrap_err();
     assert!(
@@ -400,7 +406,7 @@ async fn one_gib_bodies_are_refused_at_the_limit_in_bounded_memory() {
     .await;
     let client = ce::Client::new(config(&url).max_response_bytes(limit).build()).unwrap();
     let err = client
-        .get_cost_and_usage(&cost_request())
+        .get_cost_and_usage_with(&cost_request())
         .await
         .unwrap_err();
     assert!(
@@ -416,7 +422,7 @@ async fn one_gib_bodies_are_refused_at_the_limit_in_bounded_memory() {
     .await;
     let client = ce::Client::new(config(&url).build()).unwrap();
     let err = client
-        .get_cost_and_usage(&cost_request())
+        .get_cost_and_usage_with(&cost_request())
         .await
         .unwrap_err();
     assert!(

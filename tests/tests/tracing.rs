@@ -54,7 +54,7 @@ async fn tracing_records_operation_attempts_and_status_but_no_secrets() {
     let capture = Arc::new(Capture::default());
     tracing::subscriber::set_global_default(capture.clone()).unwrap();
     inspector_client(&server, Arc::default())
-        .list_usage_totals(&Default::default())
+        .list_usage_totals_with(&Default::default())
         .await
         .unwrap();
     let text = capture.0.lock().unwrap().clone();

@@ -109,7 +109,7 @@ fn ours_cost_and_usage(url: &str) -> Call {
         let (client, request) = (client.clone(), request.clone());
         Box::pin(async move {
             let page = client
-                .get_cost_and_usage(&request)
+                .get_cost_and_usage_with(&request)
                 .await
                 .unwrap_or_else(|e| panic!("cloudcost: {}", short(&e)));
             let periods = page.results_by_time.as_deref().unwrap_or_default();
@@ -134,7 +134,7 @@ fn ours_reservation_utilization(url: &str) -> Call {
         let (client, request) = (client.clone(), request.clone());
         Box::pin(async move {
             let page = client
-                .get_reservation_utilization(&request)
+                .get_reservation_utilization_with(&request)
                 .await
                 .unwrap_or_else(|e| panic!("cloudcost: {}", short(&e)));
             let periods = &page.utilizations_by_time;
@@ -155,7 +155,7 @@ fn ours_usage_totals(url: &str) -> Call {
         Box::pin(async move {
             let request = inspector2::model::ListUsageTotalsRequest::default();
             let page = client
-                .list_usage_totals(&request)
+                .list_usage_totals_with(&request)
                 .await
                 .unwrap_or_else(|e| panic!("cloudcost: {}", short(&e)));
             let totals = page.totals.as_deref().unwrap_or_default();

@@ -99,7 +99,7 @@ fn operation_entry(service: &Service, op: &Operation, module: &syn::Ident) -> To
 
 fn operation_fn(op: &Operation) -> TokenStream {
     let run = format_ident!("{}", snake(&op.name));
-    let method = format_ident!("{}", snake(&op.name));
+    let method = super::fluent::with_method(op);
     let input = format_ident!("{}", op.input);
     let doc = format!(
         " `{}`: decodes and validates the request, then calls it (or pages through it).",
@@ -205,7 +205,7 @@ pub static SERVICES: &[ServiceDef] = &[
                     Ok(if call.all_pages {
                         call::pages(client.list_usage_totals_pages(&request))
                     } else {
-                        call::single(async move { client.list_usage_totals(&request).await })
+                        call::single(async move { client.list_usage_totals_with(&request).await })
                     })
                 }
             }

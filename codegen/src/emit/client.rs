@@ -28,6 +28,8 @@ pub fn manifest(service: &Service, header: &str) -> String {
 [dependencies]
 {model} = {{ path = "../{family}-model", version = "0.1.0" }}
 cloudcost-runtime = {{ workspace = true, features = ["{feature}"] }}
+# The fluent builders' setters name the decimal and date types by this crate's paths.
+cloudcost-types.workspace = true
 
 [dev-dependencies]
 # The examples/ programs need a runtime to run in.
@@ -42,7 +44,8 @@ tokio = {{ workspace = true, features = ["macros", "rt-multi-thread"] }}
 }
 
 /// The client crate's `src/lib.rs`, after the header: docs listing the operations, a doctest
-/// calling the first one, the module and its re-exports.
+/// (the spec's Rust code sample, else a request-value call of the first operation), the
+/// module and its re-exports.
 pub fn lib_rs(service: &Service) -> String {
     let ops: String = service
         .operations
@@ -55,30 +58,37 @@ pub fn lib_rs(service: &Service) -> String {
                 String::new()
             };
             // The operation name first: a line starting `[..]:` would be a link definition.
-            format!("//! - {}: [`Client::{method}`]{paged}\n", op.name)
+            format!(
+                "//! - {}: [`Client::{method}`] (fluent), [`Client::{method}_with`]{paged}\n",
+                op.name
+            )
         })
         .collect();
     let krate = format!("cloudcost_{}_client", service.family.replace('-', "_"));
-    let example = service.operations.first().map_or(String::new(), |op| {
-        format!(
-            r#"//!
-//! ```no_run
-//! # async fn example() -> Result<(), Box<dyn std::error::Error>> {{
-//! use {krate}::{{model, Client}};
-//!
-//! let client = Client::from_env()?;
-//! // A request as JSON with its wire names, or built with `model::{input}::builder()`.
-//! let request: model::{input} = model::from_slice(&std::fs::read("request.json")?)?;
-//! let output = client.{method}(&request).await?;
-//! println!("{{output:?}}");
-//! # Ok(())
-//! # }}
-//! ```
-"#,
+    let sample = service
+        .operations
+        .iter()
+        .find_map(|op| op.rust_sample.as_deref());
+    let body = match (sample, service.operations.first()) {
+        (Some(sample), _) => sample.to_string(),
+        (None, Some(op)) => format!(
+            "// A request as JSON with its wire names, or built with `model::{input}::builder()`.\nlet request: model::{input} = model::from_slice(&std::fs::read(\"request.json\")?)?;\nlet output = client.{method}_with(&request).await?;\nprintln!(\"{{output:?}}\");",
             input = op.input,
             method = snake(&op.name),
+        ),
+        (None, None) => String::new(),
+    };
+    let example = if body.is_empty() {
+        String::new()
+    } else {
+        let body: String = body
+            .lines()
+            .map(|l| format!("//! {l}").trim_end().to_string() + "\n")
+            .collect();
+        format!(
+            "//!\n//! ```no_run\n//! # async fn example() -> Result<(), Box<dyn std::error::Error>> {{\n//! use {krate}::{{model, Client}};\n//!\n//! let client = Client::from_env()?;\n{body}//! # Ok(())\n//! # }}\n//! ```\n"
         )
-    });
+    };
     format!(
         "//! Async client for **{title}** (API version {version}, protocol {protocol}), generated from `{spec}`.\n//!\n//! Every call validates its request first, signs each attempt, retries throttling and\n//! transient failures with backoff, and returns the operation's typed error. Behaviour\n//! lives in `cloudcost-runtime`; this crate only describes the operations.\n//!\n{ops}{example}\n#![forbid(unsafe_code)]\n#![warn(missing_docs)]\n#![allow(clippy::all)]\n\n#[rustfmt::skip]\nmod client;\n\npub use client::*;\n",
         title = service.title,
@@ -89,17 +99,30 @@ pub fn lib_rs(service: &Service) -> String {
 }
 
 /// The client crate's `src/lib.rs` body.
-pub fn emit(service: &Service, names: &FieldNames) -> Result<TokenStream> {
+///
+/// `builders` are the model crate's builders (`emit::builder`), whose setters the fluent
+/// calls forward to.
+pub fn emit(service: &Service, names: &FieldNames, builders: &TokenStream) -> Result<TokenStream> {
     let model = format_ident!("{}", model_crate(&service.family).replace('-', "_"));
+    let builders: syn::File = syn::parse2(builders.clone()).map_err(|e| Error::Emit {
+        context: format!("{} (builders)", service.spec_path),
+        message: e.to_string(),
+    })?;
     let service_meta = service_meta(service);
     let mut metas = TokenStream::new();
     let mut methods = TokenStream::new();
     let mut errors = TokenStream::new();
+    let mut fluent_builders = Vec::new();
     for op in &service.operations {
         metas.extend(operation_meta(service, op));
-        methods.extend(operation_methods(service, op, names)?);
+        let (op_methods, item) = operation_methods(service, op, names)?;
+        let call = super::fluent::call(op, &builders, item.as_ref())?;
+        methods.extend(call.method);
+        methods.extend(op_methods);
+        fluent_builders.push(call.builder);
         errors.extend(error_enum(service, op, names)?);
     }
+    let fluent = super::fluent::module(fluent_builders);
     let title = &service.title;
     let client_doc = format!(
         " A client of {title}. Cheap to clone: clones share one connection pool and retry budget."
@@ -140,6 +163,8 @@ pub fn emit(service: &Service, names: &FieldNames) -> Result<TokenStream> {
         }
 
         #errors
+
+        #fluent
     })
 }
 
@@ -239,21 +264,29 @@ fn member<'a>(service: &'a Service, shape: &str, name: &str) -> Result<&'a Membe
         })
 }
 
-fn operation_methods(service: &Service, op: &Operation, names: &FieldNames) -> Result<TokenStream> {
-    let method = format_ident!("{}", snake(&op.name));
+/// The methods of `op` that take a request value, and for a paged operation the item type
+/// of its item stream.
+fn operation_methods(
+    service: &Service,
+    op: &Operation,
+    names: &FieldNames,
+) -> Result<(TokenStream, Option<TokenStream>)> {
+    let method = super::fluent::with_method(op);
     let meta = meta_ident(op);
     let input = format_ident!("{}", op.input);
     let output = format_ident!("{}", op.output);
     let error = format_ident!("{}Error", op.name);
     let docs = doc_attrs(op.docs.as_deref().unwrap_or(&op.name));
     let wire = format!(
-        " `{} {}`{}. Validates `input` first: an invalid request is never sent.",
+        " `{} {}`{}, with a request value (the fluent form is [`{}`](Self::{})). Validates `input` first: an invalid request is never sent.",
         op.method,
         op.path,
         op.target
             .as_deref()
             .map(|t| format!(" with `X-Amz-Target: {t}`"))
-            .unwrap_or_default()
+            .unwrap_or_default(),
+        snake(&op.name),
+        snake(&op.name),
     );
     let call = if service.protocol.uses_query() {
         let pushes = query_pushes(service, op, names)?;
@@ -273,10 +306,13 @@ fn operation_methods(service: &Service, op: &Operation, names: &FieldNames) -> R
             #call
         }
     };
+    let mut item = None;
     if let Some(p) = &op.pagination {
-        out.extend(paginators(service, op, p, names)?);
+        let (streams, item_ty) = paginators(service, op, p, names)?;
+        out.extend(streams);
+        item = Some(item_ty);
     }
-    Ok(out)
+    Ok((out, item))
 }
 
 fn query_pushes(service: &Service, op: &Operation, names: &FieldNames) -> Result<TokenStream> {
@@ -332,10 +368,11 @@ fn paginators(
     op: &Operation,
     p: &Pagination,
     names: &FieldNames,
-) -> Result<TokenStream> {
-    let method = format_ident!("{}", snake(&op.name));
+) -> Result<(TokenStream, TokenStream)> {
+    let method = super::fluent::with_method(op);
     let pages = format_ident!("{}_pages", snake(&op.name));
     let items_fn = format_ident!("{}_items", snake(&op.name));
+    let items_from = format_ident!("{}_items_from", snake(&op.name));
     let input = format_ident!("{}", op.input);
     let output = format_ident!("{}", op.output);
     let error = format_ident!("{}Error", op.name);
@@ -428,7 +465,7 @@ fn paginators(
         op.name
     );
     let items_doc = format!(" Every item of `{}` across pages, holding one page at a time. `.max_items(n)` stops early.", p.items);
-    Ok(quote! {
+    let streams = quote! {
         #[doc = #pages_doc]
         ///
         #[doc = #token_doc]
@@ -450,10 +487,16 @@ fn paginators(
 
         #[doc = #items_doc]
         pub fn #items_fn(&self, input: &model::#input) -> ::cloudcost_runtime::ItemStream<model::#output, #item, Error<#error>> {
-            fn take(page: model::#output) -> ::std::vec::Vec<#item> { #take_items }
-            ::cloudcost_runtime::items(self.#pages(input), take as fn(model::#output) -> ::std::vec::Vec<#item>)
+            Self::#items_from(self.#pages(input))
         }
-    })
+
+        // The one flattening of this operation's pages, for the fluent call's `items()` too.
+        pub(crate) fn #items_from(pages: ::cloudcost_runtime::PageStream<model::#output, Error<#error>>) -> ::cloudcost_runtime::ItemStream<model::#output, #item, Error<#error>> {
+            fn take(page: model::#output) -> ::std::vec::Vec<#item> { #take_items }
+            ::cloudcost_runtime::items(pages, take as fn(model::#output) -> ::std::vec::Vec<#item>)
+        }
+    };
+    Ok((streams, item))
 }
 
 fn error_enum(service: &Service, op: &Operation, names: &FieldNames) -> Result<TokenStream> {
@@ -576,18 +619,19 @@ paths:
 
     fn client(fragment: &str) -> proc_macro2::TokenStream {
         let s = load(fragment);
-        let (_, names) = crate::emit::model::structures(&s).unwrap();
-        super::emit(&s, &names).unwrap()
+        let (types, names) = crate::emit::model::structures(&s).unwrap();
+        let builders = crate::emit::builder::emit(&s, &types, &names).unwrap();
+        super::emit(&s, &names, &builders).unwrap()
     }
 
     #[test]
     fn query_operation_method() {
         assert_eq!(
-            method(client(QUERY), "list_usages"),
+            method(client(QUERY), "list_usages_with"),
             r#"/// List usages.
 ///
-/// `GET /v1/usages`. Validates `input` first: an invalid request is never sent.
-pub async fn list_usages(
+/// `GET /v1/usages`, with a request value (the fluent form is [`list_usages`](Self::list_usages)). Validates `input` first: an invalid request is never sent.
+pub async fn list_usages_with(
     &self,
     input: &model::ListUsagesRequest,
 ) -> ::std::result::Result<model::Usages, Error<ListUsagesError>> {
@@ -598,6 +642,62 @@ pub async fn list_usages(
     }
     ::cloudcost_runtime::query::optional(&mut query, "limit", input.limit.as_ref());
     self.core.invoke_query(&LIST_USAGES, input, query).await
+}
+"#
+        );
+    }
+
+    #[test]
+    fn fluent_call_forwards_the_builder_setters_and_sends_with_the_request_value_method() {
+        let tokens = client(QUERY);
+        assert_eq!(
+            method(tokens.clone(), "list_usages"),
+            r#"/// List usages.
+///
+/// Starts a `ListUsages` call: set the request's members on the returned builder, then `.send().await`. The same call as [`list_usages_with`](Self::list_usages_with) with a request built here.
+pub fn list_usages(&self) -> fluent::ListUsagesFluentBuilder {
+    fluent::ListUsagesFluentBuilder::new(self.clone())
+}
+"#
+        );
+        let file: syn::File = syn::parse2(tokens).unwrap();
+        let fluent = file
+            .items
+            .iter()
+            .find_map(|item| match item {
+                syn::Item::Mod(m) if m.ident == "fluent" => Some(m.content.clone().unwrap().1),
+                _ => None,
+            })
+            .expect("a `fluent` module");
+        let fluent: proc_macro2::TokenStream = fluent
+            .iter()
+            .map(quote::ToTokens::to_token_stream)
+            .collect();
+        // The list setter keeps the builder's signature; the body forwards.
+        assert_eq!(
+            method(fluent.clone(), "ids"),
+            r#"/// Sets `ids` (required).
+pub fn ids<I, V>(mut self, values: I) -> Self
+where
+    I: ::std::iter::IntoIterator<Item = V>,
+    V: ::std::convert::Into<::std::string::String>,
+{
+    self.inner = self.inner.ids(values);
+    self
+}
+"#
+        );
+        assert_eq!(
+            method(fluent, "send"),
+            r#"/// Builds the request and sends it as [`Client::list_usages_with`](super::Client::list_usages_with) does. A required member left unset is an `Error::Validation` naming it, and nothing is sent.
+pub async fn send(
+    self,
+) -> ::std::result::Result<model::Usages, super::Error<super::ListUsagesError>> {
+    let input = self
+        .inner
+        .build()
+        .map_err(|missing| super::Error::missing_member("ListUsages", missing))?;
+    self.client.list_usages_with(&input).await
 }
 "#
         );

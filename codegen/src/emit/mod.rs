@@ -5,6 +5,7 @@ pub mod cargo;
 pub mod cli;
 pub mod client;
 pub mod enums;
+pub mod fluent;
 pub mod literal;
 pub mod mock;
 pub mod model;

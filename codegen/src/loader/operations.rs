@@ -13,7 +13,7 @@ use std::collections::BTreeSet;
 
 use serde_json::Value;
 
-use super::{clean_docs, escape, is_type_name, At, Loader, R};
+use super::{clean_docs, escape, is_type_name, kind, At, Loader, R};
 use crate::ir::*;
 
 impl<'a> Loader<'a> {
@@ -101,7 +101,34 @@ impl<'a> Loader<'a> {
             errors,
             pagination,
             examples,
+            rust_sample: self.rust_sample(op, ptr)?,
         })
+    }
+
+    /// The `source` of the `lang: Rust` entry of `x-codeSamples`, if any. Each entry is
+    /// checked, not only the Rust one: the list is also what documentation renderers read.
+    fn rust_sample(&self, op: &'a Value, ptr: &str) -> R<Option<String>> {
+        let Some((samples, sp)) = self.child(At { v: op, ptr }, "x-codeSamples") else {
+            return Ok(None);
+        };
+        let list = samples
+            .as_array()
+            .ok_or_else(|| self.err(&sp, format!("expected a list, found {}", kind(samples))))?;
+        let mut rust = None;
+        for (i, sample) in list.iter().enumerate() {
+            let p = format!("{sp}/{i}");
+            self.obj(sample, &p)?;
+            let lang = self.req_str(sample, &p, "lang")?;
+            let source = self.req_str(sample, &p, "source")?;
+            self.opt_str(sample, &p, "label")?;
+            if lang == "Rust" {
+                if rust.is_some() {
+                    return Err(self.err(&p, "a second `lang: Rust` sample; keep one"));
+                }
+                rust = Some(source.trim_end().to_string());
+            }
+        }
+        Ok(rust)
     }
 
     /// The path requests are sent to. awsJson1.1: `/`, after checking that the spec's
@@ -399,6 +426,32 @@ paths:
         assert_eq!(op.errors, ["Throttled", "Invalid"]);
         assert!(op.pagination.is_none());
         assert!(op.examples.is_empty());
+        assert_eq!(op.rust_sample, None);
+    }
+
+    #[test]
+    fn the_rust_code_sample_is_kept() {
+        let spec = AWS_JSON.replace(
+            "      summary: Gets a thing.\n",
+            "      summary: Gets a thing.\n      x-codeSamples:\n        - {lang: Python, source: 'client.get_thing()'}\n        - {lang: Rust, label: cloudcost, source: \"client.get_thing().send().await?;\\n\"}\n",
+        );
+        let s = load(&spec);
+        assert_eq!(
+            s.operations[0].rust_sample.as_deref(),
+            Some("client.get_thing().send().await?;")
+        );
+    }
+
+    #[test]
+    fn a_code_sample_without_source_is_refused_where_it_is() {
+        let spec = AWS_JSON.replace(
+            "      summary: Gets a thing.\n",
+            "      summary: Gets a thing.\n      x-codeSamples: [{lang: Rust}]\n",
+        );
+        assert_eq!(
+            error(&spec),
+            "specs/test.yaml#/paths/~1#X-Amz-Target=Svc.GetThing/post/x-codeSamples/0: missing required `source`"
+        );
     }
 
     #[test]

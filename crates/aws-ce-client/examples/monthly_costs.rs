@@ -8,8 +8,7 @@
 //! at a mock instead of AWS.
 
 use cloudcost_aws_ce_client::model::{
-    DateInterval, GetCostAndUsageRequest, Granularity, GroupDefinition, GroupDefinitionType,
-    YearMonthDay,
+    DateInterval, Granularity, GroupDefinition, GroupDefinitionType, YearMonthDay,
 };
 use cloudcost_aws_ce_client::StreamExt;
 use cloudcost_aws_ce_client::{Client, Config};
@@ -26,8 +25,9 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     }
     let client = Client::new(config.build())?;
 
-    // Builders name only what they set: a member a later API version adds breaks nothing.
-    let request = GetCostAndUsageRequest::builder()
+    // A fluent call names only what it sets: a member a later API version adds breaks nothing.
+    let mut periods = client
+        .get_cost_and_usage()
         .time_period(DateInterval::builder().start(start).end(end).build()?)
         .granularity(Granularity::Monthly)
         .metrics(["UnblendedCost"])
@@ -35,8 +35,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             .type_(GroupDefinitionType::Dimension)
             .key("SERVICE")
             .build()?])
-        .build()?;
-    let mut periods = client.get_cost_and_usage_items(&request);
+        .items();
     while let Some(period) = periods.next().await {
         let period = period?;
         let label = period

@@ -161,8 +161,16 @@ impl Client {
     ///
     /// Paging: when the response carries a NextPageToken, send it back unchanged (with otherwise identical parameters) to get the next page of ResultsByTime; the last page has no NextPageToken. The operation has no page-size parameter.
     ///
-    /// `POST /` with `X-Amz-Target: AWSInsightsIndexService.GetCostAndUsage`. Validates `input` first: an invalid request is never sent.
-    pub async fn get_cost_and_usage(
+    /// Starts a `GetCostAndUsage` call: set the request's members on the returned builder, then `.send().await`. The same call as [`get_cost_and_usage_with`](Self::get_cost_and_usage_with) with a request built here.
+    pub fn get_cost_and_usage(&self) -> fluent::GetCostAndUsageFluentBuilder {
+        fluent::GetCostAndUsageFluentBuilder::new(self.clone())
+    }
+    /// Retrieves cost and usage metrics for your account. You can specify which cost and usage-related metric that you want the request to return. For example, you can specify BlendedCosts or UsageQuantity. You can also filter and group your data by various dimensions, such as SERVICE or AZ, in a specific time range. For a complete list of valid dimensions, see the GetDimensionValues operation. Management account in an organization in AWS Organizations have access to all member accounts. For information about filter limitations, see Quotas and restrictions in the Billing and Cost Management User Guide.
+    ///
+    /// Paging: when the response carries a NextPageToken, send it back unchanged (with otherwise identical parameters) to get the next page of ResultsByTime; the last page has no NextPageToken. The operation has no page-size parameter.
+    ///
+    /// `POST /` with `X-Amz-Target: AWSInsightsIndexService.GetCostAndUsage`, with a request value (the fluent form is [`get_cost_and_usage`](Self::get_cost_and_usage)). Validates `input` first: an invalid request is never sent.
+    pub async fn get_cost_and_usage_with(
         &self,
         input: &model::GetCostAndUsageRequest,
     ) -> ::std::result::Result<
@@ -189,7 +197,7 @@ impl Client {
                 input.clone(),
                 move |request: model::GetCostAndUsageRequest| {
                     let client = client.clone();
-                    async move { client.get_cost_and_usage(&request).await }
+                    async move { client.get_cost_and_usage_with(&request).await }
                 },
                 move |page: &model::GetCostAndUsageResponse| {
                     page.next_page_token.clone()
@@ -210,13 +218,25 @@ impl Client {
         model::ResultByTime,
         Error<GetCostAndUsageError>,
     > {
+        Self::get_cost_and_usage_items_from(self.get_cost_and_usage_pages(input))
+    }
+    pub(crate) fn get_cost_and_usage_items_from(
+        pages: ::cloudcost_runtime::PageStream<
+            model::GetCostAndUsageResponse,
+            Error<GetCostAndUsageError>,
+        >,
+    ) -> ::cloudcost_runtime::ItemStream<
+        model::GetCostAndUsageResponse,
+        model::ResultByTime,
+        Error<GetCostAndUsageError>,
+    > {
         fn take(
             page: model::GetCostAndUsageResponse,
         ) -> ::std::vec::Vec<model::ResultByTime> {
             page.results_by_time.unwrap_or_default()
         }
         ::cloudcost_runtime::items(
-            self.get_cost_and_usage_pages(input),
+            pages,
             take
                 as fn(
                     model::GetCostAndUsageResponse,
@@ -227,8 +247,18 @@ impl Client {
     ///
     /// Paging: MaxResults bounds the number of objects in one page; when the response carries a NextPageToken, send it back unchanged (with otherwise identical parameters) to get the next page of UtilizationsByTime. The last page has no NextPageToken.
     ///
-    /// `POST /` with `X-Amz-Target: AWSInsightsIndexService.GetReservationUtilization`. Validates `input` first: an invalid request is never sent.
-    pub async fn get_reservation_utilization(
+    /// Starts a `GetReservationUtilization` call: set the request's members on the returned builder, then `.send().await`. The same call as [`get_reservation_utilization_with`](Self::get_reservation_utilization_with) with a request built here.
+    pub fn get_reservation_utilization(
+        &self,
+    ) -> fluent::GetReservationUtilizationFluentBuilder {
+        fluent::GetReservationUtilizationFluentBuilder::new(self.clone())
+    }
+    /// Retrieves the reservation utilization for your account. Management account in an organization have access to member accounts. You can filter data by dimensions in a time period. You can use GetDimensionValues to determine the possible dimension values. Currently, you can group only by SUBSCRIPTION_ID.
+    ///
+    /// Paging: MaxResults bounds the number of objects in one page; when the response carries a NextPageToken, send it back unchanged (with otherwise identical parameters) to get the next page of UtilizationsByTime. The last page has no NextPageToken.
+    ///
+    /// `POST /` with `X-Amz-Target: AWSInsightsIndexService.GetReservationUtilization`, with a request value (the fluent form is [`get_reservation_utilization`](Self::get_reservation_utilization)). Validates `input` first: an invalid request is never sent.
+    pub async fn get_reservation_utilization_with(
         &self,
         input: &model::GetReservationUtilizationRequest,
     ) -> ::std::result::Result<
@@ -255,7 +285,9 @@ impl Client {
                 input.clone(),
                 move |request: model::GetReservationUtilizationRequest| {
                     let client = client.clone();
-                    async move { client.get_reservation_utilization(&request).await }
+                    async move {
+                        client.get_reservation_utilization_with(&request).await
+                    }
                 },
                 move |page: &model::GetReservationUtilizationResponse| {
                     page.next_page_token.clone()
@@ -276,13 +308,27 @@ impl Client {
         model::UtilizationByTime,
         Error<GetReservationUtilizationError>,
     > {
+        Self::get_reservation_utilization_items_from(
+            self.get_reservation_utilization_pages(input),
+        )
+    }
+    pub(crate) fn get_reservation_utilization_items_from(
+        pages: ::cloudcost_runtime::PageStream<
+            model::GetReservationUtilizationResponse,
+            Error<GetReservationUtilizationError>,
+        >,
+    ) -> ::cloudcost_runtime::ItemStream<
+        model::GetReservationUtilizationResponse,
+        model::UtilizationByTime,
+        Error<GetReservationUtilizationError>,
+    > {
         fn take(
             page: model::GetReservationUtilizationResponse,
         ) -> ::std::vec::Vec<model::UtilizationByTime> {
             page.utilizations_by_time
         }
         ::cloudcost_runtime::items(
-            self.get_reservation_utilization_pages(input),
+            pages,
             take
                 as fn(
                     model::GetReservationUtilizationResponse,
@@ -444,5 +490,310 @@ impl ::cloudcost_runtime::OperationError for GetReservationUtilizationError {
                 _ => return None,
             },
         )
+    }
+}
+/// The fluent builders of [`Client`](super::Client)'s calls, one per operation.
+pub mod fluent {
+    #[allow(unused_imports)]
+    use super::model::{self, *};
+    /// A `GetCostAndUsage` call being built: set the request's members, then `send()`. Started by [`Client::get_cost_and_usage`](super::Client::get_cost_and_usage).
+    #[derive(Clone, Debug)]
+    #[must_use = "a fluent call does nothing until `send()`"]
+    pub struct GetCostAndUsageFluentBuilder {
+        client: super::Client,
+        inner: model::GetCostAndUsageRequestBuilder,
+    }
+    impl GetCostAndUsageFluentBuilder {
+        pub(crate) fn new(client: super::Client) -> Self {
+            Self {
+                client,
+                inner: model::GetCostAndUsageRequestBuilder::default(),
+            }
+        }
+        /// Sets `BillingViewArn`.
+        pub fn billing_view_arn(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.inner = self.inner.billing_view_arn(value);
+            self
+        }
+        /// Sets or clears `BillingViewArn`.
+        pub fn set_billing_view_arn(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.inner = self.inner.set_billing_view_arn(value);
+            self
+        }
+        /// Sets `Filter`.
+        pub fn filter(mut self, value: impl ::std::convert::Into<Expression>) -> Self {
+            self.inner = self.inner.filter(value);
+            self
+        }
+        /// Sets or clears `Filter`.
+        pub fn set_filter(
+            mut self,
+            value: ::std::option::Option<::std::boxed::Box<Expression>>,
+        ) -> Self {
+            self.inner = self.inner.set_filter(value);
+            self
+        }
+        /// Sets `Granularity` (required).
+        pub fn granularity(
+            mut self,
+            value: impl ::std::convert::Into<Granularity>,
+        ) -> Self {
+            self.inner = self.inner.granularity(value);
+            self
+        }
+        /// Sets `GroupBy`.
+        pub fn group_by<I, V>(mut self, values: I) -> Self
+        where
+            I: ::std::iter::IntoIterator<Item = V>,
+            V: ::std::convert::Into<GroupDefinition>,
+        {
+            self.inner = self.inner.group_by(values);
+            self
+        }
+        /// Sets or clears `GroupBy`.
+        pub fn set_group_by(
+            mut self,
+            value: ::std::option::Option<::std::vec::Vec<GroupDefinition>>,
+        ) -> Self {
+            self.inner = self.inner.set_group_by(value);
+            self
+        }
+        /// Sets `Metrics` (required).
+        pub fn metrics<I, V>(mut self, values: I) -> Self
+        where
+            I: ::std::iter::IntoIterator<Item = V>,
+            V: ::std::convert::Into<::std::string::String>,
+        {
+            self.inner = self.inner.metrics(values);
+            self
+        }
+        /// Sets `NextPageToken`.
+        pub fn next_page_token(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.inner = self.inner.next_page_token(value);
+            self
+        }
+        /// Sets or clears `NextPageToken`.
+        pub fn set_next_page_token(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.inner = self.inner.set_next_page_token(value);
+            self
+        }
+        /// Sets `TimePeriod` (required).
+        pub fn time_period(
+            mut self,
+            value: impl ::std::convert::Into<DateInterval>,
+        ) -> Self {
+            self.inner = self.inner.time_period(value);
+            self
+        }
+        /// Builds the request and sends it as [`Client::get_cost_and_usage_with`](super::Client::get_cost_and_usage_with) does. A required member left unset is an `Error::Validation` naming it, and nothing is sent.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            model::GetCostAndUsageResponse,
+            super::Error<super::GetCostAndUsageError>,
+        > {
+            let input = self
+                .inner
+                .build()
+                .map_err(|missing| super::Error::missing_member(
+                    "GetCostAndUsage",
+                    missing,
+                ))?;
+            self.client.get_cost_and_usage_with(&input).await
+        }
+        /// Every page, in order, as [`Client::get_cost_and_usage_pages`](super::Client::get_cost_and_usage_pages) streams them. A required member left unset is the stream's only item.
+        pub fn pages(
+            self,
+        ) -> ::cloudcost_runtime::PageStream<
+            model::GetCostAndUsageResponse,
+            super::Error<super::GetCostAndUsageError>,
+        > {
+            match self.inner.build() {
+                Ok(input) => self.client.get_cost_and_usage_pages(&input),
+                Err(missing) => {
+                    ::cloudcost_runtime::failed_pages(
+                        super::Error::missing_member("GetCostAndUsage", missing),
+                    )
+                }
+            }
+        }
+        /// Every item across pages, holding one page at a time.
+        pub fn items(
+            self,
+        ) -> ::cloudcost_runtime::ItemStream<
+            model::GetCostAndUsageResponse,
+            model::ResultByTime,
+            super::Error<super::GetCostAndUsageError>,
+        > {
+            super::Client::get_cost_and_usage_items_from(self.pages())
+        }
+    }
+    /// A `GetReservationUtilization` call being built: set the request's members, then `send()`. Started by [`Client::get_reservation_utilization`](super::Client::get_reservation_utilization).
+    #[derive(Clone, Debug)]
+    #[must_use = "a fluent call does nothing until `send()`"]
+    pub struct GetReservationUtilizationFluentBuilder {
+        client: super::Client,
+        inner: model::GetReservationUtilizationRequestBuilder,
+    }
+    impl GetReservationUtilizationFluentBuilder {
+        pub(crate) fn new(client: super::Client) -> Self {
+            Self {
+                client,
+                inner: model::GetReservationUtilizationRequestBuilder::default(),
+            }
+        }
+        /// Sets `Filter`.
+        pub fn filter(mut self, value: impl ::std::convert::Into<Expression>) -> Self {
+            self.inner = self.inner.filter(value);
+            self
+        }
+        /// Sets or clears `Filter`.
+        pub fn set_filter(
+            mut self,
+            value: ::std::option::Option<::std::boxed::Box<Expression>>,
+        ) -> Self {
+            self.inner = self.inner.set_filter(value);
+            self
+        }
+        /// Sets `Granularity`.
+        pub fn granularity(
+            mut self,
+            value: impl ::std::convert::Into<Granularity>,
+        ) -> Self {
+            self.inner = self.inner.granularity(value);
+            self
+        }
+        /// Sets or clears `Granularity`.
+        pub fn set_granularity(
+            mut self,
+            value: ::std::option::Option<Granularity>,
+        ) -> Self {
+            self.inner = self.inner.set_granularity(value);
+            self
+        }
+        /// Sets `GroupBy`.
+        pub fn group_by<I, V>(mut self, values: I) -> Self
+        where
+            I: ::std::iter::IntoIterator<Item = V>,
+            V: ::std::convert::Into<GroupDefinition>,
+        {
+            self.inner = self.inner.group_by(values);
+            self
+        }
+        /// Sets or clears `GroupBy`.
+        pub fn set_group_by(
+            mut self,
+            value: ::std::option::Option<::std::vec::Vec<GroupDefinition>>,
+        ) -> Self {
+            self.inner = self.inner.set_group_by(value);
+            self
+        }
+        /// Sets `MaxResults`.
+        pub fn max_results(mut self, value: impl ::std::convert::Into<i32>) -> Self {
+            self.inner = self.inner.max_results(value);
+            self
+        }
+        /// Sets or clears `MaxResults`.
+        pub fn set_max_results(mut self, value: ::std::option::Option<i32>) -> Self {
+            self.inner = self.inner.set_max_results(value);
+            self
+        }
+        /// Sets `NextPageToken`.
+        pub fn next_page_token(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.inner = self.inner.next_page_token(value);
+            self
+        }
+        /// Sets or clears `NextPageToken`.
+        pub fn set_next_page_token(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.inner = self.inner.set_next_page_token(value);
+            self
+        }
+        /// Sets `SortBy`.
+        pub fn sort_by(
+            mut self,
+            value: impl ::std::convert::Into<SortDefinition>,
+        ) -> Self {
+            self.inner = self.inner.sort_by(value);
+            self
+        }
+        /// Sets or clears `SortBy`.
+        pub fn set_sort_by(
+            mut self,
+            value: ::std::option::Option<SortDefinition>,
+        ) -> Self {
+            self.inner = self.inner.set_sort_by(value);
+            self
+        }
+        /// Sets `TimePeriod` (required).
+        pub fn time_period(
+            mut self,
+            value: impl ::std::convert::Into<DateInterval>,
+        ) -> Self {
+            self.inner = self.inner.time_period(value);
+            self
+        }
+        /// Builds the request and sends it as [`Client::get_reservation_utilization_with`](super::Client::get_reservation_utilization_with) does. A required member left unset is an `Error::Validation` naming it, and nothing is sent.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            model::GetReservationUtilizationResponse,
+            super::Error<super::GetReservationUtilizationError>,
+        > {
+            let input = self
+                .inner
+                .build()
+                .map_err(|missing| super::Error::missing_member(
+                    "GetReservationUtilization",
+                    missing,
+                ))?;
+            self.client.get_reservation_utilization_with(&input).await
+        }
+        /// Every page, in order, as [`Client::get_reservation_utilization_pages`](super::Client::get_reservation_utilization_pages) streams them. A required member left unset is the stream's only item.
+        pub fn pages(
+            self,
+        ) -> ::cloudcost_runtime::PageStream<
+            model::GetReservationUtilizationResponse,
+            super::Error<super::GetReservationUtilizationError>,
+        > {
+            match self.inner.build() {
+                Ok(input) => self.client.get_reservation_utilization_pages(&input),
+                Err(missing) => {
+                    ::cloudcost_runtime::failed_pages(
+                        super::Error::missing_member(
+                            "GetReservationUtilization",
+                            missing,
+                        ),
+                    )
+                }
+            }
+        }
+        /// Every item across pages, holding one page at a time.
+        pub fn items(
+            self,
+        ) -> ::cloudcost_runtime::ItemStream<
+            model::GetReservationUtilizationResponse,
+            model::UtilizationByTime,
+            super::Error<super::GetReservationUtilizationError>,
+        > {
+            super::Client::get_reservation_utilization_items_from(self.pages())
+        }
     }
 }

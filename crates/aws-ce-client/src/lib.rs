@@ -6,18 +6,33 @@
 //! transient failures with backoff, and returns the operation's typed error. Behaviour
 //! lives in `cloudcost-runtime`; this crate only describes the operations.
 //!
-//! - GetCostAndUsage: [`Client::get_cost_and_usage`], [`Client::get_cost_and_usage_pages`], [`Client::get_cost_and_usage_items`]
-//! - GetReservationUtilization: [`Client::get_reservation_utilization`], [`Client::get_reservation_utilization_pages`], [`Client::get_reservation_utilization_items`]
+//! - GetCostAndUsage: [`Client::get_cost_and_usage`] (fluent), [`Client::get_cost_and_usage_with`], [`Client::get_cost_and_usage_pages`], [`Client::get_cost_and_usage_items`]
+//! - GetReservationUtilization: [`Client::get_reservation_utilization`] (fluent), [`Client::get_reservation_utilization_with`], [`Client::get_reservation_utilization_pages`], [`Client::get_reservation_utilization_items`]
 //!
 //! ```no_run
 //! # async fn example() -> Result<(), Box<dyn std::error::Error>> {
 //! use cloudcost_aws_ce_client::{model, Client};
 //!
 //! let client = Client::from_env()?;
-//! // A request as JSON with its wire names, or built with `model::GetCostAndUsageRequest::builder()`.
-//! let request: model::GetCostAndUsageRequest = model::from_slice(&std::fs::read("request.json")?)?;
-//! let output = client.get_cost_and_usage(&request).await?;
-//! println!("{output:?}");
+//! use model::{DateInterval, Granularity, YearMonthDay};
+//!
+//! // Set only the members you need; a member a later API version adds breaks nothing.
+//! let output = client
+//!     .get_cost_and_usage()
+//!     .time_period(
+//!         DateInterval::builder()
+//!             .start("2024-01-01".parse::<YearMonthDay>()?)
+//!             .end("2024-04-01".parse::<YearMonthDay>()?)
+//!             .build()?,
+//!     )
+//!     .granularity(Granularity::Monthly)
+//!     .metrics(["UnblendedCost"])
+//!     .send()
+//!     .await?;
+//! for period in output.results_by_time.iter().flatten() {
+//!     // Amounts are exact decimals, never f64.
+//!     println!("{:?}: {:?}", period.time_period, period.total);
+//! }
 //! # Ok(())
 //! # }
 //! ```

@@ -4,7 +4,6 @@
 //! AWS_REGION=eu-west-1 cargo run -p cloudcost-aws-inspector2-client --example usage_totals -- 123456789012
 //! ```
 
-use cloudcost_aws_inspector2_client::model::ListUsageTotalsRequest;
 use cloudcost_aws_inspector2_client::StreamExt;
 use cloudcost_aws_inspector2_client::{Client, Config, Error, ListUsageTotalsError};
 
@@ -16,12 +15,11 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         config = config.endpoint_url(url);
     }
     let client = Client::new(config.build())?;
-    let mut request = ListUsageTotalsRequest::builder().max_results(100);
+    let mut call = client.list_usage_totals().max_results(100);
     if !accounts.is_empty() {
-        request = request.account_ids(accounts);
+        call = call.account_ids(accounts);
     }
-    let request = request.build()?;
-    let mut totals = client.list_usage_totals_items(&request);
+    let mut totals = call.items();
     while let Some(total) = totals.next().await {
         let total = match total {
             Ok(total) => total,

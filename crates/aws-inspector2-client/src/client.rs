@@ -131,8 +131,16 @@ impl Client {
     ///
     /// Paging: maxResults bounds the number of totals in one page; when the response carries a nextToken, send it back to get the next page. The last page has no nextToken.
     ///
-    /// `POST /usage/list`. Validates `input` first: an invalid request is never sent.
-    pub async fn list_usage_totals(
+    /// Starts a `ListUsageTotals` call: set the request's members on the returned builder, then `.send().await`. The same call as [`list_usage_totals_with`](Self::list_usage_totals_with) with a request built here.
+    pub fn list_usage_totals(&self) -> fluent::ListUsageTotalsFluentBuilder {
+        fluent::ListUsageTotalsFluentBuilder::new(self.clone())
+    }
+    /// Lists the Amazon Inspector usage totals over the last 30 days. The request does not use any URI parameters.
+    ///
+    /// Paging: maxResults bounds the number of totals in one page; when the response carries a nextToken, send it back to get the next page. The last page has no nextToken.
+    ///
+    /// `POST /usage/list`, with a request value (the fluent form is [`list_usage_totals`](Self::list_usage_totals)). Validates `input` first: an invalid request is never sent.
+    pub async fn list_usage_totals_with(
         &self,
         input: &model::ListUsageTotalsRequest,
     ) -> ::std::result::Result<
@@ -159,7 +167,7 @@ impl Client {
                 input.clone(),
                 move |request: model::ListUsageTotalsRequest| {
                     let client = client.clone();
-                    async move { client.list_usage_totals(&request).await }
+                    async move { client.list_usage_totals_with(&request).await }
                 },
                 move |page: &model::ListUsageTotalsResponse| page.next_token.clone(),
                 |
@@ -178,13 +186,25 @@ impl Client {
         model::UsageTotal,
         Error<ListUsageTotalsError>,
     > {
+        Self::list_usage_totals_items_from(self.list_usage_totals_pages(input))
+    }
+    pub(crate) fn list_usage_totals_items_from(
+        pages: ::cloudcost_runtime::PageStream<
+            model::ListUsageTotalsResponse,
+            Error<ListUsageTotalsError>,
+        >,
+    ) -> ::cloudcost_runtime::ItemStream<
+        model::ListUsageTotalsResponse,
+        model::UsageTotal,
+        Error<ListUsageTotalsError>,
+    > {
         fn take(
             page: model::ListUsageTotalsResponse,
         ) -> ::std::vec::Vec<model::UsageTotal> {
             page.totals.unwrap_or_default()
         }
         ::cloudcost_runtime::items(
-            self.list_usage_totals_pages(input),
+            pages,
             take
                 as fn(
                     model::ListUsageTotalsResponse,
@@ -193,8 +213,16 @@ impl Client {
     }
     /// Gets free trial status for multiple AWS accounts. The request does not use any URI parameters.
     ///
-    /// `POST /freetrialinfo/batchget`. Validates `input` first: an invalid request is never sent.
-    pub async fn batch_get_free_trial_info(
+    /// Starts a `BatchGetFreeTrialInfo` call: set the request's members on the returned builder, then `.send().await`. The same call as [`batch_get_free_trial_info_with`](Self::batch_get_free_trial_info_with) with a request built here.
+    pub fn batch_get_free_trial_info(
+        &self,
+    ) -> fluent::BatchGetFreeTrialInfoFluentBuilder {
+        fluent::BatchGetFreeTrialInfoFluentBuilder::new(self.clone())
+    }
+    /// Gets free trial status for multiple AWS accounts. The request does not use any URI parameters.
+    ///
+    /// `POST /freetrialinfo/batchget`, with a request value (the fluent form is [`batch_get_free_trial_info`](Self::batch_get_free_trial_info)). Validates `input` first: an invalid request is never sent.
+    pub async fn batch_get_free_trial_info_with(
         &self,
         input: &model::BatchGetFreeTrialInfoRequest,
     ) -> ::std::result::Result<
@@ -362,5 +390,150 @@ impl ::cloudcost_runtime::OperationError for BatchGetFreeTrialInfoError {
                 _ => return None,
             },
         )
+    }
+}
+/// The fluent builders of [`Client`](super::Client)'s calls, one per operation.
+pub mod fluent {
+    #[allow(unused_imports)]
+    use super::model::{self, *};
+    /// A `ListUsageTotals` call being built: set the request's members, then `send()`. Started by [`Client::list_usage_totals`](super::Client::list_usage_totals).
+    #[derive(Clone, Debug)]
+    #[must_use = "a fluent call does nothing until `send()`"]
+    pub struct ListUsageTotalsFluentBuilder {
+        client: super::Client,
+        inner: model::ListUsageTotalsRequestBuilder,
+    }
+    impl ListUsageTotalsFluentBuilder {
+        pub(crate) fn new(client: super::Client) -> Self {
+            Self {
+                client,
+                inner: model::ListUsageTotalsRequestBuilder::default(),
+            }
+        }
+        /// Sets `accountIds`.
+        pub fn account_ids<I, V>(mut self, values: I) -> Self
+        where
+            I: ::std::iter::IntoIterator<Item = V>,
+            V: ::std::convert::Into<::std::string::String>,
+        {
+            self.inner = self.inner.account_ids(values);
+            self
+        }
+        /// Sets or clears `accountIds`.
+        pub fn set_account_ids(
+            mut self,
+            value: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+        ) -> Self {
+            self.inner = self.inner.set_account_ids(value);
+            self
+        }
+        /// Sets `maxResults`.
+        pub fn max_results(mut self, value: impl ::std::convert::Into<i32>) -> Self {
+            self.inner = self.inner.max_results(value);
+            self
+        }
+        /// Sets or clears `maxResults`.
+        pub fn set_max_results(mut self, value: ::std::option::Option<i32>) -> Self {
+            self.inner = self.inner.set_max_results(value);
+            self
+        }
+        /// Sets `nextToken`.
+        pub fn next_token(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.inner = self.inner.next_token(value);
+            self
+        }
+        /// Sets or clears `nextToken`.
+        pub fn set_next_token(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.inner = self.inner.set_next_token(value);
+            self
+        }
+        /// Builds the request and sends it as [`Client::list_usage_totals_with`](super::Client::list_usage_totals_with) does. A required member left unset is an `Error::Validation` naming it, and nothing is sent.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            model::ListUsageTotalsResponse,
+            super::Error<super::ListUsageTotalsError>,
+        > {
+            let input = self
+                .inner
+                .build()
+                .map_err(|missing| super::Error::missing_member(
+                    "ListUsageTotals",
+                    missing,
+                ))?;
+            self.client.list_usage_totals_with(&input).await
+        }
+        /// Every page, in order, as [`Client::list_usage_totals_pages`](super::Client::list_usage_totals_pages) streams them. A required member left unset is the stream's only item.
+        pub fn pages(
+            self,
+        ) -> ::cloudcost_runtime::PageStream<
+            model::ListUsageTotalsResponse,
+            super::Error<super::ListUsageTotalsError>,
+        > {
+            match self.inner.build() {
+                Ok(input) => self.client.list_usage_totals_pages(&input),
+                Err(missing) => {
+                    ::cloudcost_runtime::failed_pages(
+                        super::Error::missing_member("ListUsageTotals", missing),
+                    )
+                }
+            }
+        }
+        /// Every item across pages, holding one page at a time.
+        pub fn items(
+            self,
+        ) -> ::cloudcost_runtime::ItemStream<
+            model::ListUsageTotalsResponse,
+            model::UsageTotal,
+            super::Error<super::ListUsageTotalsError>,
+        > {
+            super::Client::list_usage_totals_items_from(self.pages())
+        }
+    }
+    /// A `BatchGetFreeTrialInfo` call being built: set the request's members, then `send()`. Started by [`Client::batch_get_free_trial_info`](super::Client::batch_get_free_trial_info).
+    #[derive(Clone, Debug)]
+    #[must_use = "a fluent call does nothing until `send()`"]
+    pub struct BatchGetFreeTrialInfoFluentBuilder {
+        client: super::Client,
+        inner: model::BatchGetFreeTrialInfoRequestBuilder,
+    }
+    impl BatchGetFreeTrialInfoFluentBuilder {
+        pub(crate) fn new(client: super::Client) -> Self {
+            Self {
+                client,
+                inner: model::BatchGetFreeTrialInfoRequestBuilder::default(),
+            }
+        }
+        /// Sets `accountIds` (required).
+        pub fn account_ids<I, V>(mut self, values: I) -> Self
+        where
+            I: ::std::iter::IntoIterator<Item = V>,
+            V: ::std::convert::Into<::std::string::String>,
+        {
+            self.inner = self.inner.account_ids(values);
+            self
+        }
+        /// Builds the request and sends it as [`Client::batch_get_free_trial_info_with`](super::Client::batch_get_free_trial_info_with) does. A required member left unset is an `Error::Validation` naming it, and nothing is sent.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            model::BatchGetFreeTrialInfoResponse,
+            super::Error<super::BatchGetFreeTrialInfoError>,
+        > {
+            let input = self
+                .inner
+                .build()
+                .map_err(|missing| super::Error::missing_member(
+                    "BatchGetFreeTrialInfo",
+                    missing,
+                ))?;
+            self.client.batch_get_free_trial_info_with(&input).await
+        }
     }
 }

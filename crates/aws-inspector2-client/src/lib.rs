@@ -6,18 +6,22 @@
 //! transient failures with backoff, and returns the operation's typed error. Behaviour
 //! lives in `cloudcost-runtime`; this crate only describes the operations.
 //!
-//! - ListUsageTotals: [`Client::list_usage_totals`], [`Client::list_usage_totals_pages`], [`Client::list_usage_totals_items`]
-//! - BatchGetFreeTrialInfo: [`Client::batch_get_free_trial_info`]
+//! - ListUsageTotals: [`Client::list_usage_totals`] (fluent), [`Client::list_usage_totals_with`], [`Client::list_usage_totals_pages`], [`Client::list_usage_totals_items`]
+//! - BatchGetFreeTrialInfo: [`Client::batch_get_free_trial_info`] (fluent), [`Client::batch_get_free_trial_info_with`]
 //!
 //! ```no_run
 //! # async fn example() -> Result<(), Box<dyn std::error::Error>> {
 //! use cloudcost_aws_inspector2_client::{model, Client};
 //!
 //! let client = Client::from_env()?;
-//! // A request as JSON with its wire names, or built with `model::ListUsageTotalsRequest::builder()`.
-//! let request: model::ListUsageTotalsRequest = model::from_slice(&std::fs::read("request.json")?)?;
-//! let output = client.list_usage_totals(&request).await?;
-//! println!("{output:?}");
+//! use cloudcost_aws_inspector2_client::StreamExt;
+//!
+//! // Every total across pages, one page held at a time.
+//! let mut totals = client.list_usage_totals().max_results(100).items();
+//! while let Some(total) = totals.next().await {
+//!     let total = total?;
+//!     println!("{:?}: {:?}", total.account_id, total.usage);
+//! }
 //! # Ok(())
 //! # }
 //! ```

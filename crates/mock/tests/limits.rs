@@ -441,7 +441,7 @@ async fn scp_markers_that_overflow_or_point_past_the_data_are_invalid_tokens() {
         // One past the last item.
         "id-00000006",
     ] {
-        let err = client.list_usages(&after(marker)).await.unwrap_err();
+        let err = client.list_usages_with(&after(marker)).await.unwrap_err();
         assert_eq!(
             refusal(err),
             (
@@ -461,7 +461,7 @@ async fn scp_markers_that_overflow_or_point_past_the_data_are_invalid_tokens() {
         "id-5x",
         "name-00000001",
     ] {
-        let err = client.list_usages(&after(marker)).await.unwrap_err();
+        let err = client.list_usages_with(&after(marker)).await.unwrap_err();
         assert_eq!(
             refusal(err),
             (
@@ -473,9 +473,15 @@ async fn scp_markers_that_overflow_or_point_past_the_data_are_invalid_tokens() {
         );
     }
     // The last item's marker is valid: an empty page. The one before it: the last item.
-    let last = client.list_usages(&after("id-00000005")).await.expect("ok");
+    let last = client
+        .list_usages_with(&after("id-00000005"))
+        .await
+        .expect("ok");
     assert_eq!(last.usages.unwrap_or_default().len(), 0);
-    let page = client.list_usages(&after("id-00000004")).await.expect("ok");
+    let page = client
+        .list_usages_with(&after("id-00000004"))
+        .await
+        .expect("ok");
     let ids: Vec<_> = page
         .usages
         .unwrap_or_default()
@@ -504,7 +510,7 @@ async fn aws_tokens_that_overflow_or_point_outside_the_data_are_invalid_tokens()
     }))
     .expect("request");
     let first = ce_client
-        .get_cost_and_usage(&request)
+        .get_cost_and_usage_with(&request)
         .await
         .expect("page 1");
     let token = first.next_page_token.expect("a second page");
@@ -523,7 +529,7 @@ async fn aws_tokens_that_overflow_or_point_outside_the_data_are_invalid_tokens()
     };
     for offset in ["18446744073709551615", "6", "0"] {
         let err = ce_client
-            .get_cost_and_usage(&with_token(forge(&token, offset)))
+            .get_cost_and_usage_with(&with_token(forge(&token, offset)))
             .await
             .unwrap_err();
         assert_eq!(
@@ -538,7 +544,7 @@ async fn aws_tokens_that_overflow_or_point_outside_the_data_are_invalid_tokens()
     }
     for offset in ["18446744073709551616", "+2", "-1", ""] {
         let err = ce_client
-            .get_cost_and_usage(&with_token(forge(&token, offset)))
+            .get_cost_and_usage_with(&with_token(forge(&token, offset)))
             .await
             .unwrap_err();
         assert_eq!(
@@ -553,7 +559,7 @@ async fn aws_tokens_that_overflow_or_point_outside_the_data_are_invalid_tokens()
     }
     // The forged token with the issued offset is the issued token: page 2.
     let second = ce_client
-        .get_cost_and_usage(&with_token(forge(&token, "2")))
+        .get_cost_and_usage_with(&with_token(forge(&token, "2")))
         .await
         .expect("page 2");
     assert_eq!(second.results_by_time.unwrap_or_default().len(), 2);
@@ -561,12 +567,12 @@ async fn aws_tokens_that_overflow_or_point_outside_the_data_are_invalid_tokens()
     // Inspector2's restJson1 token, the same way.
     let insp = inspector2::Client::new(client_config(&server)).expect("client");
     let first = insp
-        .list_usage_totals(&Default::default())
+        .list_usage_totals_with(&Default::default())
         .await
         .expect("page 1");
     let token = first.next_token.expect("a second page");
     let err = insp
-        .list_usage_totals(
+        .list_usage_totals_with(
             &inspector2::model::ListUsageTotalsRequest::builder()
                 .next_token(forge(&token, "18446744073709551615"))
                 .build()

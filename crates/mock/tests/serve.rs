@@ -52,7 +52,7 @@ async fn every_operation_answers_its_documented_example_under_strict_auth() {
     let ce = ce::Client::new(config(&server, &keys)).expect("client");
 
     let got = ce
-        .get_cost_and_usage(&cost_request())
+        .get_cost_and_usage_with(&cost_request())
         .await
         .expect("GetCostAndUsage");
     let want: ce::model::GetCostAndUsageResponse = serde_json::from_value(example(
@@ -66,7 +66,7 @@ async fn every_operation_answers_its_documented_example_under_strict_auth() {
     ))
     .expect("request");
     let got = ce
-        .get_reservation_utilization(&request)
+        .get_reservation_utilization_with(&request)
         .await
         .expect("GetReservationUtilization");
     let want: ce::model::GetReservationUtilizationResponse = ce::model::from_slice(&example_bytes(
@@ -99,7 +99,7 @@ async fn every_operation_answers_its_documented_example_under_strict_auth() {
     let request: inspector2::model::BatchGetFreeTrialInfoRequest =
         serde_json::from_value(json!({"accountIds": ["123456789012"]})).expect("request");
     let got = insp
-        .batch_get_free_trial_info(&request)
+        .batch_get_free_trial_info_with(&request)
         .await
         .expect("BatchGetFreeTrialInfo");
     // No documented example either: the seed-0 synthetic answer, in the wire form.
@@ -123,7 +123,7 @@ async fn every_operation_answers_its_documented_example_under_strict_auth() {
     let request: cloudcost_scp_ce_client::model::ListUsagesRequest =
         serde_json::from_value(example("specs/examples/scp-ce/ListUsages.request.json"))
             .expect("request");
-    let got = scp.list_usages(&request).await.expect("ListUsages");
+    let got = scp.list_usages_with(&request).await.expect("ListUsages");
     let want: cloudcost_scp_ce_client::model::UsageListResponse =
         serde_json::from_value(example("specs/examples/scp-ce/ListUsages.response.json"))
             .expect("example decodes");
@@ -140,10 +140,13 @@ async fn strict_auth_rejects_a_wrong_secret_with_the_services_error() {
         ..TestKeys::default()
     };
     let ce = ce::Client::new(config(&server, &keys)).expect("client");
-    let err = ce.get_cost_and_usage(&cost_request()).await.unwrap_err();
+    let err = ce
+        .get_cost_and_usage_with(&cost_request())
+        .await
+        .unwrap_err();
     assert_eq!(err.code(), Some("InvalidSignatureException"), "{err}");
     let scp = cloudcost_scp_ce_client::Client::new(config(&server, &keys)).expect("client");
-    let err = scp.list_usages(&Default::default()).await.unwrap_err();
+    let err = scp.list_usages_with(&Default::default()).await.unwrap_err();
     assert_eq!(err.code(), Some("Forbidden"), "{err}");
 }
 
@@ -248,7 +251,7 @@ async fn strict_scp_auth_wants_the_keys_account_and_every_sdk_header() {
     };
     let scp =
         cloudcost_scp_ce_client::Client::new(config(&server, &other_account)).expect("client");
-    let err = scp.list_usages(&Default::default()).await.unwrap_err();
+    let err = scp.list_usages_with(&Default::default()).await.unwrap_err();
     assert_eq!(err.code(), Some("Forbidden"), "{err}");
     assert_eq!(
         err.to_string(),
@@ -424,7 +427,10 @@ async fn a_member_with_a_pattern_gets_a_value_built_from_it() {
             .build(),
     )
     .expect("client");
-    let err = ce.get_cost_and_usage(&cost_request()).await.unwrap_err();
+    let err = ce
+        .get_cost_and_usage_with(&cost_request())
+        .await
+        .unwrap_err();
     match &err {
         cloudcost_runtime::Error::Service {
             error: ce::GetCostAndUsageError::ResourceNotFoundException(e),
@@ -581,7 +587,7 @@ async fn foreign_and_garbled_tokens_are_refused_as_the_service_refuses_them() {
     let keys = TestKeys::default();
     let ce = ce::Client::new(config(&server, &keys)).expect("client");
     let first = ce
-        .get_cost_and_usage(&cost_request())
+        .get_cost_and_usage_with(&cost_request())
         .await
         .expect("page 1");
     let token = first.next_page_token.expect("a next page");
@@ -589,17 +595,17 @@ async fn foreign_and_garbled_tokens_are_refused_as_the_service_refuses_them() {
     let mut other = cost_request();
     other.granularity = ce::model::Granularity::Daily;
     other.next_page_token = Some(token.clone());
-    let err = ce.get_cost_and_usage(&other).await.unwrap_err();
+    let err = ce.get_cost_and_usage_with(&other).await.unwrap_err();
     assert_eq!(err.code(), Some("RequestChangedException"), "{err}");
 
     let mut garbled = cost_request();
     garbled.next_page_token = Some("not-a-token".into());
-    let err = ce.get_cost_and_usage(&garbled).await.unwrap_err();
+    let err = ce.get_cost_and_usage_with(&garbled).await.unwrap_err();
     assert_eq!(err.code(), Some("InvalidNextTokenException"), "{err}");
 
     let mut same = cost_request();
     same.next_page_token = Some(token);
-    let second = ce.get_cost_and_usage(&same).await.expect("page 2");
+    let second = ce.get_cost_and_usage_with(&same).await.expect("page 2");
     let starts: Vec<String> = second
         .results_by_time
         .iter()

@@ -169,7 +169,7 @@ async fn probe(server: &MockServer, client: &inspector2::Client) -> Duration {
     );
     let raw_time = start.elapsed();
     let start = Instant::now();
-    let page = timeout(PROMPT, client.list_usage_totals(&Default::default()))
+    let page = timeout(PROMPT, client.list_usage_totals_with(&Default::default()))
         .await
         .expect("the client answered within 1 s")
         .expect("a page");

@@ -161,6 +161,18 @@ pub struct ErrorMeta {
 }
 
 impl<E> Error<E> {
+    /// A fluent call whose request builder left a required member unset: nothing was
+    /// sent, and the error names the member as `validate()` names a broken rule.
+    pub fn missing_member(
+        operation: &'static str,
+        missing: cloudcost_types::MissingMember,
+    ) -> Self {
+        Self::Validation {
+            operation,
+            errors: missing.into(),
+        }
+    }
+
     /// The operation that failed.
     pub fn operation(&self) -> &'static str {
         match self {

@@ -93,6 +93,18 @@ pub use meta::{
 pub type PageStream<Page, E> =
     std::pin::Pin<Box<dyn Stream<Item = Result<Page, PaginationError<E>>> + Send + 'static>>;
 
+/// A page stream that yields `error` and ends: what a fluent call's `.pages()` returns
+/// when its request cannot be built, so that the error comes where the pages would.
+pub fn failed_pages<Page, E>(error: E) -> PageStream<Page, E>
+where
+    Page: Send + 'static,
+    E: Send + 'static,
+{
+    Box::pin(futures_util::stream::once(std::future::ready(Err(
+        PaginationError::Page(error),
+    ))))
+}
+
 /// The item stream of a paged operation (see [`Items::max_items`]).
 pub type ItemStream<Page, Item, E> = Items<PageStream<Page, E>, fn(Page) -> Vec<Item>, Item>;
 

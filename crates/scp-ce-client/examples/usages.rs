@@ -5,7 +5,7 @@
 //!   cargo run -p cloudcost-scp-ce-client --example usages -- 2024-08-01 2024-08-31
 //! ```
 
-use cloudcost_scp_ce_client::model::{chrono::NaiveDate, ListUsagesRequest};
+use cloudcost_scp_ce_client::model::chrono::NaiveDate;
 use cloudcost_scp_ce_client::StreamExt;
 use cloudcost_scp_ce_client::{Client, Config};
 
@@ -19,15 +19,13 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         config = config.endpoint_url(url);
     }
     let client = Client::new(config.build())?;
-    let mut request = ListUsagesRequest::builder().limit(100);
-    if let Some(start_date) = start_date {
-        request = request.start_date(start_date);
-    }
-    if let Some(end_date) = end_date {
-        request = request.end_date(end_date);
-    }
-    let request = request.build()?;
-    let mut usages = client.list_usages_items(&request);
+    // `set_` takes an `Option`: a date given or not.
+    let mut usages = client
+        .list_usages()
+        .limit(100)
+        .set_start_date(start_date)
+        .set_end_date(end_date)
+        .items();
     while let Some(usage) = usages.next().await {
         let usage = usage?;
         let amounts = usage.amounts.unwrap_or_default();

@@ -110,8 +110,16 @@ impl Client {
     ///
     /// Paging is marker-style: `limit` is the page size and `marker` is the `id` of the last usage of the previous page (omit it for the first page). Paging ends when a page has fewer than `limit` usages (or is empty).
     ///
-    /// `GET /v1/usages`. Validates `input` first: an invalid request is never sent.
-    pub async fn list_usages(
+    /// Starts a `ListUsages` call: set the request's members on the returned builder, then `.send().await`. The same call as [`list_usages_with`](Self::list_usages_with) with a request built here.
+    pub fn list_usages(&self) -> fluent::ListUsagesFluentBuilder {
+        fluent::ListUsagesFluentBuilder::new(self.clone())
+    }
+    /// Get usage list. State ACTIVE (CURRENT), supported from version 1.0.
+    ///
+    /// Paging is marker-style: `limit` is the page size and `marker` is the `id` of the last usage of the previous page (omit it for the first page). Paging ends when a page has fewer than `limit` usages (or is empty).
+    ///
+    /// `GET /v1/usages`, with a request value (the fluent form is [`list_usages`](Self::list_usages)). Validates `input` first: an invalid request is never sent.
+    pub async fn list_usages_with(
         &self,
         input: &model::ListUsagesRequest,
     ) -> ::std::result::Result<model::UsageListResponse, Error<ListUsagesError>> {
@@ -196,7 +204,7 @@ impl Client {
                 input.clone(),
                 move |request: model::ListUsagesRequest| {
                     let client = client.clone();
-                    async move { client.list_usages(&request).await }
+                    async move { client.list_usages_with(&request).await }
                 },
                 move |page: &model::UsageListResponse| ::cloudcost_runtime::marker_from_last_item(
                     page.usages.as_deref().unwrap_or(&[]),
@@ -218,11 +226,23 @@ impl Client {
         model::Usage,
         Error<ListUsagesError>,
     > {
+        Self::list_usages_items_from(self.list_usages_pages(input))
+    }
+    pub(crate) fn list_usages_items_from(
+        pages: ::cloudcost_runtime::PageStream<
+            model::UsageListResponse,
+            Error<ListUsagesError>,
+        >,
+    ) -> ::cloudcost_runtime::ItemStream<
+        model::UsageListResponse,
+        model::Usage,
+        Error<ListUsagesError>,
+    > {
         fn take(page: model::UsageListResponse) -> ::std::vec::Vec<model::Usage> {
             page.usages.unwrap_or_default()
         }
         ::cloudcost_runtime::items(
-            self.list_usages_pages(input),
+            pages,
             take as fn(model::UsageListResponse) -> ::std::vec::Vec<model::Usage>,
         )
     }
@@ -284,5 +304,265 @@ impl ::cloudcost_runtime::OperationError for ListUsagesError {
                 _ => return None,
             },
         )
+    }
+}
+/// The fluent builders of [`Client`](super::Client)'s calls, one per operation.
+pub mod fluent {
+    #[allow(unused_imports)]
+    use super::model::{self, *};
+    /// A `ListUsages` call being built: set the request's members, then `send()`. Started by [`Client::list_usages`](super::Client::list_usages).
+    #[derive(Clone, Debug)]
+    #[must_use = "a fluent call does nothing until `send()`"]
+    pub struct ListUsagesFluentBuilder {
+        client: super::Client,
+        inner: model::ListUsagesRequestBuilder,
+    }
+    impl ListUsagesFluentBuilder {
+        pub(crate) fn new(client: super::Client) -> Self {
+            Self {
+                client,
+                inner: model::ListUsagesRequestBuilder::default(),
+            }
+        }
+        /// Sets `account_id`.
+        pub fn account_id<I, V>(mut self, values: I) -> Self
+        where
+            I: ::std::iter::IntoIterator<Item = V>,
+            V: ::std::convert::Into<::std::string::String>,
+        {
+            self.inner = self.inner.account_id(values);
+            self
+        }
+        /// Sets or clears `account_id`.
+        pub fn set_account_id(
+            mut self,
+            value: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+        ) -> Self {
+            self.inner = self.inner.set_account_id(value);
+            self
+        }
+        /// Sets `billing_item_id`.
+        pub fn billing_item_id<I, V>(mut self, values: I) -> Self
+        where
+            I: ::std::iter::IntoIterator<Item = V>,
+            V: ::std::convert::Into<::std::string::String>,
+        {
+            self.inner = self.inner.billing_item_id(values);
+            self
+        }
+        /// Sets or clears `billing_item_id`.
+        pub fn set_billing_item_id(
+            mut self,
+            value: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+        ) -> Self {
+            self.inner = self.inner.set_billing_item_id(value);
+            self
+        }
+        /// Sets `contract_id`.
+        pub fn contract_id(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.inner = self.inner.contract_id(value);
+            self
+        }
+        /// Sets or clears `contract_id`.
+        pub fn set_contract_id(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.inner = self.inner.set_contract_id(value);
+            self
+        }
+        /// Sets `end_date`.
+        pub fn end_date(
+            mut self,
+            value: impl ::std::convert::Into<::cloudcost_types::chrono::NaiveDate>,
+        ) -> Self {
+            self.inner = self.inner.end_date(value);
+            self
+        }
+        /// Sets or clears `end_date`.
+        pub fn set_end_date(
+            mut self,
+            value: ::std::option::Option<::cloudcost_types::chrono::NaiveDate>,
+        ) -> Self {
+            self.inner = self.inner.set_end_date(value);
+            self
+        }
+        /// Sets `limit`.
+        pub fn limit(mut self, value: impl ::std::convert::Into<i32>) -> Self {
+            self.inner = self.inner.limit(value);
+            self
+        }
+        /// Sets or clears `limit`.
+        pub fn set_limit(mut self, value: ::std::option::Option<i32>) -> Self {
+            self.inner = self.inner.set_limit(value);
+            self
+        }
+        /// Sets `marker`.
+        pub fn marker(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.inner = self.inner.marker(value);
+            self
+        }
+        /// Sets or clears `marker`.
+        pub fn set_marker(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.inner = self.inner.set_marker(value);
+            self
+        }
+        /// Sets `order_status`.
+        pub fn order_status<I, V>(mut self, values: I) -> Self
+        where
+            I: ::std::iter::IntoIterator<Item = V>,
+            V: ::std::convert::Into<::std::string::String>,
+        {
+            self.inner = self.inner.order_status(values);
+            self
+        }
+        /// Sets or clears `order_status`.
+        pub fn set_order_status(
+            mut self,
+            value: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+        ) -> Self {
+            self.inner = self.inner.set_order_status(value);
+            self
+        }
+        /// Sets `region`.
+        pub fn region<I, V>(mut self, values: I) -> Self
+        where
+            I: ::std::iter::IntoIterator<Item = V>,
+            V: ::std::convert::Into<::std::string::String>,
+        {
+            self.inner = self.inner.region(values);
+            self
+        }
+        /// Sets or clears `region`.
+        pub fn set_region(
+            mut self,
+            value: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+        ) -> Self {
+            self.inner = self.inner.set_region(value);
+            self
+        }
+        /// Sets `resource_name`.
+        pub fn resource_name(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.inner = self.inner.resource_name(value);
+            self
+        }
+        /// Sets or clears `resource_name`.
+        pub fn set_resource_name(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.inner = self.inner.set_resource_name(value);
+            self
+        }
+        /// Sets `service_category`.
+        pub fn service_category<I, V>(mut self, values: I) -> Self
+        where
+            I: ::std::iter::IntoIterator<Item = V>,
+            V: ::std::convert::Into<::std::string::String>,
+        {
+            self.inner = self.inner.service_category(values);
+            self
+        }
+        /// Sets or clears `service_category`.
+        pub fn set_service_category(
+            mut self,
+            value: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+        ) -> Self {
+            self.inner = self.inner.set_service_category(value);
+            self
+        }
+        /// Sets `sort`.
+        pub fn sort(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.inner = self.inner.sort(value);
+            self
+        }
+        /// Sets or clears `sort`.
+        pub fn set_sort(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.inner = self.inner.set_sort(value);
+            self
+        }
+        /// Sets `start_date`.
+        pub fn start_date(
+            mut self,
+            value: impl ::std::convert::Into<::cloudcost_types::chrono::NaiveDate>,
+        ) -> Self {
+            self.inner = self.inner.start_date(value);
+            self
+        }
+        /// Sets or clears `start_date`.
+        pub fn set_start_date(
+            mut self,
+            value: ::std::option::Option<::cloudcost_types::chrono::NaiveDate>,
+        ) -> Self {
+            self.inner = self.inner.set_start_date(value);
+            self
+        }
+        /// Sets `with_count`.
+        pub fn with_count(mut self, value: impl ::std::convert::Into<bool>) -> Self {
+            self.inner = self.inner.with_count(value);
+            self
+        }
+        /// Sets or clears `with_count`.
+        pub fn set_with_count(mut self, value: ::std::option::Option<bool>) -> Self {
+            self.inner = self.inner.set_with_count(value);
+            self
+        }
+        /// Builds the request and sends it as [`Client::list_usages_with`](super::Client::list_usages_with) does. A required member left unset is an `Error::Validation` naming it, and nothing is sent.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            model::UsageListResponse,
+            super::Error<super::ListUsagesError>,
+        > {
+            let input = self
+                .inner
+                .build()
+                .map_err(|missing| super::Error::missing_member("ListUsages", missing))?;
+            self.client.list_usages_with(&input).await
+        }
+        /// Every page, in order, as [`Client::list_usages_pages`](super::Client::list_usages_pages) streams them. A required member left unset is the stream's only item.
+        pub fn pages(
+            self,
+        ) -> ::cloudcost_runtime::PageStream<
+            model::UsageListResponse,
+            super::Error<super::ListUsagesError>,
+        > {
+            match self.inner.build() {
+                Ok(input) => self.client.list_usages_pages(&input),
+                Err(missing) => {
+                    ::cloudcost_runtime::failed_pages(
+                        super::Error::missing_member("ListUsages", missing),
+                    )
+                }
+            }
+        }
+        /// Every item across pages, holding one page at a time.
+        pub fn items(
+            self,
+        ) -> ::cloudcost_runtime::ItemStream<
+            model::UsageListResponse,
+            model::Usage,
+            super::Error<super::ListUsagesError>,
+        > {
+            super::Client::list_usages_items_from(self.pages())
+        }
     }
 }

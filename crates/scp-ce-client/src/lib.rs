@@ -6,17 +6,26 @@
 //! transient failures with backoff, and returns the operation's typed error. Behaviour
 //! lives in `cloudcost-runtime`; this crate only describes the operations.
 //!
-//! - ListUsages: [`Client::list_usages`], [`Client::list_usages_pages`], [`Client::list_usages_items`]
+//! - ListUsages: [`Client::list_usages`] (fluent), [`Client::list_usages_with`], [`Client::list_usages_pages`], [`Client::list_usages_items`]
 //!
 //! ```no_run
 //! # async fn example() -> Result<(), Box<dyn std::error::Error>> {
 //! use cloudcost_scp_ce_client::{model, Client};
 //!
 //! let client = Client::from_env()?;
-//! // A request as JSON with its wire names, or built with `model::ListUsagesRequest::builder()`.
-//! let request: model::ListUsagesRequest = model::from_slice(&std::fs::read("request.json")?)?;
-//! let output = client.list_usages(&request).await?;
-//! println!("{output:?}");
+//! use cloudcost_scp_ce_client::StreamExt;
+//! use model::chrono::NaiveDate;
+//!
+//! // Marker paging: `limit` usages per page until a short page.
+//! let mut usages = client
+//!     .list_usages()
+//!     .start_date("2024-08-01".parse::<NaiveDate>()?)
+//!     .limit(100)
+//!     .items();
+//! while let Some(usage) = usages.next().await {
+//!     let usage = usage?;
+//!     println!("{:?}: {:?}", usage.billing_item_id, usage.amounts);
+//! }
 //! # Ok(())
 //! # }
 //! ```

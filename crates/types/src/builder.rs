@@ -27,6 +27,19 @@ impl fmt::Display for MissingMember {
 
 impl std::error::Error for MissingMember {}
 
+/// A fluent call reports a missing member as validation does every other broken rule:
+/// one violation at the member's path.
+impl From<MissingMember> for crate::ValidationErrors {
+    fn from(missing: MissingMember) -> Self {
+        crate::ValidationErrors {
+            errors: vec![crate::ValidationError {
+                path: missing.member.to_owned(),
+                message: "is required and was not set".to_owned(),
+            }],
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -40,6 +53,18 @@ mod tests {
         assert_eq!(
             e.to_string(),
             "DateInterval: the required member `End` was not set"
+        );
+    }
+
+    #[test]
+    fn becomes_one_violation_at_the_member() {
+        let errors = crate::ValidationErrors::from(MissingMember {
+            shape: "GetCostAndUsageRequest",
+            member: "TimePeriod",
+        });
+        assert_eq!(
+            errors.to_string(),
+            "1 invalid field(s): TimePeriod: is required and was not set"
         );
     }
 }

@@ -11,39 +11,31 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .start("2024-01-01".parse::<ce::model::YearMonthDay>()?)
         .end("2024-02-01".parse::<ce::model::YearMonthDay>()?)
         .build()?;
+
     let ce = ce::Client::from_env()?;
     let costs = ce
-        .get_cost_and_usage(
-            &ce::model::GetCostAndUsageRequest::builder()
-                .time_period(time_period.clone())
-                .granularity(ce::model::Granularity::Monthly)
-                .metrics(["UnblendedCost"])
-                .build()?,
-        )
+        .get_cost_and_usage()
+        .time_period(time_period.clone())
+        .granularity(ce::model::Granularity::Monthly)
+        .metrics(["UnblendedCost"])
+        .send()
         .await?;
     println!("{:?}", costs.results_by_time);
     let utilization = ce
-        .get_reservation_utilization(
-            &ce::model::GetReservationUtilizationRequest::builder()
-                .time_period(time_period)
-                .build()?,
-        )
+        .get_reservation_utilization()
+        .time_period(time_period)
+        .send()
         .await?;
     println!("{:?}", utilization.total);
 
     let inspector2 = inspector2::Client::from_env()?;
-    let totals = inspector2
-        .list_usage_totals(&inspector2::model::ListUsageTotalsRequest::default())
-        .await?;
+    let totals = inspector2.list_usage_totals().send().await?;
     println!("{:?}", totals.totals);
     let trial = inspector2
-        .batch_get_free_trial_info(
-            &inspector2::model::BatchGetFreeTrialInfoRequest::builder()
-                .account_ids(["123456789012"])
-                .build()?,
-        )
+        .batch_get_free_trial_info()
+        .account_ids(["123456789012"])
+        .send()
         .await?;
     println!("{:?}", trial.accounts);
-
     Ok(())
 }

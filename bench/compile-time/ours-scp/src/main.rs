@@ -6,9 +6,7 @@ use cloudcost_scp_ce_client as scp;
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let scp = scp::Client::from_env()?;
-    let usages = scp
-        .list_usages(&scp::model::ListUsagesRequest::default())
-        .await?;
+    let usages = scp.list_usages().send().await?;
     println!("{:?}", usages.usages);
     Ok(())
 }

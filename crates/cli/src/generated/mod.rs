@@ -133,7 +133,9 @@ mod aws_ce {
             if call.all_pages {
                 call::pages(client.get_cost_and_usage_pages(&request))
             } else {
-                call::single(async move { client.get_cost_and_usage(&request).await })
+                call::single(async move {
+                    client.get_cost_and_usage_with(&request).await
+                })
             },
         )
     }
@@ -150,7 +152,7 @@ mod aws_ce {
                 call::pages(client.get_reservation_utilization_pages(&request))
             } else {
                 call::single(async move {
-                    client.get_reservation_utilization(&request).await
+                    client.get_reservation_utilization_with(&request).await
                 })
             },
         )
@@ -168,7 +170,9 @@ mod aws_inspector2 {
             if call.all_pages {
                 call::pages(client.list_usage_totals_pages(&request))
             } else {
-                call::single(async move { client.list_usage_totals(&request).await })
+                call::single(async move {
+                    client.list_usage_totals_with(&request).await
+                })
             },
         )
     }
@@ -176,7 +180,11 @@ mod aws_inspector2 {
     pub(super) fn batch_get_free_trial_info(call: Call) -> Result<WirePages, CallError> {
         let request: model::BatchGetFreeTrialInfoRequest = call::request(&call.request)?;
         let client = Client::new(call.config).map_err(call::build_error)?;
-        Ok(call::single(async move { client.batch_get_free_trial_info(&request).await }))
+        Ok(
+            call::single(async move {
+                client.batch_get_free_trial_info_with(&request).await
+            }),
+        )
     }
 }
 /// Calls of Samsung Cloud Platform Cost Explorer (`specs/scp-ce.yaml`).
@@ -191,7 +199,7 @@ mod scp_ce {
             if call.all_pages {
                 call::pages(client.list_usages_pages(&request))
             } else {
-                call::single(async move { client.list_usages(&request).await })
+                call::single(async move { client.list_usages_with(&request).await })
             },
         )
     }
