@@ -853,7 +853,7 @@ async fn pages_follow_tokens_in_order() {
     let client = inspector_client(&server, Arc::default());
     let items: Vec<String> = client
         .list_usage_totals_items(&Default::default())
-        .map(|r| r.unwrap().account_id.unwrap())
+        .map(|r| String::from(r.unwrap().account_id.unwrap()))
         .collect()
         .await;
     assert_eq!(items, ["a", "b", "c"]);
@@ -862,7 +862,7 @@ async fn pages_follow_tokens_in_order() {
     let first_two: Vec<String> = client
         .list_usage_totals_items(&Default::default())
         .max_items(2)
-        .map(|r| r.unwrap().account_id.unwrap())
+        .map(|r| String::from(r.unwrap().account_id.unwrap()))
         .collect()
         .await;
     assert_eq!(first_two, ["a", "b"]);
@@ -874,7 +874,7 @@ async fn pages_follow_tokens_in_order() {
         .list_usage_totals()
         .account_ids(["123456789012"])
         .items()
-        .map(|r| r.unwrap().account_id.unwrap())
+        .map(|r| String::from(r.unwrap().account_id.unwrap()))
         .collect()
         .await;
     assert_eq!(fluent, ["a", "b", "c"]);
@@ -1020,7 +1020,7 @@ async fn cost_explorer_and_scp_page_too() {
                 .build()
                 .unwrap(),
         )
-        .map(|r| r.unwrap().id.unwrap())
+        .map(|r| String::from(r.unwrap().id.unwrap()))
         .collect()
         .await;
     assert_eq!(ids, ["u1", "u2", "u3"]);

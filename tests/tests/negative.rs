@@ -64,7 +64,7 @@ fn list_length_bounds() {
 #[test]
 fn nested_members_and_string_length_in_characters() {
     let mut request = cost_request();
-    request.metrics.push("é".repeat(1025));
+    request.metrics.push("é".repeat(1025).into());
     request.billing_view_arn = Some("arn:aws:billing::123:billingview/x".into());
     request.filter = Some(Box::new(
         ce::Expression::builder()
@@ -278,7 +278,7 @@ fn documented_quirks_decode() {
     assert_eq!(total.purchased_hours, Some(Decimal::from(6307)));
     let group = &r.utilizations_by_time[0].groups.as_ref().unwrap()[1];
     let attributes = group.attributes.as_ref().unwrap();
-    assert_eq!(attributes[""], Some("0123456789".to_string()));
+    assert_eq!(attributes[""], Some("0123456789".into()));
     assert_eq!(attributes["AccountName"], None);
 
     let bytes =

@@ -15,7 +15,7 @@ use cloudcost_aws_ce_model as ce;
 use cloudcost_scp_ce_model as scp;
 use cloudcost_types::chrono::NaiveDate;
 use cloudcost_types::rust_decimal::Decimal;
-use cloudcost_types::{Validate, YearMonthDay};
+use cloudcost_types::{CompactString, Validate, YearMonthDay};
 
 fn round_trips<T>(value: &T) -> Result<(), TestCaseError>
 where
@@ -74,7 +74,7 @@ fn decimal() -> impl Strategy<Value = Decimal> {
     (any::<i64>(), 0u32..=28).prop_map(|(mantissa, scale)| Decimal::new(mantissa, scale))
 }
 
-fn text(max: usize) -> impl Strategy<Value = String> {
+fn text(max: usize) -> impl Strategy<Value = CompactString> {
     proptest::collection::vec(any::<char>(), 0..=max).prop_map(|c| c.into_iter().collect())
 }
 
@@ -142,7 +142,7 @@ fn metric_value() -> impl Strategy<Value = ce::MetricValue> {
         })
 }
 
-fn metrics() -> impl Strategy<Value = BTreeMap<String, ce::MetricValue>> {
+fn metrics() -> impl Strategy<Value = BTreeMap<CompactString, ce::MetricValue>> {
     proptest::collection::btree_map(text(20), metric_value(), 0..3)
 }
 

@@ -380,9 +380,9 @@ fn paginators(
     let in_token = member(service, &op.input, &p.input_token)?;
     let in_token_f = field(names, &op.input, &p.input_token)?;
     let set_token = if !in_token.required || in_token.ty.nullable {
-        quote!(request.#in_token_f = Some(token))
+        quote!(request.#in_token_f = Some(token.into()))
     } else {
-        quote!(request.#in_token_f = token)
+        quote!(request.#in_token_f = token.into())
     };
 
     let items_m = member(service, &op.output, &p.items)?;
@@ -416,10 +416,11 @@ fn paginators(
         OutputToken::Member(name) => {
             let m = member(service, &op.output, name)?;
             let f = field(names, &op.output, name)?;
+            // The runtime keeps tokens as `String`s, whatever string type the model uses.
             let next = if !m.required || m.ty.nullable {
-                quote!(page.#f.clone())
+                quote!(page.#f.as_deref().map(::std::borrow::ToOwned::to_owned))
             } else {
-                quote!(Some(page.#f.clone()))
+                quote!(Some(::std::borrow::ToOwned::to_owned(&*page.#f)))
             };
             (quote!(), quote!(move |page: &model::#output| #next))
         }
@@ -680,7 +681,7 @@ pub fn list_usages(&self) -> fluent::ListUsagesFluentBuilder {
 pub fn ids<I, V>(mut self, values: I) -> Self
 where
     I: ::std::iter::IntoIterator<Item = V>,
-    V: ::std::convert::Into<::std::string::String>,
+    V: ::std::convert::Into<::cloudcost_types::CompactString>,
 {
     self.inner = self.inner.ids(values);
     self

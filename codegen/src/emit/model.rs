@@ -274,9 +274,36 @@ fn rewrite_struct(
             field.attrs.retain(|a| !a.path().is_ident("serde"));
             field.attrs.push(parse_quote!(#[serde(rename = #wire, default, skip_serializing_if = "::std::option::Option::is_none")]));
         }
+        syn::visit_mut::VisitMut::visit_type_mut(&mut InlineStrings, &mut field.ty);
         names.insert(wire, ident);
     }
     Ok(names)
+}
+
+/// Turns every `String` of a member's type (a string member, a list's items, a map's keys
+/// and values) into `CompactString`, which keeps up to 24 bytes inline. A cost page is
+/// mostly short strings repeated (units, metric names, dimension keys); as `String`s each
+/// was an allocation, and allocating and freeing them was over half of decoding
+/// (BENCHMARKS.md). `CompactString` derefs to `&str` and converts from `&str` and
+/// `String`, so user code reads as it did.
+struct InlineStrings;
+
+impl syn::visit_mut::VisitMut for InlineStrings {
+    fn visit_type_path_mut(&mut self, path: &mut syn::TypePath) {
+        let is_string = path.qself.is_none()
+            && path.path.leading_colon.is_some()
+            && path
+                .path
+                .segments
+                .iter()
+                .map(|s| s.ident.to_string())
+                .eq(["std", "string", "String"]);
+        if is_string {
+            *path = parse_quote!(::cloudcost_types::CompactString);
+        } else {
+            syn::visit_mut::visit_type_path_mut(self, path);
+        }
+    }
 }
 
 fn redacted_debug(
@@ -379,6 +406,50 @@ mod tests {
     use crate::loader::testing::load;
 
     #[test]
+    fn every_string_of_a_member_is_a_compact_string_but_free_form_objects_keep_string_keys() {
+        let s = load(
+            r#"
+components:
+  schemas:
+    Group:
+      type: object
+      required: [name]
+      properties:
+        name: {type: string}
+        keys: {type: array, items: {type: string}}
+        metrics: {type: object, additionalProperties: {type: string}}
+"#,
+        );
+        let (tokens, _) = super::structures(&s).unwrap();
+        let group = items(tokens.clone(), |t| t.contains("pub struct Group"));
+        assert!(
+            group.contains("pub name: ::cloudcost_types::CompactString,"),
+            "{group}"
+        );
+        assert!(
+            group.contains(
+                "::std::option::Option<::std::vec::Vec<::cloudcost_types::CompactString>>"
+            ),
+            "{group}"
+        );
+        // The map's line breaks are the formatter's; compare without whitespace.
+        let flat: String = group.split_whitespace().collect();
+        assert!(
+            flat.contains(
+                "BTreeMap<::cloudcost_types::CompactString,::cloudcost_types::CompactString,>"
+            ),
+            "{group}"
+        );
+        assert!(!group.contains("::std::string::String"), "{group}");
+        // `Empty` (an object without properties) is a free-form JSON map, as serde_json has it.
+        let empty = items(tokens, |t| t.contains("pub struct Empty"));
+        assert!(
+            empty.contains("::serde_json::Map<::std::string::String, ::serde_json::Value>"),
+            "{empty}"
+        );
+    }
+
+    #[test]
     fn decimal_gets_its_wire_adapter_and_sensitive_members_are_redacted() {
         let s = load(
             r#"
@@ -408,7 +479,7 @@ pub struct Money {
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub key: ::std::option::Option<::std::string::String>,
+    pub key: ::std::option::Option<::cloudcost_types::CompactString>,
 }
 impl ::std::fmt::Debug for Money {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {

@@ -200,12 +200,12 @@ impl Client {
                     async move { client.get_cost_and_usage_with(&request).await }
                 },
                 move |page: &model::GetCostAndUsageResponse| {
-                    page.next_page_token.clone()
+                    page.next_page_token.as_deref().map(::std::borrow::ToOwned::to_owned)
                 },
                 |
                     request: &mut model::GetCostAndUsageRequest,
                     token: ::std::string::String|
-                request.next_page_token = Some(token),
+                request.next_page_token = Some(token.into()),
             ),
         )
     }
@@ -290,12 +290,12 @@ impl Client {
                     }
                 },
                 move |page: &model::GetReservationUtilizationResponse| {
-                    page.next_page_token.clone()
+                    page.next_page_token.as_deref().map(::std::borrow::ToOwned::to_owned)
                 },
                 |
                     request: &mut model::GetReservationUtilizationRequest,
                     token: ::std::string::String|
-                request.next_page_token = Some(token),
+                request.next_page_token = Some(token.into()),
             ),
         )
     }
@@ -513,7 +513,7 @@ pub mod fluent {
         /// Sets `BillingViewArn`.
         pub fn billing_view_arn(
             mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
+            value: impl ::std::convert::Into<::cloudcost_types::CompactString>,
         ) -> Self {
             self.inner = self.inner.billing_view_arn(value);
             self
@@ -521,7 +521,7 @@ pub mod fluent {
         /// Sets or clears `BillingViewArn`.
         pub fn set_billing_view_arn(
             mut self,
-            value: ::std::option::Option<::std::string::String>,
+            value: ::std::option::Option<::cloudcost_types::CompactString>,
         ) -> Self {
             self.inner = self.inner.set_billing_view_arn(value);
             self
@@ -568,7 +568,7 @@ pub mod fluent {
         pub fn metrics<I, V>(mut self, values: I) -> Self
         where
             I: ::std::iter::IntoIterator<Item = V>,
-            V: ::std::convert::Into<::std::string::String>,
+            V: ::std::convert::Into<::cloudcost_types::CompactString>,
         {
             self.inner = self.inner.metrics(values);
             self
@@ -576,7 +576,7 @@ pub mod fluent {
         /// Sets `NextPageToken`.
         pub fn next_page_token(
             mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
+            value: impl ::std::convert::Into<::cloudcost_types::CompactString>,
         ) -> Self {
             self.inner = self.inner.next_page_token(value);
             self
@@ -584,7 +584,7 @@ pub mod fluent {
         /// Sets or clears `NextPageToken`.
         pub fn set_next_page_token(
             mut self,
-            value: ::std::option::Option<::std::string::String>,
+            value: ::std::option::Option<::cloudcost_types::CompactString>,
         ) -> Self {
             self.inner = self.inner.set_next_page_token(value);
             self
@@ -713,7 +713,7 @@ pub mod fluent {
         /// Sets `NextPageToken`.
         pub fn next_page_token(
             mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
+            value: impl ::std::convert::Into<::cloudcost_types::CompactString>,
         ) -> Self {
             self.inner = self.inner.next_page_token(value);
             self
@@ -721,7 +721,7 @@ pub mod fluent {
         /// Sets or clears `NextPageToken`.
         pub fn set_next_page_token(
             mut self,
-            value: ::std::option::Option<::std::string::String>,
+            value: ::std::option::Option<::cloudcost_types::CompactString>,
         ) -> Self {
             self.inner = self.inner.set_next_page_token(value);
             self

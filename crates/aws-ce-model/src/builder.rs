@@ -7,7 +7,7 @@ use super::*;
 #[derive(Clone, Default)]
 #[must_use]
 pub struct BillExpirationExceptionBuilder {
-    message: ::std::option::Option<::std::string::String>,
+    message: ::std::option::Option<::cloudcost_types::CompactString>,
 }
 impl ::std::fmt::Debug for BillExpirationExceptionBuilder {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -20,7 +20,7 @@ impl BillExpirationExceptionBuilder {
     /// Sets `Message`.
     pub fn message(
         mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::cloudcost_types::CompactString>,
     ) -> Self {
         self.message = Some(value.into());
         self
@@ -28,7 +28,7 @@ impl BillExpirationExceptionBuilder {
     /// Sets or clears `Message`.
     pub fn set_message(
         mut self,
-        value: ::std::option::Option<::std::string::String>,
+        value: ::std::option::Option<::cloudcost_types::CompactString>,
     ) -> Self {
         self.message = value;
         self
@@ -55,7 +55,7 @@ impl BillExpirationException {
 #[derive(Clone, Default)]
 #[must_use]
 pub struct BillingViewHealthStatusExceptionBuilder {
-    message: ::std::option::Option<::std::string::String>,
+    message: ::std::option::Option<::cloudcost_types::CompactString>,
 }
 impl ::std::fmt::Debug for BillingViewHealthStatusExceptionBuilder {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -68,7 +68,7 @@ impl BillingViewHealthStatusExceptionBuilder {
     /// Sets `Message`.
     pub fn message(
         mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::cloudcost_types::CompactString>,
     ) -> Self {
         self.message = Some(value.into());
         self
@@ -76,7 +76,7 @@ impl BillingViewHealthStatusExceptionBuilder {
     /// Sets or clears `Message`.
     pub fn set_message(
         mut self,
-        value: ::std::option::Option<::std::string::String>,
+        value: ::std::option::Option<::cloudcost_types::CompactString>,
     ) -> Self {
         self.message = value;
         self
@@ -103,9 +103,9 @@ impl BillingViewHealthStatusException {
 #[derive(Clone, Default)]
 #[must_use]
 pub struct CostCategoryValuesBuilder {
-    key: ::std::option::Option<::std::string::String>,
+    key: ::std::option::Option<::cloudcost_types::CompactString>,
     match_options: ::std::option::Option<::std::vec::Vec<MatchOption>>,
-    values: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    values: ::std::option::Option<::std::vec::Vec<::cloudcost_types::CompactString>>,
 }
 impl ::std::fmt::Debug for CostCategoryValuesBuilder {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -120,7 +120,7 @@ impl CostCategoryValuesBuilder {
     /// Sets `Key`.
     pub fn key(
         mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::cloudcost_types::CompactString>,
     ) -> Self {
         self.key = Some(value.into());
         self
@@ -128,7 +128,7 @@ impl CostCategoryValuesBuilder {
     /// Sets or clears `Key`.
     pub fn set_key(
         mut self,
-        value: ::std::option::Option<::std::string::String>,
+        value: ::std::option::Option<::cloudcost_types::CompactString>,
     ) -> Self {
         self.key = value;
         self
@@ -156,7 +156,7 @@ impl CostCategoryValuesBuilder {
     pub fn values<I, V>(mut self, values: I) -> Self
     where
         I: ::std::iter::IntoIterator<Item = V>,
-        V: ::std::convert::Into<::std::string::String>,
+        V: ::std::convert::Into<::cloudcost_types::CompactString>,
     {
         self.values = Some(values.into_iter().map(::std::convert::Into::into).collect());
         self
@@ -164,7 +164,7 @@ impl CostCategoryValuesBuilder {
     /// Sets or clears `Values`.
     pub fn set_values(
         mut self,
-        value: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+        value: ::std::option::Option<::std::vec::Vec<::cloudcost_types::CompactString>>,
     ) -> Self {
         self.values = value;
         self
@@ -190,7 +190,7 @@ impl CostCategoryValues {
 #[derive(Clone, Default)]
 #[must_use]
 pub struct DataUnavailableExceptionBuilder {
-    message: ::std::option::Option<::std::string::String>,
+    message: ::std::option::Option<::cloudcost_types::CompactString>,
 }
 impl ::std::fmt::Debug for DataUnavailableExceptionBuilder {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -203,7 +203,7 @@ impl DataUnavailableExceptionBuilder {
     /// Sets `Message`.
     pub fn message(
         mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::cloudcost_types::CompactString>,
     ) -> Self {
         self.message = Some(value.into());
         self
@@ -211,7 +211,7 @@ impl DataUnavailableExceptionBuilder {
     /// Sets or clears `Message`.
     pub fn set_message(
         mut self,
-        value: ::std::option::Option<::std::string::String>,
+        value: ::std::option::Option<::cloudcost_types::CompactString>,
     ) -> Self {
         self.message = value;
         self
@@ -298,7 +298,7 @@ impl DateInterval {
 pub struct DimensionValuesBuilder {
     key: ::std::option::Option<Dimension>,
     match_options: ::std::option::Option<::std::vec::Vec<MatchOption>>,
-    values: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    values: ::std::option::Option<::std::vec::Vec<::cloudcost_types::CompactString>>,
 }
 impl ::std::fmt::Debug for DimensionValuesBuilder {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -343,7 +343,7 @@ impl DimensionValuesBuilder {
     pub fn values<I, V>(mut self, values: I) -> Self
     where
         I: ::std::iter::IntoIterator<Item = V>,
-        V: ::std::convert::Into<::std::string::String>,
+        V: ::std::convert::Into<::cloudcost_types::CompactString>,
     {
         self.values = Some(values.into_iter().map(::std::convert::Into::into).collect());
         self
@@ -351,7 +351,7 @@ impl DimensionValuesBuilder {
     /// Sets or clears `Values`.
     pub fn set_values(
         mut self,
-        value: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+        value: ::std::option::Option<::std::vec::Vec<::cloudcost_types::CompactString>>,
     ) -> Self {
         self.values = value;
         self
@@ -379,11 +379,11 @@ impl DimensionValues {
 pub struct DimensionValuesWithAttributesBuilder {
     attributes: ::std::option::Option<
         ::std::collections::BTreeMap<
-            ::std::string::String,
-            ::std::option::Option<::std::string::String>,
+            ::cloudcost_types::CompactString,
+            ::std::option::Option<::cloudcost_types::CompactString>,
         >,
     >,
-    value: ::std::option::Option<::std::string::String>,
+    value: ::std::option::Option<::cloudcost_types::CompactString>,
 }
 impl ::std::fmt::Debug for DimensionValuesWithAttributesBuilder {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -399,8 +399,8 @@ impl DimensionValuesWithAttributesBuilder {
         mut self,
         value: impl ::std::convert::Into<
             ::std::collections::BTreeMap<
-                ::std::string::String,
-                ::std::option::Option<::std::string::String>,
+                ::cloudcost_types::CompactString,
+                ::std::option::Option<::cloudcost_types::CompactString>,
             >,
         >,
     ) -> Self {
@@ -412,8 +412,8 @@ impl DimensionValuesWithAttributesBuilder {
         mut self,
         value: ::std::option::Option<
             ::std::collections::BTreeMap<
-                ::std::string::String,
-                ::std::option::Option<::std::string::String>,
+                ::cloudcost_types::CompactString,
+                ::std::option::Option<::cloudcost_types::CompactString>,
             >,
         >,
     ) -> Self {
@@ -423,7 +423,7 @@ impl DimensionValuesWithAttributesBuilder {
     /// Sets `Value`.
     pub fn value(
         mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::cloudcost_types::CompactString>,
     ) -> Self {
         self.value = Some(value.into());
         self
@@ -431,7 +431,7 @@ impl DimensionValuesWithAttributesBuilder {
     /// Sets or clears `Value`.
     pub fn set_value(
         mut self,
-        value: ::std::option::Option<::std::string::String>,
+        value: ::std::option::Option<::cloudcost_types::CompactString>,
     ) -> Self {
         self.value = value;
         self
@@ -611,12 +611,12 @@ impl Expression {
 #[derive(Clone, Default)]
 #[must_use]
 pub struct GetCostAndUsageRequestBuilder {
-    billing_view_arn: ::std::option::Option<::std::string::String>,
+    billing_view_arn: ::std::option::Option<::cloudcost_types::CompactString>,
     filter: ::std::option::Option<::std::boxed::Box<Expression>>,
     granularity: ::std::option::Option<Granularity>,
     group_by: ::std::option::Option<::std::vec::Vec<GroupDefinition>>,
-    metrics: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    next_page_token: ::std::option::Option<::std::string::String>,
+    metrics: ::std::option::Option<::std::vec::Vec<::cloudcost_types::CompactString>>,
+    next_page_token: ::std::option::Option<::cloudcost_types::CompactString>,
     time_period: ::std::option::Option<DateInterval>,
 }
 impl ::std::fmt::Debug for GetCostAndUsageRequestBuilder {
@@ -636,7 +636,7 @@ impl GetCostAndUsageRequestBuilder {
     /// Sets `BillingViewArn`.
     pub fn billing_view_arn(
         mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::cloudcost_types::CompactString>,
     ) -> Self {
         self.billing_view_arn = Some(value.into());
         self
@@ -644,7 +644,7 @@ impl GetCostAndUsageRequestBuilder {
     /// Sets or clears `BillingViewArn`.
     pub fn set_billing_view_arn(
         mut self,
-        value: ::std::option::Option<::std::string::String>,
+        value: ::std::option::Option<::cloudcost_types::CompactString>,
     ) -> Self {
         self.billing_view_arn = value;
         self
@@ -690,7 +690,7 @@ impl GetCostAndUsageRequestBuilder {
     pub fn metrics<I, V>(mut self, values: I) -> Self
     where
         I: ::std::iter::IntoIterator<Item = V>,
-        V: ::std::convert::Into<::std::string::String>,
+        V: ::std::convert::Into<::cloudcost_types::CompactString>,
     {
         self.metrics = Some(
             values.into_iter().map(::std::convert::Into::into).collect(),
@@ -700,7 +700,7 @@ impl GetCostAndUsageRequestBuilder {
     /// Sets `NextPageToken`.
     pub fn next_page_token(
         mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::cloudcost_types::CompactString>,
     ) -> Self {
         self.next_page_token = Some(value.into());
         self
@@ -708,7 +708,7 @@ impl GetCostAndUsageRequestBuilder {
     /// Sets or clears `NextPageToken`.
     pub fn set_next_page_token(
         mut self,
-        value: ::std::option::Option<::std::string::String>,
+        value: ::std::option::Option<::cloudcost_types::CompactString>,
     ) -> Self {
         self.next_page_token = value;
         self
@@ -768,7 +768,7 @@ pub struct GetCostAndUsageResponseBuilder {
         ::std::vec::Vec<DimensionValuesWithAttributes>,
     >,
     group_definitions: ::std::option::Option<::std::vec::Vec<GroupDefinition>>,
-    next_page_token: ::std::option::Option<::std::string::String>,
+    next_page_token: ::std::option::Option<::cloudcost_types::CompactString>,
     results_by_time: ::std::option::Option<::std::vec::Vec<ResultByTime>>,
 }
 impl ::std::fmt::Debug for GetCostAndUsageResponseBuilder {
@@ -823,7 +823,7 @@ impl GetCostAndUsageResponseBuilder {
     /// Sets `NextPageToken`.
     pub fn next_page_token(
         mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::cloudcost_types::CompactString>,
     ) -> Self {
         self.next_page_token = Some(value.into());
         self
@@ -831,7 +831,7 @@ impl GetCostAndUsageResponseBuilder {
     /// Sets or clears `NextPageToken`.
     pub fn set_next_page_token(
         mut self,
-        value: ::std::option::Option<::std::string::String>,
+        value: ::std::option::Option<::cloudcost_types::CompactString>,
     ) -> Self {
         self.next_page_token = value;
         self
@@ -884,7 +884,7 @@ pub struct GetReservationUtilizationRequestBuilder {
     granularity: ::std::option::Option<Granularity>,
     group_by: ::std::option::Option<::std::vec::Vec<GroupDefinition>>,
     max_results: ::std::option::Option<i32>,
-    next_page_token: ::std::option::Option<::std::string::String>,
+    next_page_token: ::std::option::Option<::cloudcost_types::CompactString>,
     sort_by: ::std::option::Option<SortDefinition>,
     time_period: ::std::option::Option<DateInterval>,
 }
@@ -957,7 +957,7 @@ impl GetReservationUtilizationRequestBuilder {
     /// Sets `NextPageToken`.
     pub fn next_page_token(
         mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::cloudcost_types::CompactString>,
     ) -> Self {
         self.next_page_token = Some(value.into());
         self
@@ -965,7 +965,7 @@ impl GetReservationUtilizationRequestBuilder {
     /// Sets or clears `NextPageToken`.
     pub fn set_next_page_token(
         mut self,
-        value: ::std::option::Option<::std::string::String>,
+        value: ::std::option::Option<::cloudcost_types::CompactString>,
     ) -> Self {
         self.next_page_token = value;
         self
@@ -1021,7 +1021,7 @@ impl GetReservationUtilizationRequest {
 #[derive(Clone, Default)]
 #[must_use]
 pub struct GetReservationUtilizationResponseBuilder {
-    next_page_token: ::std::option::Option<::std::string::String>,
+    next_page_token: ::std::option::Option<::cloudcost_types::CompactString>,
     total: ::std::option::Option<ReservationAggregates>,
     utilizations_by_time: ::std::option::Option<::std::vec::Vec<UtilizationByTime>>,
 }
@@ -1038,7 +1038,7 @@ impl GetReservationUtilizationResponseBuilder {
     /// Sets `NextPageToken`.
     pub fn next_page_token(
         mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::cloudcost_types::CompactString>,
     ) -> Self {
         self.next_page_token = Some(value.into());
         self
@@ -1046,7 +1046,7 @@ impl GetReservationUtilizationResponseBuilder {
     /// Sets or clears `NextPageToken`.
     pub fn set_next_page_token(
         mut self,
-        value: ::std::option::Option<::std::string::String>,
+        value: ::std::option::Option<::cloudcost_types::CompactString>,
     ) -> Self {
         self.next_page_token = value;
         self
@@ -1107,9 +1107,9 @@ impl GetReservationUtilizationResponse {
 #[derive(Clone, Default)]
 #[must_use]
 pub struct GroupBuilder {
-    keys: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    keys: ::std::option::Option<::std::vec::Vec<::cloudcost_types::CompactString>>,
     metrics: ::std::option::Option<
-        ::std::collections::BTreeMap<::std::string::String, MetricValue>,
+        ::std::collections::BTreeMap<::cloudcost_types::CompactString, MetricValue>,
     >,
 }
 impl ::std::fmt::Debug for GroupBuilder {
@@ -1125,7 +1125,7 @@ impl GroupBuilder {
     pub fn keys<I, V>(mut self, values: I) -> Self
     where
         I: ::std::iter::IntoIterator<Item = V>,
-        V: ::std::convert::Into<::std::string::String>,
+        V: ::std::convert::Into<::cloudcost_types::CompactString>,
     {
         self.keys = Some(values.into_iter().map(::std::convert::Into::into).collect());
         self
@@ -1133,7 +1133,7 @@ impl GroupBuilder {
     /// Sets or clears `Keys`.
     pub fn set_keys(
         mut self,
-        value: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+        value: ::std::option::Option<::std::vec::Vec<::cloudcost_types::CompactString>>,
     ) -> Self {
         self.keys = value;
         self
@@ -1142,7 +1142,7 @@ impl GroupBuilder {
     pub fn metrics(
         mut self,
         value: impl ::std::convert::Into<
-            ::std::collections::BTreeMap<::std::string::String, MetricValue>,
+            ::std::collections::BTreeMap<::cloudcost_types::CompactString, MetricValue>,
         >,
     ) -> Self {
         self.metrics = Some(value.into());
@@ -1152,7 +1152,7 @@ impl GroupBuilder {
     pub fn set_metrics(
         mut self,
         value: ::std::option::Option<
-            ::std::collections::BTreeMap<::std::string::String, MetricValue>,
+            ::std::collections::BTreeMap<::cloudcost_types::CompactString, MetricValue>,
         >,
     ) -> Self {
         self.metrics = value;
@@ -1178,7 +1178,7 @@ impl Group {
 #[derive(Clone, Default)]
 #[must_use]
 pub struct GroupDefinitionBuilder {
-    key: ::std::option::Option<::std::string::String>,
+    key: ::std::option::Option<::cloudcost_types::CompactString>,
     type_: ::std::option::Option<GroupDefinitionType>,
 }
 impl ::std::fmt::Debug for GroupDefinitionBuilder {
@@ -1193,7 +1193,7 @@ impl GroupDefinitionBuilder {
     /// Sets `Key`.
     pub fn key(
         mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::cloudcost_types::CompactString>,
     ) -> Self {
         self.key = Some(value.into());
         self
@@ -1201,7 +1201,7 @@ impl GroupDefinitionBuilder {
     /// Sets or clears `Key`.
     pub fn set_key(
         mut self,
-        value: ::std::option::Option<::std::string::String>,
+        value: ::std::option::Option<::cloudcost_types::CompactString>,
     ) -> Self {
         self.key = value;
         self
@@ -1242,7 +1242,7 @@ impl GroupDefinition {
 #[derive(Clone, Default)]
 #[must_use]
 pub struct InvalidNextTokenExceptionBuilder {
-    message: ::std::option::Option<::std::string::String>,
+    message: ::std::option::Option<::cloudcost_types::CompactString>,
 }
 impl ::std::fmt::Debug for InvalidNextTokenExceptionBuilder {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -1255,7 +1255,7 @@ impl InvalidNextTokenExceptionBuilder {
     /// Sets `Message`.
     pub fn message(
         mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::cloudcost_types::CompactString>,
     ) -> Self {
         self.message = Some(value.into());
         self
@@ -1263,7 +1263,7 @@ impl InvalidNextTokenExceptionBuilder {
     /// Sets or clears `Message`.
     pub fn set_message(
         mut self,
-        value: ::std::option::Option<::std::string::String>,
+        value: ::std::option::Option<::cloudcost_types::CompactString>,
     ) -> Self {
         self.message = value;
         self
@@ -1290,7 +1290,7 @@ impl InvalidNextTokenException {
 #[derive(Clone, Default)]
 #[must_use]
 pub struct LimitExceededExceptionBuilder {
-    message: ::std::option::Option<::std::string::String>,
+    message: ::std::option::Option<::cloudcost_types::CompactString>,
 }
 impl ::std::fmt::Debug for LimitExceededExceptionBuilder {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -1303,7 +1303,7 @@ impl LimitExceededExceptionBuilder {
     /// Sets `Message`.
     pub fn message(
         mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::cloudcost_types::CompactString>,
     ) -> Self {
         self.message = Some(value.into());
         self
@@ -1311,7 +1311,7 @@ impl LimitExceededExceptionBuilder {
     /// Sets or clears `Message`.
     pub fn set_message(
         mut self,
-        value: ::std::option::Option<::std::string::String>,
+        value: ::std::option::Option<::cloudcost_types::CompactString>,
     ) -> Self {
         self.message = value;
         self
@@ -1339,7 +1339,7 @@ impl LimitExceededException {
 #[must_use]
 pub struct MetricValueBuilder {
     amount: ::std::option::Option<::cloudcost_types::rust_decimal::Decimal>,
-    unit: ::std::option::Option<::std::string::String>,
+    unit: ::std::option::Option<::cloudcost_types::CompactString>,
 }
 impl ::std::fmt::Debug for MetricValueBuilder {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -1369,7 +1369,7 @@ impl MetricValueBuilder {
     /// Sets `Unit`.
     pub fn unit(
         mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::cloudcost_types::CompactString>,
     ) -> Self {
         self.unit = Some(value.into());
         self
@@ -1377,7 +1377,7 @@ impl MetricValueBuilder {
     /// Sets or clears `Unit`.
     pub fn set_unit(
         mut self,
-        value: ::std::option::Option<::std::string::String>,
+        value: ::std::option::Option<::cloudcost_types::CompactString>,
     ) -> Self {
         self.unit = value;
         self
@@ -1402,9 +1402,9 @@ impl MetricValue {
 #[derive(Clone, Default)]
 #[must_use]
 pub struct ProductAttributeValuesBuilder {
-    key: ::std::option::Option<::std::string::String>,
+    key: ::std::option::Option<::cloudcost_types::CompactString>,
     match_options: ::std::option::Option<::std::vec::Vec<MatchOption>>,
-    values: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    values: ::std::option::Option<::std::vec::Vec<::cloudcost_types::CompactString>>,
 }
 impl ::std::fmt::Debug for ProductAttributeValuesBuilder {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -1419,7 +1419,7 @@ impl ProductAttributeValuesBuilder {
     /// Sets `Key` (required).
     pub fn key(
         mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::cloudcost_types::CompactString>,
     ) -> Self {
         self.key = Some(value.into());
         self
@@ -1447,7 +1447,7 @@ impl ProductAttributeValuesBuilder {
     pub fn values<I, V>(mut self, values: I) -> Self
     where
         I: ::std::iter::IntoIterator<Item = V>,
-        V: ::std::convert::Into<::std::string::String>,
+        V: ::std::convert::Into<::cloudcost_types::CompactString>,
     {
         self.values = Some(values.into_iter().map(::std::convert::Into::into).collect());
         self
@@ -1455,7 +1455,7 @@ impl ProductAttributeValuesBuilder {
     /// Sets or clears `Values`.
     pub fn set_values(
         mut self,
-        value: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+        value: ::std::option::Option<::std::vec::Vec<::cloudcost_types::CompactString>>,
     ) -> Self {
         self.values = value;
         self
@@ -1489,7 +1489,7 @@ impl ProductAttributeValues {
 #[derive(Clone, Default)]
 #[must_use]
 pub struct RequestChangedExceptionBuilder {
-    message: ::std::option::Option<::std::string::String>,
+    message: ::std::option::Option<::cloudcost_types::CompactString>,
 }
 impl ::std::fmt::Debug for RequestChangedExceptionBuilder {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -1502,7 +1502,7 @@ impl RequestChangedExceptionBuilder {
     /// Sets `Message`.
     pub fn message(
         mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::cloudcost_types::CompactString>,
     ) -> Self {
         self.message = Some(value.into());
         self
@@ -1510,7 +1510,7 @@ impl RequestChangedExceptionBuilder {
     /// Sets or clears `Message`.
     pub fn set_message(
         mut self,
-        value: ::std::option::Option<::std::string::String>,
+        value: ::std::option::Option<::cloudcost_types::CompactString>,
     ) -> Self {
         self.message = value;
         self
@@ -1908,13 +1908,13 @@ impl ReservationAggregates {
 pub struct ReservationUtilizationGroupBuilder {
     attributes: ::std::option::Option<
         ::std::collections::BTreeMap<
-            ::std::string::String,
-            ::std::option::Option<::std::string::String>,
+            ::cloudcost_types::CompactString,
+            ::std::option::Option<::cloudcost_types::CompactString>,
         >,
     >,
-    key: ::std::option::Option<::std::string::String>,
+    key: ::std::option::Option<::cloudcost_types::CompactString>,
     utilization: ::std::option::Option<ReservationAggregates>,
-    value: ::std::option::Option<::std::string::String>,
+    value: ::std::option::Option<::cloudcost_types::CompactString>,
 }
 impl ::std::fmt::Debug for ReservationUtilizationGroupBuilder {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -1932,8 +1932,8 @@ impl ReservationUtilizationGroupBuilder {
         mut self,
         value: impl ::std::convert::Into<
             ::std::collections::BTreeMap<
-                ::std::string::String,
-                ::std::option::Option<::std::string::String>,
+                ::cloudcost_types::CompactString,
+                ::std::option::Option<::cloudcost_types::CompactString>,
             >,
         >,
     ) -> Self {
@@ -1945,8 +1945,8 @@ impl ReservationUtilizationGroupBuilder {
         mut self,
         value: ::std::option::Option<
             ::std::collections::BTreeMap<
-                ::std::string::String,
-                ::std::option::Option<::std::string::String>,
+                ::cloudcost_types::CompactString,
+                ::std::option::Option<::cloudcost_types::CompactString>,
             >,
         >,
     ) -> Self {
@@ -1956,7 +1956,7 @@ impl ReservationUtilizationGroupBuilder {
     /// Sets `Key`.
     pub fn key(
         mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::cloudcost_types::CompactString>,
     ) -> Self {
         self.key = Some(value.into());
         self
@@ -1964,7 +1964,7 @@ impl ReservationUtilizationGroupBuilder {
     /// Sets or clears `Key`.
     pub fn set_key(
         mut self,
-        value: ::std::option::Option<::std::string::String>,
+        value: ::std::option::Option<::cloudcost_types::CompactString>,
     ) -> Self {
         self.key = value;
         self
@@ -1988,7 +1988,7 @@ impl ReservationUtilizationGroupBuilder {
     /// Sets `Value`.
     pub fn value(
         mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::cloudcost_types::CompactString>,
     ) -> Self {
         self.value = Some(value.into());
         self
@@ -1996,7 +1996,7 @@ impl ReservationUtilizationGroupBuilder {
     /// Sets or clears `Value`.
     pub fn set_value(
         mut self,
-        value: ::std::option::Option<::std::string::String>,
+        value: ::std::option::Option<::cloudcost_types::CompactString>,
     ) -> Self {
         self.value = value;
         self
@@ -2026,8 +2026,8 @@ impl ReservationUtilizationGroup {
 #[derive(Clone, Default)]
 #[must_use]
 pub struct ResourceNotFoundExceptionBuilder {
-    message: ::std::option::Option<::std::string::String>,
-    resource_name: ::std::option::Option<::std::string::String>,
+    message: ::std::option::Option<::cloudcost_types::CompactString>,
+    resource_name: ::std::option::Option<::cloudcost_types::CompactString>,
 }
 impl ::std::fmt::Debug for ResourceNotFoundExceptionBuilder {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -2041,7 +2041,7 @@ impl ResourceNotFoundExceptionBuilder {
     /// Sets `Message`.
     pub fn message(
         mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::cloudcost_types::CompactString>,
     ) -> Self {
         self.message = Some(value.into());
         self
@@ -2049,7 +2049,7 @@ impl ResourceNotFoundExceptionBuilder {
     /// Sets or clears `Message`.
     pub fn set_message(
         mut self,
-        value: ::std::option::Option<::std::string::String>,
+        value: ::std::option::Option<::cloudcost_types::CompactString>,
     ) -> Self {
         self.message = value;
         self
@@ -2057,7 +2057,7 @@ impl ResourceNotFoundExceptionBuilder {
     /// Sets `ResourceName`.
     pub fn resource_name(
         mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::cloudcost_types::CompactString>,
     ) -> Self {
         self.resource_name = Some(value.into());
         self
@@ -2065,7 +2065,7 @@ impl ResourceNotFoundExceptionBuilder {
     /// Sets or clears `ResourceName`.
     pub fn set_resource_name(
         mut self,
-        value: ::std::option::Option<::std::string::String>,
+        value: ::std::option::Option<::cloudcost_types::CompactString>,
     ) -> Self {
         self.resource_name = value;
         self
@@ -2097,7 +2097,7 @@ pub struct ResultByTimeBuilder {
     groups: ::std::option::Option<::std::vec::Vec<Group>>,
     time_period: ::std::option::Option<DateInterval>,
     total: ::std::option::Option<
-        ::std::collections::BTreeMap<::std::string::String, MetricValue>,
+        ::std::collections::BTreeMap<::cloudcost_types::CompactString, MetricValue>,
     >,
 }
 impl ::std::fmt::Debug for ResultByTimeBuilder {
@@ -2158,7 +2158,7 @@ impl ResultByTimeBuilder {
     pub fn total(
         mut self,
         value: impl ::std::convert::Into<
-            ::std::collections::BTreeMap<::std::string::String, MetricValue>,
+            ::std::collections::BTreeMap<::cloudcost_types::CompactString, MetricValue>,
         >,
     ) -> Self {
         self.total = Some(value.into());
@@ -2168,7 +2168,7 @@ impl ResultByTimeBuilder {
     pub fn set_total(
         mut self,
         value: ::std::option::Option<
-            ::std::collections::BTreeMap<::std::string::String, MetricValue>,
+            ::std::collections::BTreeMap<::cloudcost_types::CompactString, MetricValue>,
         >,
     ) -> Self {
         self.total = value;
@@ -2196,7 +2196,7 @@ impl ResultByTime {
 #[derive(Clone, Default)]
 #[must_use]
 pub struct SortDefinitionBuilder {
-    key: ::std::option::Option<::std::string::String>,
+    key: ::std::option::Option<::cloudcost_types::CompactString>,
     sort_order: ::std::option::Option<SortOrder>,
 }
 impl ::std::fmt::Debug for SortDefinitionBuilder {
@@ -2211,7 +2211,7 @@ impl SortDefinitionBuilder {
     /// Sets `Key` (required).
     pub fn key(
         mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::cloudcost_types::CompactString>,
     ) -> Self {
         self.key = Some(value.into());
         self
@@ -2251,9 +2251,9 @@ impl SortDefinition {
 #[derive(Clone, Default)]
 #[must_use]
 pub struct TagValuesBuilder {
-    key: ::std::option::Option<::std::string::String>,
+    key: ::std::option::Option<::cloudcost_types::CompactString>,
     match_options: ::std::option::Option<::std::vec::Vec<MatchOption>>,
-    values: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    values: ::std::option::Option<::std::vec::Vec<::cloudcost_types::CompactString>>,
 }
 impl ::std::fmt::Debug for TagValuesBuilder {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -2268,7 +2268,7 @@ impl TagValuesBuilder {
     /// Sets `Key`.
     pub fn key(
         mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::cloudcost_types::CompactString>,
     ) -> Self {
         self.key = Some(value.into());
         self
@@ -2276,7 +2276,7 @@ impl TagValuesBuilder {
     /// Sets or clears `Key`.
     pub fn set_key(
         mut self,
-        value: ::std::option::Option<::std::string::String>,
+        value: ::std::option::Option<::cloudcost_types::CompactString>,
     ) -> Self {
         self.key = value;
         self
@@ -2304,7 +2304,7 @@ impl TagValuesBuilder {
     pub fn values<I, V>(mut self, values: I) -> Self
     where
         I: ::std::iter::IntoIterator<Item = V>,
-        V: ::std::convert::Into<::std::string::String>,
+        V: ::std::convert::Into<::cloudcost_types::CompactString>,
     {
         self.values = Some(values.into_iter().map(::std::convert::Into::into).collect());
         self
@@ -2312,7 +2312,7 @@ impl TagValuesBuilder {
     /// Sets or clears `Values`.
     pub fn set_values(
         mut self,
-        value: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+        value: ::std::option::Option<::std::vec::Vec<::cloudcost_types::CompactString>>,
     ) -> Self {
         self.values = value;
         self

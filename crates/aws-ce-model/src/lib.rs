@@ -4,9 +4,10 @@
 //!
 //! Generated from `specs/aws-ce.yaml`. Every structure has a builder (`Type::builder()...build()?`);
 //! every request type has a `validate()` that reports every violated constraint with its
-//! path; money and quantities are [`Decimal`]; enums are open to values
-//! newer than this crate; [`from_slice`] decodes with the JSON path and byte offset of any
-//! failure.
+//! path; money and quantities are [`Decimal`]; text is [`CompactString`] (a `String` that
+//! keeps up to 24 bytes inline, derefs to `&str` and converts from `&str` and `String`);
+//! enums are open to values newer than this crate; [`from_slice`] decodes with the JSON
+//! path and byte offset of any failure.
 //!
 //! | operation | HTTP | request | response | errors |
 //! |---|---|---|---|---|
@@ -42,6 +43,6 @@ pub use types::*;
 pub use cloudcost_types::chrono;
 pub use cloudcost_types::rust_decimal::Decimal;
 pub use cloudcost_types::{
-    from_slice, from_str, DecodeError, MissingMember, Validate, ValidationError, ValidationErrors,
-    YearMonthDay,
+    from_slice, from_str, CompactString, DecodeError, MissingMember, Validate, ValidationError,
+    ValidationErrors, YearMonthDay,
 };

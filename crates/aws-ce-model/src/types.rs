@@ -13,7 +13,7 @@ pub struct BillExpirationException {
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub message: ::std::option::Option<::std::string::String>,
+    pub message: ::std::option::Option<::cloudcost_types::CompactString>,
 }
 /// The billing view is not in a healthy state for this request. Not on the scraped API page; listed for GetCostAndUsage in the official model. HTTP status 400, like every Cost Explorer error.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
@@ -25,7 +25,7 @@ pub struct BillingViewHealthStatusException {
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub message: ::std::option::Option<::std::string::String>,
+    pub message: ::std::option::Option<::cloudcost_types::CompactString>,
 }
 /// The values of a cost category to filter on, with how to match them.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
@@ -37,7 +37,7 @@ pub struct CostCategoryValues {
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub key: ::std::option::Option<::std::string::String>,
+    pub key: ::std::option::Option<::cloudcost_types::CompactString>,
     /// How to match the values. Valid values for CostCategories are EQUALS, ABSENT, and CASE_SENSITIVE. Default values are EQUALS and CASE_SENSITIVE.
     #[serde(
         rename = "MatchOptions",
@@ -51,7 +51,7 @@ pub struct CostCategoryValues {
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub values: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub values: ::std::option::Option<::std::vec::Vec<::cloudcost_types::CompactString>>,
 }
 /// The requested data is unavailable. HTTP status 400.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
@@ -63,7 +63,7 @@ pub struct DataUnavailableException {
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub message: ::std::option::Option<::std::string::String>,
+    pub message: ::std::option::Option<::cloudcost_types::CompactString>,
 }
 /// A time period: the start date is inclusive, the end date is exclusive. For example, Start 2017-01-01 and End 2017-05-01 covers 2017-01-01 up to and including 2017-04-30.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
@@ -100,7 +100,7 @@ pub struct DimensionValues {
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub values: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub values: ::std::option::Option<::std::vec::Vec<::cloudcost_types::CompactString>>,
 }
 /// A dimension value with the attributes that apply to it.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
@@ -114,8 +114,8 @@ pub struct DimensionValuesWithAttributes {
     )]
     pub attributes: ::std::option::Option<
         ::std::collections::BTreeMap<
-            ::std::string::String,
-            ::std::option::Option<::std::string::String>,
+            ::cloudcost_types::CompactString,
+            ::std::option::Option<::cloudcost_types::CompactString>,
         >,
     >,
     /// The value of a dimension with a specific attribute.
@@ -124,7 +124,7 @@ pub struct DimensionValuesWithAttributes {
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub value: ::std::option::Option<::std::string::String>,
+    pub value: ::std::option::Option<::cloudcost_types::CompactString>,
 }
 /// A filter expression. You can nest Expression objects (And, Or, Not) to define any combination of dimension, tag, cost category and product attribute filters. GetReservationUtilization uses the same Expression object as the other operations, but only AND is supported among each dimension, and nesting is supported up to only one level deep. If there are multiple values for a dimension, they are OR'd together.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
@@ -190,7 +190,7 @@ pub struct GetCostAndUsageRequest {
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub billing_view_arn: ::std::option::Option<::std::string::String>,
+    pub billing_view_arn: ::std::option::Option<::cloudcost_types::CompactString>,
     /// Filters AWS costs by different dimensions. For example, you can specify SERVICE and LINKED_ACCOUNT and get the costs that are associated with that account's usage of that service. You can nest Expression objects to define any combination of dimension filters. For more information, see Expression. Valid values for MatchOptions for Dimensions are EQUALS and CASE_SENSITIVE. Valid values for MatchOptions for CostCategories and Tags are EQUALS, ABSENT, and CASE_SENSITIVE. Default values are EQUALS and CASE_SENSITIVE.
     #[serde(
         rename = "Filter",
@@ -210,14 +210,14 @@ pub struct GetCostAndUsageRequest {
     pub group_by: ::std::option::Option<::std::vec::Vec<GroupDefinition>>,
     /// Which metrics are returned in the query. For more information about blended and unblended rates, see Why does the "blended" annotation appear on some line items in my bill?. Valid values are AmortizedCost, BlendedCost, NetAmortizedCost, NetUnblendedCost, NormalizedUsageAmount, UnblendedCost, and UsageQuantity. Note: if you return the UsageQuantity metric, the service aggregates all usage numbers without taking into account the units. For example, if you aggregate usageQuantity across all of Amazon EC2, the results aren't meaningful because Amazon EC2 compute hours and data transfer are measured in different units (for example, hours and GB). To get more meaningful UsageQuantity metrics, filter by UsageType or UsageTypeGroups. Metrics is required for GetCostAndUsage requests.
     #[serde(rename = "Metrics")]
-    pub metrics: ::std::vec::Vec<::std::string::String>,
+    pub metrics: ::std::vec::Vec<::cloudcost_types::CompactString>,
     /// The token to retrieve the next set of results. AWS provides the token when the response from a previous call has more results than the maximum page size.
     #[serde(
         rename = "NextPageToken",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub next_page_token: ::std::option::Option<::std::string::String>,
+    pub next_page_token: ::std::option::Option<::cloudcost_types::CompactString>,
     /// Sets the start date and end date for retrieving AWS costs. The start date is inclusive, but the end date is exclusive. For example, if start is 2017-01-01 and end is 2017-05-01, then the cost and usage data is retrieved from 2017-01-01 up to and including 2017-04-30 but not including 2017-05-01.
     #[serde(rename = "TimePeriod")]
     pub time_period: DateInterval,
@@ -248,7 +248,7 @@ pub struct GetCostAndUsageResponse {
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub next_page_token: ::std::option::Option<::std::string::String>,
+    pub next_page_token: ::std::option::Option<::cloudcost_types::CompactString>,
     /// The time period that's covered by the results in the response.
     #[serde(
         rename = "ResultsByTime",
@@ -295,7 +295,7 @@ pub struct GetReservationUtilizationRequest {
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub next_page_token: ::std::option::Option<::std::string::String>,
+    pub next_page_token: ::std::option::Option<::cloudcost_types::CompactString>,
     /// The value that you want to sort the data by. The following values are supported for Key: UtilizationPercentage, UtilizationPercentageInUnits, PurchasedHours, PurchasedUnits, TotalActualHours, TotalActualUnits, UnusedHours, UnusedUnits, OnDemandCostOfRIHoursUsed, NetRISavings, TotalPotentialRISavings, AmortizedUpfrontFee, AmortizedRecurringFee, TotalAmortizedFee, RICostForUnusedHours, RealizedSavings, UnrealizedSavings. The supported values for SortOrder are ASCENDING and DESCENDING.
     #[serde(
         rename = "SortBy",
@@ -317,7 +317,7 @@ pub struct GetReservationUtilizationResponse {
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub next_page_token: ::std::option::Option<::std::string::String>,
+    pub next_page_token: ::std::option::Option<::cloudcost_types::CompactString>,
     /// The total amount of time that you used your Reserved Instances (RIs).
     #[serde(
         rename = "Total",
@@ -339,7 +339,7 @@ pub struct Group {
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub keys: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub keys: ::std::option::Option<::std::vec::Vec<::cloudcost_types::CompactString>>,
     /// The metrics that are included in this group, by metric name.
     #[serde(
         rename = "Metrics",
@@ -347,7 +347,7 @@ pub struct Group {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub metrics: ::std::option::Option<
-        ::std::collections::BTreeMap<::std::string::String, MetricValue>,
+        ::std::collections::BTreeMap<::cloudcost_types::CompactString, MetricValue>,
     >,
 }
 /// A group by type (dimension, tag, cost category or product attribute) and key.
@@ -360,7 +360,7 @@ pub struct GroupDefinition {
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub key: ::std::option::Option<::std::string::String>,
+    pub key: ::std::option::Option<::cloudcost_types::CompactString>,
     /// The string that represents the type of group. The GetReservationUtilization example sends it in mixed case ("Dimension").
     #[serde(
         rename = "Type",
@@ -379,7 +379,7 @@ pub struct InvalidNextTokenException {
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub message: ::std::option::Option<::std::string::String>,
+    pub message: ::std::option::Option<::cloudcost_types::CompactString>,
 }
 /// You made too many calls in a short period of time. Try again later. HTTP status 400; this is Cost Explorer's throttling error.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
@@ -391,7 +391,7 @@ pub struct LimitExceededException {
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub message: ::std::option::Option<::std::string::String>,
+    pub message: ::std::option::Option<::cloudcost_types::CompactString>,
 }
 /// The aggregated value of a metric.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
@@ -411,7 +411,7 @@ pub struct MetricValue {
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub unit: ::std::option::Option<::std::string::String>,
+    pub unit: ::std::option::Option<::cloudcost_types::CompactString>,
 }
 /// The values of a product attribute to filter on. Not on the scraped API pages; present in the official model.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
@@ -419,7 +419,7 @@ pub struct MetricValue {
 pub struct ProductAttributeValues {
     /// The product attribute name.
     #[serde(rename = "Key")]
-    pub key: ::std::string::String,
+    pub key: ::cloudcost_types::CompactString,
     /// How to match the values.
     #[serde(
         rename = "MatchOptions",
@@ -433,7 +433,7 @@ pub struct ProductAttributeValues {
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub values: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub values: ::std::option::Option<::std::vec::Vec<::cloudcost_types::CompactString>>,
 }
 /// Your request parameters changed between pages. Try again with the old parameters or without a pagination token. HTTP status 400.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
@@ -445,7 +445,7 @@ pub struct RequestChangedException {
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub message: ::std::option::Option<::std::string::String>,
+    pub message: ::std::option::Option<::cloudcost_types::CompactString>,
 }
 /// The aggregated numbers for a reservation or a group of reservations. Every member is a decimal number carried as a JSON string; the documented example sends JSON numbers (e.g. 2208, 69.11368320913270968764864436340574), which decode too.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
@@ -624,8 +624,8 @@ pub struct ReservationUtilizationGroup {
     )]
     pub attributes: ::std::option::Option<
         ::std::collections::BTreeMap<
-            ::std::string::String,
-            ::std::option::Option<::std::string::String>,
+            ::cloudcost_types::CompactString,
+            ::std::option::Option<::cloudcost_types::CompactString>,
         >,
     >,
     /// The key for a specific reservation attribute (e.g. SUBSCRIPTION_ID).
@@ -634,7 +634,7 @@ pub struct ReservationUtilizationGroup {
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub key: ::std::option::Option<::std::string::String>,
+    pub key: ::std::option::Option<::cloudcost_types::CompactString>,
     /// How much you used this group of reservations.
     #[serde(
         rename = "Utilization",
@@ -648,7 +648,7 @@ pub struct ReservationUtilizationGroup {
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub value: ::std::option::Option<::std::string::String>,
+    pub value: ::std::option::Option<::cloudcost_types::CompactString>,
 }
 /// The specified resource (e.g. the billing view named by BillingViewArn) doesn't exist. Not on the scraped API page; listed for GetCostAndUsage in the official model. HTTP status 400, like every Cost Explorer error.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
@@ -660,14 +660,14 @@ pub struct ResourceNotFoundException {
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub message: ::std::option::Option<::std::string::String>,
+    pub message: ::std::option::Option<::cloudcost_types::CompactString>,
     /// The ARN of the resource that was not found.
     #[serde(
         rename = "ResourceName",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub resource_name: ::std::option::Option<::std::string::String>,
+    pub resource_name: ::std::option::Option<::cloudcost_types::CompactString>,
 }
 /// The result that's associated with a time period.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
@@ -701,7 +701,7 @@ pub struct ResultByTime {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub total: ::std::option::Option<
-        ::std::collections::BTreeMap<::std::string::String, MetricValue>,
+        ::std::collections::BTreeMap<::cloudcost_types::CompactString, MetricValue>,
     >,
 }
 /// The key and order to sort results by.
@@ -710,7 +710,7 @@ pub struct ResultByTime {
 pub struct SortDefinition {
     /// The key that's used to sort the data. For GetReservationUtilization: UtilizationPercentage, UtilizationPercentageInUnits, PurchasedHours, PurchasedUnits, TotalActualHours, TotalActualUnits, UnusedHours, UnusedUnits, OnDemandCostOfRIHoursUsed, NetRISavings, TotalPotentialRISavings, AmortizedUpfrontFee, AmortizedRecurringFee, TotalAmortizedFee, RICostForUnusedHours, RealizedSavings, UnrealizedSavings.
     #[serde(rename = "Key")]
-    pub key: ::std::string::String,
+    pub key: ::cloudcost_types::CompactString,
     /// The order that's used to sort the data (ASCENDING or DESCENDING).
     #[serde(
         rename = "SortOrder",
@@ -729,7 +729,7 @@ pub struct TagValues {
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub key: ::std::option::Option<::std::string::String>,
+    pub key: ::std::option::Option<::cloudcost_types::CompactString>,
     /// How to match the values. Valid values for Tags are EQUALS, ABSENT, and CASE_SENSITIVE. Default values are EQUALS and CASE_SENSITIVE.
     #[serde(
         rename = "MatchOptions",
@@ -743,7 +743,7 @@ pub struct TagValues {
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub values: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub values: ::std::option::Option<::std::vec::Vec<::cloudcost_types::CompactString>>,
 }
 /// The amount of utilization, in hours, for one time period.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]

@@ -169,11 +169,13 @@ impl Client {
                     let client = client.clone();
                     async move { client.list_usage_totals_with(&request).await }
                 },
-                move |page: &model::ListUsageTotalsResponse| page.next_token.clone(),
+                move |page: &model::ListUsageTotalsResponse| {
+                    page.next_token.as_deref().map(::std::borrow::ToOwned::to_owned)
+                },
                 |
                     request: &mut model::ListUsageTotalsRequest,
                     token: ::std::string::String|
-                request.next_token = Some(token),
+                request.next_token = Some(token.into()),
             ),
         )
     }
@@ -414,7 +416,7 @@ pub mod fluent {
         pub fn account_ids<I, V>(mut self, values: I) -> Self
         where
             I: ::std::iter::IntoIterator<Item = V>,
-            V: ::std::convert::Into<::std::string::String>,
+            V: ::std::convert::Into<::cloudcost_types::CompactString>,
         {
             self.inner = self.inner.account_ids(values);
             self
@@ -422,7 +424,9 @@ pub mod fluent {
         /// Sets or clears `accountIds`.
         pub fn set_account_ids(
             mut self,
-            value: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+            value: ::std::option::Option<
+                ::std::vec::Vec<::cloudcost_types::CompactString>,
+            >,
         ) -> Self {
             self.inner = self.inner.set_account_ids(value);
             self
@@ -440,7 +444,7 @@ pub mod fluent {
         /// Sets `nextToken`.
         pub fn next_token(
             mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
+            value: impl ::std::convert::Into<::cloudcost_types::CompactString>,
         ) -> Self {
             self.inner = self.inner.next_token(value);
             self
@@ -448,7 +452,7 @@ pub mod fluent {
         /// Sets or clears `nextToken`.
         pub fn set_next_token(
             mut self,
-            value: ::std::option::Option<::std::string::String>,
+            value: ::std::option::Option<::cloudcost_types::CompactString>,
         ) -> Self {
             self.inner = self.inner.set_next_token(value);
             self
@@ -514,7 +518,7 @@ pub mod fluent {
         pub fn account_ids<I, V>(mut self, values: I) -> Self
         where
             I: ::std::iter::IntoIterator<Item = V>,
-            V: ::std::convert::Into<::std::string::String>,
+            V: ::std::convert::Into<::cloudcost_types::CompactString>,
         {
             self.inner = self.inner.account_ids(values);
             self

@@ -7,7 +7,7 @@ use super::*;
 #[derive(Clone, Default)]
 #[must_use]
 pub struct AccessDeniedExceptionBuilder {
-    message: ::std::option::Option<::std::string::String>,
+    message: ::std::option::Option<::cloudcost_types::CompactString>,
 }
 impl ::std::fmt::Debug for AccessDeniedExceptionBuilder {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -20,7 +20,7 @@ impl AccessDeniedExceptionBuilder {
     /// Sets `message` (required).
     pub fn message(
         mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::cloudcost_types::CompactString>,
     ) -> Self {
         self.message = Some(value.into());
         self
@@ -49,7 +49,9 @@ impl AccessDeniedException {
 #[derive(Clone, Default)]
 #[must_use]
 pub struct BatchGetFreeTrialInfoRequestBuilder {
-    account_ids: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    account_ids: ::std::option::Option<
+        ::std::vec::Vec<::cloudcost_types::CompactString>,
+    >,
 }
 impl ::std::fmt::Debug for BatchGetFreeTrialInfoRequestBuilder {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -63,7 +65,7 @@ impl BatchGetFreeTrialInfoRequestBuilder {
     pub fn account_ids<I, V>(mut self, values: I) -> Self
     where
         I: ::std::iter::IntoIterator<Item = V>,
-        V: ::std::convert::Into<::std::string::String>,
+        V: ::std::convert::Into<::cloudcost_types::CompactString>,
     {
         self.account_ids = Some(
             values.into_iter().map(::std::convert::Into::into).collect(),
@@ -164,7 +166,7 @@ impl BatchGetFreeTrialInfoResponse {
 #[derive(Clone, Default)]
 #[must_use]
 pub struct FreeTrialAccountInfoBuilder {
-    account_id: ::std::option::Option<::std::string::String>,
+    account_id: ::std::option::Option<::cloudcost_types::CompactString>,
     free_trial_info: ::std::option::Option<::std::vec::Vec<FreeTrialInfo>>,
 }
 impl ::std::fmt::Debug for FreeTrialAccountInfoBuilder {
@@ -179,7 +181,7 @@ impl FreeTrialAccountInfoBuilder {
     /// Sets `accountId` (required).
     pub fn account_id(
         mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::cloudcost_types::CompactString>,
     ) -> Self {
         self.account_id = Some(value.into());
         self
@@ -336,9 +338,9 @@ impl FreeTrialInfo {
 #[derive(Clone, Default)]
 #[must_use]
 pub struct FreeTrialInfoErrorBuilder {
-    account_id: ::std::option::Option<::std::string::String>,
+    account_id: ::std::option::Option<::cloudcost_types::CompactString>,
     code: ::std::option::Option<FreeTrialInfoErrorCode>,
-    message: ::std::option::Option<::std::string::String>,
+    message: ::std::option::Option<::cloudcost_types::CompactString>,
 }
 impl ::std::fmt::Debug for FreeTrialInfoErrorBuilder {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -353,7 +355,7 @@ impl FreeTrialInfoErrorBuilder {
     /// Sets `accountId` (required).
     pub fn account_id(
         mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::cloudcost_types::CompactString>,
     ) -> Self {
         self.account_id = Some(value.into());
         self
@@ -369,7 +371,7 @@ impl FreeTrialInfoErrorBuilder {
     /// Sets `message` (required).
     pub fn message(
         mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::cloudcost_types::CompactString>,
     ) -> Self {
         self.message = Some(value.into());
         self
@@ -410,7 +412,7 @@ impl FreeTrialInfoError {
 #[derive(Clone, Default)]
 #[must_use]
 pub struct InternalServerExceptionBuilder {
-    message: ::std::option::Option<::std::string::String>,
+    message: ::std::option::Option<::cloudcost_types::CompactString>,
     retry_after_seconds: ::std::option::Option<i32>,
 }
 impl ::std::fmt::Debug for InternalServerExceptionBuilder {
@@ -425,7 +427,7 @@ impl InternalServerExceptionBuilder {
     /// Sets `message` (required).
     pub fn message(
         mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::cloudcost_types::CompactString>,
     ) -> Self {
         self.message = Some(value.into());
         self
@@ -468,9 +470,11 @@ impl InternalServerException {
 #[derive(Clone, Default)]
 #[must_use]
 pub struct ListUsageTotalsRequestBuilder {
-    account_ids: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    account_ids: ::std::option::Option<
+        ::std::vec::Vec<::cloudcost_types::CompactString>,
+    >,
     max_results: ::std::option::Option<i32>,
-    next_token: ::std::option::Option<::std::string::String>,
+    next_token: ::std::option::Option<::cloudcost_types::CompactString>,
 }
 impl ::std::fmt::Debug for ListUsageTotalsRequestBuilder {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -486,7 +490,7 @@ impl ListUsageTotalsRequestBuilder {
     pub fn account_ids<I, V>(mut self, values: I) -> Self
     where
         I: ::std::iter::IntoIterator<Item = V>,
-        V: ::std::convert::Into<::std::string::String>,
+        V: ::std::convert::Into<::cloudcost_types::CompactString>,
     {
         self.account_ids = Some(
             values.into_iter().map(::std::convert::Into::into).collect(),
@@ -496,7 +500,7 @@ impl ListUsageTotalsRequestBuilder {
     /// Sets or clears `accountIds`.
     pub fn set_account_ids(
         mut self,
-        value: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+        value: ::std::option::Option<::std::vec::Vec<::cloudcost_types::CompactString>>,
     ) -> Self {
         self.account_ids = value;
         self
@@ -514,7 +518,7 @@ impl ListUsageTotalsRequestBuilder {
     /// Sets `nextToken`.
     pub fn next_token(
         mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::cloudcost_types::CompactString>,
     ) -> Self {
         self.next_token = Some(value.into());
         self
@@ -522,7 +526,7 @@ impl ListUsageTotalsRequestBuilder {
     /// Sets or clears `nextToken`.
     pub fn set_next_token(
         mut self,
-        value: ::std::option::Option<::std::string::String>,
+        value: ::std::option::Option<::cloudcost_types::CompactString>,
     ) -> Self {
         self.next_token = value;
         self
@@ -551,7 +555,7 @@ impl ListUsageTotalsRequest {
 #[derive(Clone, Default)]
 #[must_use]
 pub struct ListUsageTotalsResponseBuilder {
-    next_token: ::std::option::Option<::std::string::String>,
+    next_token: ::std::option::Option<::cloudcost_types::CompactString>,
     totals: ::std::option::Option<::std::vec::Vec<UsageTotal>>,
 }
 impl ::std::fmt::Debug for ListUsageTotalsResponseBuilder {
@@ -566,7 +570,7 @@ impl ListUsageTotalsResponseBuilder {
     /// Sets `nextToken`.
     pub fn next_token(
         mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::cloudcost_types::CompactString>,
     ) -> Self {
         self.next_token = Some(value.into());
         self
@@ -574,7 +578,7 @@ impl ListUsageTotalsResponseBuilder {
     /// Sets or clears `nextToken`.
     pub fn set_next_token(
         mut self,
-        value: ::std::option::Option<::std::string::String>,
+        value: ::std::option::Option<::cloudcost_types::CompactString>,
     ) -> Self {
         self.next_token = value;
         self
@@ -619,7 +623,7 @@ impl ListUsageTotalsResponse {
 #[derive(Clone, Default)]
 #[must_use]
 pub struct ThrottlingExceptionBuilder {
-    message: ::std::option::Option<::std::string::String>,
+    message: ::std::option::Option<::cloudcost_types::CompactString>,
     retry_after_seconds: ::std::option::Option<i32>,
 }
 impl ::std::fmt::Debug for ThrottlingExceptionBuilder {
@@ -634,7 +638,7 @@ impl ThrottlingExceptionBuilder {
     /// Sets `message` (required).
     pub fn message(
         mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::cloudcost_types::CompactString>,
     ) -> Self {
         self.message = Some(value.into());
         self
@@ -785,7 +789,7 @@ impl Usage {
 #[derive(Clone, Default)]
 #[must_use]
 pub struct UsageTotalBuilder {
-    account_id: ::std::option::Option<::std::string::String>,
+    account_id: ::std::option::Option<::cloudcost_types::CompactString>,
     usage: ::std::option::Option<::std::vec::Vec<Usage>>,
 }
 impl ::std::fmt::Debug for UsageTotalBuilder {
@@ -800,7 +804,7 @@ impl UsageTotalBuilder {
     /// Sets `accountId`.
     pub fn account_id(
         mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::cloudcost_types::CompactString>,
     ) -> Self {
         self.account_id = Some(value.into());
         self
@@ -808,7 +812,7 @@ impl UsageTotalBuilder {
     /// Sets or clears `accountId`.
     pub fn set_account_id(
         mut self,
-        value: ::std::option::Option<::std::string::String>,
+        value: ::std::option::Option<::cloudcost_types::CompactString>,
     ) -> Self {
         self.account_id = value;
         self
@@ -851,7 +855,7 @@ impl UsageTotal {
 #[must_use]
 pub struct ValidationExceptionBuilder {
     fields: ::std::option::Option<::std::vec::Vec<ValidationExceptionField>>,
-    message: ::std::option::Option<::std::string::String>,
+    message: ::std::option::Option<::cloudcost_types::CompactString>,
     reason: ::std::option::Option<ValidationExceptionReason>,
 }
 impl ::std::fmt::Debug for ValidationExceptionBuilder {
@@ -884,7 +888,7 @@ impl ValidationExceptionBuilder {
     /// Sets `message` (required).
     pub fn message(
         mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::cloudcost_types::CompactString>,
     ) -> Self {
         self.message = Some(value.into());
         self
@@ -928,8 +932,8 @@ impl ValidationException {
 #[derive(Clone, Default)]
 #[must_use]
 pub struct ValidationExceptionFieldBuilder {
-    message: ::std::option::Option<::std::string::String>,
-    name: ::std::option::Option<::std::string::String>,
+    message: ::std::option::Option<::cloudcost_types::CompactString>,
+    name: ::std::option::Option<::cloudcost_types::CompactString>,
 }
 impl ::std::fmt::Debug for ValidationExceptionFieldBuilder {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -943,7 +947,7 @@ impl ValidationExceptionFieldBuilder {
     /// Sets `message` (required).
     pub fn message(
         mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::cloudcost_types::CompactString>,
     ) -> Self {
         self.message = Some(value.into());
         self
@@ -951,7 +955,7 @@ impl ValidationExceptionFieldBuilder {
     /// Sets `name` (required).
     pub fn name(
         mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::cloudcost_types::CompactString>,
     ) -> Self {
         self.name = Some(value.into());
         self

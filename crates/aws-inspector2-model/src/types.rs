@@ -8,7 +8,7 @@ use super::*;
 #[non_exhaustive]
 pub struct AccessDeniedException {
     /// The error message.
-    pub message: ::std::string::String,
+    pub message: ::cloudcost_types::CompactString,
 }
 /// Input of BatchGetFreeTrialInfo.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
@@ -16,7 +16,7 @@ pub struct AccessDeniedException {
 pub struct BatchGetFreeTrialInfoRequest {
     /// The account IDs to get free trial status for.
     #[serde(rename = "accountIds")]
-    pub account_ids: ::std::vec::Vec<::std::string::String>,
+    pub account_ids: ::std::vec::Vec<::cloudcost_types::CompactString>,
 }
 /// Output of BatchGetFreeTrialInfo.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
@@ -34,7 +34,7 @@ pub struct BatchGetFreeTrialInfoResponse {
 pub struct FreeTrialAccountInfo {
     /// The account the free trial information is about.
     #[serde(rename = "accountId")]
-    pub account_id: ::std::string::String,
+    pub account_id: ::cloudcost_types::CompactString,
     /// The free trials of the account, one per scan type.
     #[serde(rename = "freeTrialInfo")]
     pub free_trial_info: ::std::vec::Vec<FreeTrialInfo>,
@@ -68,18 +68,18 @@ pub struct FreeTrialInfo {
 pub struct FreeTrialInfoError {
     /// The account whose free trial data could not be returned.
     #[serde(rename = "accountId")]
-    pub account_id: ::std::string::String,
+    pub account_id: ::cloudcost_types::CompactString,
     /// The error code.
     pub code: FreeTrialInfoErrorCode,
     /// The error message.
-    pub message: ::std::string::String,
+    pub message: ::cloudcost_types::CompactString,
 }
 /// The request has failed due to an internal failure of the Amazon Inspector service. HTTP status 500.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct InternalServerException {
     /// The error message.
-    pub message: ::std::string::String,
+    pub message: ::cloudcost_types::CompactString,
     /// The number of seconds to wait before retrying the request. Sent in the Retry-After response header, not in the body.
     ///
     /// Bound to the `Retry-After` response header, not the body.
@@ -96,7 +96,9 @@ pub struct ListUsageTotalsRequest {
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub account_ids: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub account_ids: ::std::option::Option<
+        ::std::vec::Vec<::cloudcost_types::CompactString>,
+    >,
     /// The maximum number of results the response can return. If your request would return more than the maximum the response will return a nextToken value, use this value when you call the action again to get the remaining results.
     #[serde(
         rename = "maxResults",
@@ -110,7 +112,7 @@ pub struct ListUsageTotalsRequest {
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub next_token: ::std::option::Option<::std::string::String>,
+    pub next_token: ::std::option::Option<::cloudcost_types::CompactString>,
 }
 /// Output of ListUsageTotals.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
@@ -122,7 +124,7 @@ pub struct ListUsageTotalsResponse {
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub next_token: ::std::option::Option<::std::string::String>,
+    pub next_token: ::std::option::Option<::cloudcost_types::CompactString>,
     /// An object with details on the total usage for the requested account.
     #[serde(
         rename = "totals",
@@ -136,7 +138,7 @@ pub struct ListUsageTotalsResponse {
 #[non_exhaustive]
 pub struct ThrottlingException {
     /// The error message.
-    pub message: ::std::string::String,
+    pub message: ::cloudcost_types::CompactString,
     /// The number of seconds to wait before retrying the request. Sent in the Retry-After response header, not in the body.
     ///
     /// Bound to the `Retry-After` response header, not the body.
@@ -197,7 +199,7 @@ pub struct UsageTotal {
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub account_id: ::std::option::Option<::std::string::String>,
+    pub account_id: ::std::option::Option<::cloudcost_types::CompactString>,
     /// The usage totals of the account, one per usage type.
     #[serde(
         rename = "usage",
@@ -218,7 +220,7 @@ pub struct ValidationException {
     )]
     pub fields: ::std::option::Option<::std::vec::Vec<ValidationExceptionField>>,
     /// The error message.
-    pub message: ::std::string::String,
+    pub message: ::cloudcost_types::CompactString,
     /// The reason for the validation failure.
     pub reason: ValidationExceptionReason,
 }
@@ -227,7 +229,7 @@ pub struct ValidationException {
 #[non_exhaustive]
 pub struct ValidationExceptionField {
     /// Why the field failed validation.
-    pub message: ::std::string::String,
+    pub message: ::cloudcost_types::CompactString,
     /// The name of the field that failed validation.
-    pub name: ::std::string::String,
+    pub name: ::cloudcost_types::CompactString,
 }

@@ -524,7 +524,7 @@ async fn aws_tokens_that_overflow_or_point_outside_the_data_are_invalid_tokens()
     );
     let with_token = |token: String| {
         let mut r = request.clone();
-        r.next_page_token = Some(token);
+        r.next_page_token = Some(token.into());
         r
     };
     for offset in ["18446744073709551615", "6", "0"] {

@@ -487,7 +487,7 @@ async fn synthetic_data_pages_through_every_paged_operation_deterministically() 
                 .totals
                 .iter()
                 .flatten()
-                .map(|t| t.account_id.clone().expect("accountId"))
+                .map(|t| String::from(t.account_id.clone().expect("accountId")))
                 .collect();
             (ids, p.next_token.as_deref().map(token_text))
         })
@@ -570,7 +570,7 @@ async fn synthetic_data_pages_through_every_paged_operation_deterministically() 
             p.usages
                 .iter()
                 .flatten()
-                .map(|u| u.id.clone().expect("id"))
+                .map(|u| String::from(u.id.clone().expect("id")))
                 .collect()
         })
         .collect();

@@ -212,7 +212,7 @@ impl Client {
                     |item: &model::Usage| item.id.as_deref(),
                 ),
                 |request: &mut model::ListUsagesRequest, token: ::std::string::String| {
-                    request.marker = Some(token);
+                    request.marker = Some(token.into());
                 },
             ),
         )
@@ -328,7 +328,7 @@ pub mod fluent {
         pub fn account_id<I, V>(mut self, values: I) -> Self
         where
             I: ::std::iter::IntoIterator<Item = V>,
-            V: ::std::convert::Into<::std::string::String>,
+            V: ::std::convert::Into<::cloudcost_types::CompactString>,
         {
             self.inner = self.inner.account_id(values);
             self
@@ -336,7 +336,9 @@ pub mod fluent {
         /// Sets or clears `account_id`.
         pub fn set_account_id(
             mut self,
-            value: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+            value: ::std::option::Option<
+                ::std::vec::Vec<::cloudcost_types::CompactString>,
+            >,
         ) -> Self {
             self.inner = self.inner.set_account_id(value);
             self
@@ -345,7 +347,7 @@ pub mod fluent {
         pub fn billing_item_id<I, V>(mut self, values: I) -> Self
         where
             I: ::std::iter::IntoIterator<Item = V>,
-            V: ::std::convert::Into<::std::string::String>,
+            V: ::std::convert::Into<::cloudcost_types::CompactString>,
         {
             self.inner = self.inner.billing_item_id(values);
             self
@@ -353,7 +355,9 @@ pub mod fluent {
         /// Sets or clears `billing_item_id`.
         pub fn set_billing_item_id(
             mut self,
-            value: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+            value: ::std::option::Option<
+                ::std::vec::Vec<::cloudcost_types::CompactString>,
+            >,
         ) -> Self {
             self.inner = self.inner.set_billing_item_id(value);
             self
@@ -361,7 +365,7 @@ pub mod fluent {
         /// Sets `contract_id`.
         pub fn contract_id(
             mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
+            value: impl ::std::convert::Into<::cloudcost_types::CompactString>,
         ) -> Self {
             self.inner = self.inner.contract_id(value);
             self
@@ -369,7 +373,7 @@ pub mod fluent {
         /// Sets or clears `contract_id`.
         pub fn set_contract_id(
             mut self,
-            value: ::std::option::Option<::std::string::String>,
+            value: ::std::option::Option<::cloudcost_types::CompactString>,
         ) -> Self {
             self.inner = self.inner.set_contract_id(value);
             self
@@ -403,7 +407,7 @@ pub mod fluent {
         /// Sets `marker`.
         pub fn marker(
             mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
+            value: impl ::std::convert::Into<::cloudcost_types::CompactString>,
         ) -> Self {
             self.inner = self.inner.marker(value);
             self
@@ -411,7 +415,7 @@ pub mod fluent {
         /// Sets or clears `marker`.
         pub fn set_marker(
             mut self,
-            value: ::std::option::Option<::std::string::String>,
+            value: ::std::option::Option<::cloudcost_types::CompactString>,
         ) -> Self {
             self.inner = self.inner.set_marker(value);
             self
@@ -420,7 +424,7 @@ pub mod fluent {
         pub fn order_status<I, V>(mut self, values: I) -> Self
         where
             I: ::std::iter::IntoIterator<Item = V>,
-            V: ::std::convert::Into<::std::string::String>,
+            V: ::std::convert::Into<::cloudcost_types::CompactString>,
         {
             self.inner = self.inner.order_status(values);
             self
@@ -428,7 +432,9 @@ pub mod fluent {
         /// Sets or clears `order_status`.
         pub fn set_order_status(
             mut self,
-            value: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+            value: ::std::option::Option<
+                ::std::vec::Vec<::cloudcost_types::CompactString>,
+            >,
         ) -> Self {
             self.inner = self.inner.set_order_status(value);
             self
@@ -437,7 +443,7 @@ pub mod fluent {
         pub fn region<I, V>(mut self, values: I) -> Self
         where
             I: ::std::iter::IntoIterator<Item = V>,
-            V: ::std::convert::Into<::std::string::String>,
+            V: ::std::convert::Into<::cloudcost_types::CompactString>,
         {
             self.inner = self.inner.region(values);
             self
@@ -445,7 +451,9 @@ pub mod fluent {
         /// Sets or clears `region`.
         pub fn set_region(
             mut self,
-            value: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+            value: ::std::option::Option<
+                ::std::vec::Vec<::cloudcost_types::CompactString>,
+            >,
         ) -> Self {
             self.inner = self.inner.set_region(value);
             self
@@ -453,7 +461,7 @@ pub mod fluent {
         /// Sets `resource_name`.
         pub fn resource_name(
             mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
+            value: impl ::std::convert::Into<::cloudcost_types::CompactString>,
         ) -> Self {
             self.inner = self.inner.resource_name(value);
             self
@@ -461,7 +469,7 @@ pub mod fluent {
         /// Sets or clears `resource_name`.
         pub fn set_resource_name(
             mut self,
-            value: ::std::option::Option<::std::string::String>,
+            value: ::std::option::Option<::cloudcost_types::CompactString>,
         ) -> Self {
             self.inner = self.inner.set_resource_name(value);
             self
@@ -470,7 +478,7 @@ pub mod fluent {
         pub fn service_category<I, V>(mut self, values: I) -> Self
         where
             I: ::std::iter::IntoIterator<Item = V>,
-            V: ::std::convert::Into<::std::string::String>,
+            V: ::std::convert::Into<::cloudcost_types::CompactString>,
         {
             self.inner = self.inner.service_category(values);
             self
@@ -478,7 +486,9 @@ pub mod fluent {
         /// Sets or clears `service_category`.
         pub fn set_service_category(
             mut self,
-            value: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+            value: ::std::option::Option<
+                ::std::vec::Vec<::cloudcost_types::CompactString>,
+            >,
         ) -> Self {
             self.inner = self.inner.set_service_category(value);
             self
@@ -486,7 +496,7 @@ pub mod fluent {
         /// Sets `sort`.
         pub fn sort(
             mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
+            value: impl ::std::convert::Into<::cloudcost_types::CompactString>,
         ) -> Self {
             self.inner = self.inner.sort(value);
             self
@@ -494,7 +504,7 @@ pub mod fluent {
         /// Sets or clears `sort`.
         pub fn set_sort(
             mut self,
-            value: ::std::option::Option<::std::string::String>,
+            value: ::std::option::Option<::cloudcost_types::CompactString>,
         ) -> Self {
             self.inner = self.inner.set_sort(value);
             self

@@ -7,12 +7,12 @@ use super::*;
 #[derive(Clone, Default)]
 #[must_use]
 pub struct BadRequestErrorBuilder {
-    error: ::std::option::Option<::std::string::String>,
+    error: ::std::option::Option<::cloudcost_types::CompactString>,
     errors: ::std::option::Option<::std::vec::Vec<ScpErrorDetail>>,
-    message: ::std::option::Option<::std::string::String>,
-    name: ::std::option::Option<::std::string::String>,
-    path: ::std::option::Option<::std::string::String>,
-    request_id: ::std::option::Option<::std::string::String>,
+    message: ::std::option::Option<::cloudcost_types::CompactString>,
+    name: ::std::option::Option<::cloudcost_types::CompactString>,
+    path: ::std::option::Option<::cloudcost_types::CompactString>,
+    request_id: ::std::option::Option<::cloudcost_types::CompactString>,
 }
 impl ::std::fmt::Debug for BadRequestErrorBuilder {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -30,7 +30,7 @@ impl BadRequestErrorBuilder {
     /// Sets `error`.
     pub fn error(
         mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::cloudcost_types::CompactString>,
     ) -> Self {
         self.error = Some(value.into());
         self
@@ -38,7 +38,7 @@ impl BadRequestErrorBuilder {
     /// Sets or clears `error`.
     pub fn set_error(
         mut self,
-        value: ::std::option::Option<::std::string::String>,
+        value: ::std::option::Option<::cloudcost_types::CompactString>,
     ) -> Self {
         self.error = value;
         self
@@ -63,7 +63,7 @@ impl BadRequestErrorBuilder {
     /// Sets `message`.
     pub fn message(
         mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::cloudcost_types::CompactString>,
     ) -> Self {
         self.message = Some(value.into());
         self
@@ -71,7 +71,7 @@ impl BadRequestErrorBuilder {
     /// Sets or clears `message`.
     pub fn set_message(
         mut self,
-        value: ::std::option::Option<::std::string::String>,
+        value: ::std::option::Option<::cloudcost_types::CompactString>,
     ) -> Self {
         self.message = value;
         self
@@ -79,7 +79,7 @@ impl BadRequestErrorBuilder {
     /// Sets `name`.
     pub fn name(
         mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::cloudcost_types::CompactString>,
     ) -> Self {
         self.name = Some(value.into());
         self
@@ -87,7 +87,7 @@ impl BadRequestErrorBuilder {
     /// Sets or clears `name`.
     pub fn set_name(
         mut self,
-        value: ::std::option::Option<::std::string::String>,
+        value: ::std::option::Option<::cloudcost_types::CompactString>,
     ) -> Self {
         self.name = value;
         self
@@ -95,7 +95,7 @@ impl BadRequestErrorBuilder {
     /// Sets `path`.
     pub fn path(
         mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::cloudcost_types::CompactString>,
     ) -> Self {
         self.path = Some(value.into());
         self
@@ -103,7 +103,7 @@ impl BadRequestErrorBuilder {
     /// Sets or clears `path`.
     pub fn set_path(
         mut self,
-        value: ::std::option::Option<::std::string::String>,
+        value: ::std::option::Option<::cloudcost_types::CompactString>,
     ) -> Self {
         self.path = value;
         self
@@ -111,7 +111,7 @@ impl BadRequestErrorBuilder {
     /// Sets `requestId`.
     pub fn request_id(
         mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::cloudcost_types::CompactString>,
     ) -> Self {
         self.request_id = Some(value.into());
         self
@@ -119,7 +119,7 @@ impl BadRequestErrorBuilder {
     /// Sets or clears `requestId`.
     pub fn set_request_id(
         mut self,
-        value: ::std::option::Option<::std::string::String>,
+        value: ::std::option::Option<::cloudcost_types::CompactString>,
     ) -> Self {
         self.request_id = value;
         self
@@ -148,12 +148,12 @@ impl BadRequestError {
 #[derive(Clone, Default)]
 #[must_use]
 pub struct ForbiddenErrorBuilder {
-    error: ::std::option::Option<::std::string::String>,
+    error: ::std::option::Option<::cloudcost_types::CompactString>,
     errors: ::std::option::Option<::std::vec::Vec<ScpErrorDetail>>,
-    message: ::std::option::Option<::std::string::String>,
-    name: ::std::option::Option<::std::string::String>,
-    path: ::std::option::Option<::std::string::String>,
-    request_id: ::std::option::Option<::std::string::String>,
+    message: ::std::option::Option<::cloudcost_types::CompactString>,
+    name: ::std::option::Option<::cloudcost_types::CompactString>,
+    path: ::std::option::Option<::cloudcost_types::CompactString>,
+    request_id: ::std::option::Option<::cloudcost_types::CompactString>,
 }
 impl ::std::fmt::Debug for ForbiddenErrorBuilder {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -171,7 +171,7 @@ impl ForbiddenErrorBuilder {
     /// Sets `error`.
     pub fn error(
         mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::cloudcost_types::CompactString>,
     ) -> Self {
         self.error = Some(value.into());
         self
@@ -179,7 +179,7 @@ impl ForbiddenErrorBuilder {
     /// Sets or clears `error`.
     pub fn set_error(
         mut self,
-        value: ::std::option::Option<::std::string::String>,
+        value: ::std::option::Option<::cloudcost_types::CompactString>,
     ) -> Self {
         self.error = value;
         self
@@ -204,7 +204,7 @@ impl ForbiddenErrorBuilder {
     /// Sets `message`.
     pub fn message(
         mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::cloudcost_types::CompactString>,
     ) -> Self {
         self.message = Some(value.into());
         self
@@ -212,7 +212,7 @@ impl ForbiddenErrorBuilder {
     /// Sets or clears `message`.
     pub fn set_message(
         mut self,
-        value: ::std::option::Option<::std::string::String>,
+        value: ::std::option::Option<::cloudcost_types::CompactString>,
     ) -> Self {
         self.message = value;
         self
@@ -220,7 +220,7 @@ impl ForbiddenErrorBuilder {
     /// Sets `name`.
     pub fn name(
         mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::cloudcost_types::CompactString>,
     ) -> Self {
         self.name = Some(value.into());
         self
@@ -228,7 +228,7 @@ impl ForbiddenErrorBuilder {
     /// Sets or clears `name`.
     pub fn set_name(
         mut self,
-        value: ::std::option::Option<::std::string::String>,
+        value: ::std::option::Option<::cloudcost_types::CompactString>,
     ) -> Self {
         self.name = value;
         self
@@ -236,7 +236,7 @@ impl ForbiddenErrorBuilder {
     /// Sets `path`.
     pub fn path(
         mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::cloudcost_types::CompactString>,
     ) -> Self {
         self.path = Some(value.into());
         self
@@ -244,7 +244,7 @@ impl ForbiddenErrorBuilder {
     /// Sets or clears `path`.
     pub fn set_path(
         mut self,
-        value: ::std::option::Option<::std::string::String>,
+        value: ::std::option::Option<::cloudcost_types::CompactString>,
     ) -> Self {
         self.path = value;
         self
@@ -252,7 +252,7 @@ impl ForbiddenErrorBuilder {
     /// Sets `requestId`.
     pub fn request_id(
         mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::cloudcost_types::CompactString>,
     ) -> Self {
         self.request_id = Some(value.into());
         self
@@ -260,7 +260,7 @@ impl ForbiddenErrorBuilder {
     /// Sets or clears `requestId`.
     pub fn set_request_id(
         mut self,
-        value: ::std::option::Option<::std::string::String>,
+        value: ::std::option::Option<::cloudcost_types::CompactString>,
     ) -> Self {
         self.request_id = value;
         self
@@ -289,8 +289,8 @@ impl ForbiddenError {
 #[derive(Clone, Default)]
 #[must_use]
 pub struct LinkBuilder {
-    href: ::std::option::Option<::std::string::String>,
-    rel: ::std::option::Option<::std::string::String>,
+    href: ::std::option::Option<::cloudcost_types::CompactString>,
+    rel: ::std::option::Option<::cloudcost_types::CompactString>,
 }
 impl ::std::fmt::Debug for LinkBuilder {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -304,7 +304,7 @@ impl LinkBuilder {
     /// Sets `href`.
     pub fn href(
         mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::cloudcost_types::CompactString>,
     ) -> Self {
         self.href = Some(value.into());
         self
@@ -312,7 +312,7 @@ impl LinkBuilder {
     /// Sets or clears `href`.
     pub fn set_href(
         mut self,
-        value: ::std::option::Option<::std::string::String>,
+        value: ::std::option::Option<::cloudcost_types::CompactString>,
     ) -> Self {
         self.href = value;
         self
@@ -320,7 +320,7 @@ impl LinkBuilder {
     /// Sets `rel`.
     pub fn rel(
         mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::cloudcost_types::CompactString>,
     ) -> Self {
         self.rel = Some(value.into());
         self
@@ -328,7 +328,7 @@ impl LinkBuilder {
     /// Sets or clears `rel`.
     pub fn set_rel(
         mut self,
-        value: ::std::option::Option<::std::string::String>,
+        value: ::std::option::Option<::cloudcost_types::CompactString>,
     ) -> Self {
         self.rel = value;
         self
@@ -351,17 +351,23 @@ impl Link {
 #[derive(Clone, Default)]
 #[must_use]
 pub struct ListUsagesRequestBuilder {
-    account_id: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    billing_item_id: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    contract_id: ::std::option::Option<::std::string::String>,
+    account_id: ::std::option::Option<::std::vec::Vec<::cloudcost_types::CompactString>>,
+    billing_item_id: ::std::option::Option<
+        ::std::vec::Vec<::cloudcost_types::CompactString>,
+    >,
+    contract_id: ::std::option::Option<::cloudcost_types::CompactString>,
     end_date: ::std::option::Option<::cloudcost_types::chrono::NaiveDate>,
     limit: ::std::option::Option<i32>,
-    marker: ::std::option::Option<::std::string::String>,
-    order_status: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    region: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    resource_name: ::std::option::Option<::std::string::String>,
-    service_category: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    sort: ::std::option::Option<::std::string::String>,
+    marker: ::std::option::Option<::cloudcost_types::CompactString>,
+    order_status: ::std::option::Option<
+        ::std::vec::Vec<::cloudcost_types::CompactString>,
+    >,
+    region: ::std::option::Option<::std::vec::Vec<::cloudcost_types::CompactString>>,
+    resource_name: ::std::option::Option<::cloudcost_types::CompactString>,
+    service_category: ::std::option::Option<
+        ::std::vec::Vec<::cloudcost_types::CompactString>,
+    >,
+    sort: ::std::option::Option<::cloudcost_types::CompactString>,
     start_date: ::std::option::Option<::cloudcost_types::chrono::NaiveDate>,
     with_count: ::std::option::Option<bool>,
 }
@@ -389,7 +395,7 @@ impl ListUsagesRequestBuilder {
     pub fn account_id<I, V>(mut self, values: I) -> Self
     where
         I: ::std::iter::IntoIterator<Item = V>,
-        V: ::std::convert::Into<::std::string::String>,
+        V: ::std::convert::Into<::cloudcost_types::CompactString>,
     {
         self.account_id = Some(
             values.into_iter().map(::std::convert::Into::into).collect(),
@@ -399,7 +405,7 @@ impl ListUsagesRequestBuilder {
     /// Sets or clears `account_id`.
     pub fn set_account_id(
         mut self,
-        value: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+        value: ::std::option::Option<::std::vec::Vec<::cloudcost_types::CompactString>>,
     ) -> Self {
         self.account_id = value;
         self
@@ -408,7 +414,7 @@ impl ListUsagesRequestBuilder {
     pub fn billing_item_id<I, V>(mut self, values: I) -> Self
     where
         I: ::std::iter::IntoIterator<Item = V>,
-        V: ::std::convert::Into<::std::string::String>,
+        V: ::std::convert::Into<::cloudcost_types::CompactString>,
     {
         self.billing_item_id = Some(
             values.into_iter().map(::std::convert::Into::into).collect(),
@@ -418,7 +424,7 @@ impl ListUsagesRequestBuilder {
     /// Sets or clears `billing_item_id`.
     pub fn set_billing_item_id(
         mut self,
-        value: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+        value: ::std::option::Option<::std::vec::Vec<::cloudcost_types::CompactString>>,
     ) -> Self {
         self.billing_item_id = value;
         self
@@ -426,7 +432,7 @@ impl ListUsagesRequestBuilder {
     /// Sets `contract_id`.
     pub fn contract_id(
         mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::cloudcost_types::CompactString>,
     ) -> Self {
         self.contract_id = Some(value.into());
         self
@@ -434,7 +440,7 @@ impl ListUsagesRequestBuilder {
     /// Sets or clears `contract_id`.
     pub fn set_contract_id(
         mut self,
-        value: ::std::option::Option<::std::string::String>,
+        value: ::std::option::Option<::cloudcost_types::CompactString>,
     ) -> Self {
         self.contract_id = value;
         self
@@ -468,7 +474,7 @@ impl ListUsagesRequestBuilder {
     /// Sets `marker`.
     pub fn marker(
         mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::cloudcost_types::CompactString>,
     ) -> Self {
         self.marker = Some(value.into());
         self
@@ -476,7 +482,7 @@ impl ListUsagesRequestBuilder {
     /// Sets or clears `marker`.
     pub fn set_marker(
         mut self,
-        value: ::std::option::Option<::std::string::String>,
+        value: ::std::option::Option<::cloudcost_types::CompactString>,
     ) -> Self {
         self.marker = value;
         self
@@ -485,7 +491,7 @@ impl ListUsagesRequestBuilder {
     pub fn order_status<I, V>(mut self, values: I) -> Self
     where
         I: ::std::iter::IntoIterator<Item = V>,
-        V: ::std::convert::Into<::std::string::String>,
+        V: ::std::convert::Into<::cloudcost_types::CompactString>,
     {
         self.order_status = Some(
             values.into_iter().map(::std::convert::Into::into).collect(),
@@ -495,7 +501,7 @@ impl ListUsagesRequestBuilder {
     /// Sets or clears `order_status`.
     pub fn set_order_status(
         mut self,
-        value: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+        value: ::std::option::Option<::std::vec::Vec<::cloudcost_types::CompactString>>,
     ) -> Self {
         self.order_status = value;
         self
@@ -504,7 +510,7 @@ impl ListUsagesRequestBuilder {
     pub fn region<I, V>(mut self, values: I) -> Self
     where
         I: ::std::iter::IntoIterator<Item = V>,
-        V: ::std::convert::Into<::std::string::String>,
+        V: ::std::convert::Into<::cloudcost_types::CompactString>,
     {
         self.region = Some(values.into_iter().map(::std::convert::Into::into).collect());
         self
@@ -512,7 +518,7 @@ impl ListUsagesRequestBuilder {
     /// Sets or clears `region`.
     pub fn set_region(
         mut self,
-        value: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+        value: ::std::option::Option<::std::vec::Vec<::cloudcost_types::CompactString>>,
     ) -> Self {
         self.region = value;
         self
@@ -520,7 +526,7 @@ impl ListUsagesRequestBuilder {
     /// Sets `resource_name`.
     pub fn resource_name(
         mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::cloudcost_types::CompactString>,
     ) -> Self {
         self.resource_name = Some(value.into());
         self
@@ -528,7 +534,7 @@ impl ListUsagesRequestBuilder {
     /// Sets or clears `resource_name`.
     pub fn set_resource_name(
         mut self,
-        value: ::std::option::Option<::std::string::String>,
+        value: ::std::option::Option<::cloudcost_types::CompactString>,
     ) -> Self {
         self.resource_name = value;
         self
@@ -537,7 +543,7 @@ impl ListUsagesRequestBuilder {
     pub fn service_category<I, V>(mut self, values: I) -> Self
     where
         I: ::std::iter::IntoIterator<Item = V>,
-        V: ::std::convert::Into<::std::string::String>,
+        V: ::std::convert::Into<::cloudcost_types::CompactString>,
     {
         self.service_category = Some(
             values.into_iter().map(::std::convert::Into::into).collect(),
@@ -547,7 +553,7 @@ impl ListUsagesRequestBuilder {
     /// Sets or clears `service_category`.
     pub fn set_service_category(
         mut self,
-        value: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+        value: ::std::option::Option<::std::vec::Vec<::cloudcost_types::CompactString>>,
     ) -> Self {
         self.service_category = value;
         self
@@ -555,7 +561,7 @@ impl ListUsagesRequestBuilder {
     /// Sets `sort`.
     pub fn sort(
         mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::cloudcost_types::CompactString>,
     ) -> Self {
         self.sort = Some(value.into());
         self
@@ -563,7 +569,7 @@ impl ListUsagesRequestBuilder {
     /// Sets or clears `sort`.
     pub fn set_sort(
         mut self,
-        value: ::std::option::Option<::std::string::String>,
+        value: ::std::option::Option<::cloudcost_types::CompactString>,
     ) -> Self {
         self.sort = value;
         self
@@ -625,12 +631,12 @@ impl ListUsagesRequest {
 #[derive(Clone, Default)]
 #[must_use]
 pub struct NotFoundErrorBuilder {
-    error: ::std::option::Option<::std::string::String>,
+    error: ::std::option::Option<::cloudcost_types::CompactString>,
     errors: ::std::option::Option<::std::vec::Vec<ScpErrorDetail>>,
-    message: ::std::option::Option<::std::string::String>,
-    name: ::std::option::Option<::std::string::String>,
-    path: ::std::option::Option<::std::string::String>,
-    request_id: ::std::option::Option<::std::string::String>,
+    message: ::std::option::Option<::cloudcost_types::CompactString>,
+    name: ::std::option::Option<::cloudcost_types::CompactString>,
+    path: ::std::option::Option<::cloudcost_types::CompactString>,
+    request_id: ::std::option::Option<::cloudcost_types::CompactString>,
 }
 impl ::std::fmt::Debug for NotFoundErrorBuilder {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -648,7 +654,7 @@ impl NotFoundErrorBuilder {
     /// Sets `error`.
     pub fn error(
         mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::cloudcost_types::CompactString>,
     ) -> Self {
         self.error = Some(value.into());
         self
@@ -656,7 +662,7 @@ impl NotFoundErrorBuilder {
     /// Sets or clears `error`.
     pub fn set_error(
         mut self,
-        value: ::std::option::Option<::std::string::String>,
+        value: ::std::option::Option<::cloudcost_types::CompactString>,
     ) -> Self {
         self.error = value;
         self
@@ -681,7 +687,7 @@ impl NotFoundErrorBuilder {
     /// Sets `message`.
     pub fn message(
         mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::cloudcost_types::CompactString>,
     ) -> Self {
         self.message = Some(value.into());
         self
@@ -689,7 +695,7 @@ impl NotFoundErrorBuilder {
     /// Sets or clears `message`.
     pub fn set_message(
         mut self,
-        value: ::std::option::Option<::std::string::String>,
+        value: ::std::option::Option<::cloudcost_types::CompactString>,
     ) -> Self {
         self.message = value;
         self
@@ -697,7 +703,7 @@ impl NotFoundErrorBuilder {
     /// Sets `name`.
     pub fn name(
         mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::cloudcost_types::CompactString>,
     ) -> Self {
         self.name = Some(value.into());
         self
@@ -705,7 +711,7 @@ impl NotFoundErrorBuilder {
     /// Sets or clears `name`.
     pub fn set_name(
         mut self,
-        value: ::std::option::Option<::std::string::String>,
+        value: ::std::option::Option<::cloudcost_types::CompactString>,
     ) -> Self {
         self.name = value;
         self
@@ -713,7 +719,7 @@ impl NotFoundErrorBuilder {
     /// Sets `path`.
     pub fn path(
         mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::cloudcost_types::CompactString>,
     ) -> Self {
         self.path = Some(value.into());
         self
@@ -721,7 +727,7 @@ impl NotFoundErrorBuilder {
     /// Sets or clears `path`.
     pub fn set_path(
         mut self,
-        value: ::std::option::Option<::std::string::String>,
+        value: ::std::option::Option<::cloudcost_types::CompactString>,
     ) -> Self {
         self.path = value;
         self
@@ -729,7 +735,7 @@ impl NotFoundErrorBuilder {
     /// Sets `requestId`.
     pub fn request_id(
         mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::cloudcost_types::CompactString>,
     ) -> Self {
         self.request_id = Some(value.into());
         self
@@ -737,7 +743,7 @@ impl NotFoundErrorBuilder {
     /// Sets or clears `requestId`.
     pub fn set_request_id(
         mut self,
-        value: ::std::option::Option<::std::string::String>,
+        value: ::std::option::Option<::cloudcost_types::CompactString>,
     ) -> Self {
         self.request_id = value;
         self
@@ -766,11 +772,11 @@ impl NotFoundError {
 #[derive(Clone, Default)]
 #[must_use]
 pub struct ScpErrorDetailBuilder {
-    code: ::std::option::Option<::std::string::String>,
-    detail: ::std::option::Option<::std::string::String>,
-    global_request_id: ::std::option::Option<::std::string::String>,
-    request_id: ::std::option::Option<::std::string::String>,
-    title: ::std::option::Option<::std::string::String>,
+    code: ::std::option::Option<::cloudcost_types::CompactString>,
+    detail: ::std::option::Option<::cloudcost_types::CompactString>,
+    global_request_id: ::std::option::Option<::cloudcost_types::CompactString>,
+    request_id: ::std::option::Option<::cloudcost_types::CompactString>,
+    title: ::std::option::Option<::cloudcost_types::CompactString>,
 }
 impl ::std::fmt::Debug for ScpErrorDetailBuilder {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -787,7 +793,7 @@ impl ScpErrorDetailBuilder {
     /// Sets `code`.
     pub fn code(
         mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::cloudcost_types::CompactString>,
     ) -> Self {
         self.code = Some(value.into());
         self
@@ -795,7 +801,7 @@ impl ScpErrorDetailBuilder {
     /// Sets or clears `code`.
     pub fn set_code(
         mut self,
-        value: ::std::option::Option<::std::string::String>,
+        value: ::std::option::Option<::cloudcost_types::CompactString>,
     ) -> Self {
         self.code = value;
         self
@@ -803,7 +809,7 @@ impl ScpErrorDetailBuilder {
     /// Sets `detail`.
     pub fn detail(
         mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::cloudcost_types::CompactString>,
     ) -> Self {
         self.detail = Some(value.into());
         self
@@ -811,7 +817,7 @@ impl ScpErrorDetailBuilder {
     /// Sets or clears `detail`.
     pub fn set_detail(
         mut self,
-        value: ::std::option::Option<::std::string::String>,
+        value: ::std::option::Option<::cloudcost_types::CompactString>,
     ) -> Self {
         self.detail = value;
         self
@@ -819,7 +825,7 @@ impl ScpErrorDetailBuilder {
     /// Sets `global_request_id`.
     pub fn global_request_id(
         mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::cloudcost_types::CompactString>,
     ) -> Self {
         self.global_request_id = Some(value.into());
         self
@@ -827,7 +833,7 @@ impl ScpErrorDetailBuilder {
     /// Sets or clears `global_request_id`.
     pub fn set_global_request_id(
         mut self,
-        value: ::std::option::Option<::std::string::String>,
+        value: ::std::option::Option<::cloudcost_types::CompactString>,
     ) -> Self {
         self.global_request_id = value;
         self
@@ -835,7 +841,7 @@ impl ScpErrorDetailBuilder {
     /// Sets `request_id`.
     pub fn request_id(
         mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::cloudcost_types::CompactString>,
     ) -> Self {
         self.request_id = Some(value.into());
         self
@@ -843,7 +849,7 @@ impl ScpErrorDetailBuilder {
     /// Sets or clears `request_id`.
     pub fn set_request_id(
         mut self,
-        value: ::std::option::Option<::std::string::String>,
+        value: ::std::option::Option<::cloudcost_types::CompactString>,
     ) -> Self {
         self.request_id = value;
         self
@@ -851,7 +857,7 @@ impl ScpErrorDetailBuilder {
     /// Sets `title`.
     pub fn title(
         mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::cloudcost_types::CompactString>,
     ) -> Self {
         self.title = Some(value.into());
         self
@@ -859,7 +865,7 @@ impl ScpErrorDetailBuilder {
     /// Sets or clears `title`.
     pub fn set_title(
         mut self,
-        value: ::std::option::Option<::std::string::String>,
+        value: ::std::option::Option<::cloudcost_types::CompactString>,
     ) -> Self {
         self.title = value;
         self
@@ -887,16 +893,16 @@ impl ScpErrorDetail {
 #[derive(Clone, Default)]
 #[must_use]
 pub struct UsageBuilder {
-    account_id: ::std::option::Option<::std::string::String>,
+    account_id: ::std::option::Option<::cloudcost_types::CompactString>,
     amounts: ::std::option::Option<UsageAmounts>,
-    billing_item_id: ::std::option::Option<::std::string::String>,
-    ccbs_product_code: ::std::option::Option<::std::string::String>,
-    contract_id: ::std::option::Option<::std::string::String>,
-    id: ::std::option::Option<::std::string::String>,
-    order_status: ::std::option::Option<::std::string::String>,
-    resource_id: ::std::option::Option<::std::string::String>,
-    service_category: ::std::option::Option<::std::string::String>,
-    status_code: ::std::option::Option<::std::string::String>,
+    billing_item_id: ::std::option::Option<::cloudcost_types::CompactString>,
+    ccbs_product_code: ::std::option::Option<::cloudcost_types::CompactString>,
+    contract_id: ::std::option::Option<::cloudcost_types::CompactString>,
+    id: ::std::option::Option<::cloudcost_types::CompactString>,
+    order_status: ::std::option::Option<::cloudcost_types::CompactString>,
+    resource_id: ::std::option::Option<::cloudcost_types::CompactString>,
+    service_category: ::std::option::Option<::cloudcost_types::CompactString>,
+    status_code: ::std::option::Option<::cloudcost_types::CompactString>,
     usage_date: ::std::option::Option<::cloudcost_types::chrono::NaiveDateTime>,
 }
 impl ::std::fmt::Debug for UsageBuilder {
@@ -920,7 +926,7 @@ impl UsageBuilder {
     /// Sets `account_id`.
     pub fn account_id(
         mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::cloudcost_types::CompactString>,
     ) -> Self {
         self.account_id = Some(value.into());
         self
@@ -928,7 +934,7 @@ impl UsageBuilder {
     /// Sets or clears `account_id`.
     pub fn set_account_id(
         mut self,
-        value: ::std::option::Option<::std::string::String>,
+        value: ::std::option::Option<::cloudcost_types::CompactString>,
     ) -> Self {
         self.account_id = value;
         self
@@ -946,7 +952,7 @@ impl UsageBuilder {
     /// Sets `billing_item_id`.
     pub fn billing_item_id(
         mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::cloudcost_types::CompactString>,
     ) -> Self {
         self.billing_item_id = Some(value.into());
         self
@@ -954,7 +960,7 @@ impl UsageBuilder {
     /// Sets or clears `billing_item_id`.
     pub fn set_billing_item_id(
         mut self,
-        value: ::std::option::Option<::std::string::String>,
+        value: ::std::option::Option<::cloudcost_types::CompactString>,
     ) -> Self {
         self.billing_item_id = value;
         self
@@ -962,7 +968,7 @@ impl UsageBuilder {
     /// Sets `ccbs_product_code`.
     pub fn ccbs_product_code(
         mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::cloudcost_types::CompactString>,
     ) -> Self {
         self.ccbs_product_code = Some(value.into());
         self
@@ -970,7 +976,7 @@ impl UsageBuilder {
     /// Sets or clears `ccbs_product_code`.
     pub fn set_ccbs_product_code(
         mut self,
-        value: ::std::option::Option<::std::string::String>,
+        value: ::std::option::Option<::cloudcost_types::CompactString>,
     ) -> Self {
         self.ccbs_product_code = value;
         self
@@ -978,7 +984,7 @@ impl UsageBuilder {
     /// Sets `contract_id`.
     pub fn contract_id(
         mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::cloudcost_types::CompactString>,
     ) -> Self {
         self.contract_id = Some(value.into());
         self
@@ -986,7 +992,7 @@ impl UsageBuilder {
     /// Sets or clears `contract_id`.
     pub fn set_contract_id(
         mut self,
-        value: ::std::option::Option<::std::string::String>,
+        value: ::std::option::Option<::cloudcost_types::CompactString>,
     ) -> Self {
         self.contract_id = value;
         self
@@ -994,7 +1000,7 @@ impl UsageBuilder {
     /// Sets `id`.
     pub fn id(
         mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::cloudcost_types::CompactString>,
     ) -> Self {
         self.id = Some(value.into());
         self
@@ -1002,7 +1008,7 @@ impl UsageBuilder {
     /// Sets or clears `id`.
     pub fn set_id(
         mut self,
-        value: ::std::option::Option<::std::string::String>,
+        value: ::std::option::Option<::cloudcost_types::CompactString>,
     ) -> Self {
         self.id = value;
         self
@@ -1010,7 +1016,7 @@ impl UsageBuilder {
     /// Sets `order_status`.
     pub fn order_status(
         mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::cloudcost_types::CompactString>,
     ) -> Self {
         self.order_status = Some(value.into());
         self
@@ -1018,7 +1024,7 @@ impl UsageBuilder {
     /// Sets or clears `order_status`.
     pub fn set_order_status(
         mut self,
-        value: ::std::option::Option<::std::string::String>,
+        value: ::std::option::Option<::cloudcost_types::CompactString>,
     ) -> Self {
         self.order_status = value;
         self
@@ -1026,7 +1032,7 @@ impl UsageBuilder {
     /// Sets `resource_id`.
     pub fn resource_id(
         mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::cloudcost_types::CompactString>,
     ) -> Self {
         self.resource_id = Some(value.into());
         self
@@ -1034,7 +1040,7 @@ impl UsageBuilder {
     /// Sets or clears `resource_id`.
     pub fn set_resource_id(
         mut self,
-        value: ::std::option::Option<::std::string::String>,
+        value: ::std::option::Option<::cloudcost_types::CompactString>,
     ) -> Self {
         self.resource_id = value;
         self
@@ -1042,7 +1048,7 @@ impl UsageBuilder {
     /// Sets `service_category`.
     pub fn service_category(
         mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::cloudcost_types::CompactString>,
     ) -> Self {
         self.service_category = Some(value.into());
         self
@@ -1050,7 +1056,7 @@ impl UsageBuilder {
     /// Sets or clears `service_category`.
     pub fn set_service_category(
         mut self,
-        value: ::std::option::Option<::std::string::String>,
+        value: ::std::option::Option<::cloudcost_types::CompactString>,
     ) -> Self {
         self.service_category = value;
         self
@@ -1058,7 +1064,7 @@ impl UsageBuilder {
     /// Sets `status_code`.
     pub fn status_code(
         mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::cloudcost_types::CompactString>,
     ) -> Self {
         self.status_code = Some(value.into());
         self
@@ -1066,7 +1072,7 @@ impl UsageBuilder {
     /// Sets or clears `status_code`.
     pub fn set_status_code(
         mut self,
-        value: ::std::option::Option<::std::string::String>,
+        value: ::std::option::Option<::cloudcost_types::CompactString>,
     ) -> Self {
         self.status_code = value;
         self
@@ -1182,7 +1188,7 @@ impl UsageAmounts {
 pub struct UsageListResponseBuilder {
     count: ::std::option::Option<i64>,
     links: ::std::option::Option<::std::vec::Vec<Link>>,
-    timezone: ::std::option::Option<::std::string::String>,
+    timezone: ::std::option::Option<::cloudcost_types::CompactString>,
     usages: ::std::option::Option<::std::vec::Vec<Usage>>,
 }
 impl ::std::fmt::Debug for UsageListResponseBuilder {
@@ -1226,7 +1232,7 @@ impl UsageListResponseBuilder {
     /// Sets `timezone`.
     pub fn timezone(
         mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::cloudcost_types::CompactString>,
     ) -> Self {
         self.timezone = Some(value.into());
         self
@@ -1234,7 +1240,7 @@ impl UsageListResponseBuilder {
     /// Sets or clears `timezone`.
     pub fn set_timezone(
         mut self,
-        value: ::std::option::Option<::std::string::String>,
+        value: ::std::option::Option<::cloudcost_types::CompactString>,
     ) -> Self {
         self.timezone = value;
         self

@@ -13,7 +13,7 @@ pub struct BadRequestError {
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub error: ::std::option::Option<::std::string::String>,
+    pub error: ::std::option::Option<::cloudcost_types::CompactString>,
     /// SCP's error envelope, one entry per error. Optional.
     #[serde(
         rename = "errors",
@@ -27,28 +27,28 @@ pub struct BadRequestError {
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub message: ::std::option::Option<::std::string::String>,
+    pub message: ::std::option::Option<::cloudcost_types::CompactString>,
     /// The gateway's error name. Optional.
     #[serde(
         rename = "name",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub name: ::std::option::Option<::std::string::String>,
+    pub name: ::std::option::Option<::cloudcost_types::CompactString>,
     /// The path of a Spring-style error body. Optional.
     #[serde(
         rename = "path",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub path: ::std::option::Option<::std::string::String>,
+    pub path: ::std::option::Option<::cloudcost_types::CompactString>,
     /// The request id of a Spring-style error body. Optional.
     #[serde(
         rename = "requestId",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub request_id: ::std::option::Option<::std::string::String>,
+    pub request_id: ::std::option::Option<::cloudcost_types::CompactString>,
 }
 /// Forbidden (HTTP 403): a signature that does not verify, or no permission. The API page documents no body; live SCP APIs answer the error envelope.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
@@ -60,7 +60,7 @@ pub struct ForbiddenError {
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub error: ::std::option::Option<::std::string::String>,
+    pub error: ::std::option::Option<::cloudcost_types::CompactString>,
     /// SCP's error envelope, one entry per error. Optional.
     #[serde(
         rename = "errors",
@@ -74,28 +74,28 @@ pub struct ForbiddenError {
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub message: ::std::option::Option<::std::string::String>,
+    pub message: ::std::option::Option<::cloudcost_types::CompactString>,
     /// The gateway's error name. Optional.
     #[serde(
         rename = "name",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub name: ::std::option::Option<::std::string::String>,
+    pub name: ::std::option::Option<::cloudcost_types::CompactString>,
     /// The path of a Spring-style error body. Optional.
     #[serde(
         rename = "path",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub path: ::std::option::Option<::std::string::String>,
+    pub path: ::std::option::Option<::cloudcost_types::CompactString>,
     /// The request id of a Spring-style error body. Optional.
     #[serde(
         rename = "requestId",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub request_id: ::std::option::Option<::std::string::String>,
+    pub request_id: ::std::option::Option<::cloudcost_types::CompactString>,
 }
 /// A link. The page documents no required fields; every field is optional.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
@@ -107,14 +107,14 @@ pub struct Link {
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub href: ::std::option::Option<::std::string::String>,
+    pub href: ::std::option::Option<::cloudcost_types::CompactString>,
     /// The relation of the link, e.g. self. Optional.
     #[serde(
         rename = "rel",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub rel: ::std::option::Option<::std::string::String>,
+    pub rel: ::std::option::Option<::cloudcost_types::CompactString>,
 }
 /// The query parameters of ListUsages.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
@@ -126,21 +126,25 @@ pub struct ListUsagesRequest {
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub account_id: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub account_id: ::std::option::Option<
+        ::std::vec::Vec<::cloudcost_types::CompactString>,
+    >,
     /// Billing Item Id. One or more values, sent as repeated parameters.
     #[serde(
         rename = "billing_item_id",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub billing_item_id: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub billing_item_id: ::std::option::Option<
+        ::std::vec::Vec<::cloudcost_types::CompactString>,
+    >,
     /// Contract Id.
     #[serde(
         rename = "contract_id",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub contract_id: ::std::option::Option<::std::string::String>,
+    pub contract_id: ::std::option::Option<::cloudcost_types::CompactString>,
     /// End date (YYYY-MM-dd).
     #[serde(
         rename = "end_date",
@@ -162,42 +166,46 @@ pub struct ListUsagesRequest {
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub marker: ::std::option::Option<::std::string::String>,
+    pub marker: ::std::option::Option<::cloudcost_types::CompactString>,
     /// CCBS Order Status. One or more values, sent as repeated parameters.
     #[serde(
         rename = "order_status",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub order_status: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub order_status: ::std::option::Option<
+        ::std::vec::Vec<::cloudcost_types::CompactString>,
+    >,
     /// Region. One or more values, sent as repeated parameters.
     #[serde(
         rename = "region",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub region: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub region: ::std::option::Option<::std::vec::Vec<::cloudcost_types::CompactString>>,
     /// Resource Name.
     #[serde(
         rename = "resource_name",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub resource_name: ::std::option::Option<::std::string::String>,
+    pub resource_name: ::std::option::Option<::cloudcost_types::CompactString>,
     /// Service Category. One or more values, sent as repeated parameters.
     #[serde(
         rename = "service_category",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub service_category: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub service_category: ::std::option::Option<
+        ::std::vec::Vec<::cloudcost_types::CompactString>,
+    >,
     /// Sort: the sort key and direction, e.g. `created_at:desc`.
     #[serde(
         rename = "sort",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub sort: ::std::option::Option<::std::string::String>,
+    pub sort: ::std::option::Option<::cloudcost_types::CompactString>,
     /// Start date (YYYY-MM-dd).
     #[serde(
         rename = "start_date",
@@ -224,7 +232,7 @@ pub struct NotFoundError {
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub error: ::std::option::Option<::std::string::String>,
+    pub error: ::std::option::Option<::cloudcost_types::CompactString>,
     /// SCP's error envelope, one entry per error. Optional.
     #[serde(
         rename = "errors",
@@ -238,28 +246,28 @@ pub struct NotFoundError {
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub message: ::std::option::Option<::std::string::String>,
+    pub message: ::std::option::Option<::cloudcost_types::CompactString>,
     /// The gateway's error name. Optional.
     #[serde(
         rename = "name",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub name: ::std::option::Option<::std::string::String>,
+    pub name: ::std::option::Option<::cloudcost_types::CompactString>,
     /// The path of a Spring-style error body. Optional.
     #[serde(
         rename = "path",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub path: ::std::option::Option<::std::string::String>,
+    pub path: ::std::option::Option<::cloudcost_types::CompactString>,
     /// The request id of a Spring-style error body. Optional.
     #[serde(
         rename = "requestId",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub request_id: ::std::option::Option<::std::string::String>,
+    pub request_id: ::std::option::Option<::cloudcost_types::CompactString>,
 }
 /// One entry of SCP's error envelope (`{"errors": [...]}`). Live SCP APIs also send `status` (its type varies between services, so it is not modelled: the HTTP status is in the client's error metadata).
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
@@ -271,35 +279,35 @@ pub struct ScpErrorDetail {
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub code: ::std::option::Option<::std::string::String>,
+    pub code: ::std::option::Option<::cloudcost_types::CompactString>,
     /// What went wrong, in words. Optional.
     #[serde(
         rename = "detail",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub detail: ::std::option::Option<::std::string::String>,
+    pub detail: ::std::option::Option<::cloudcost_types::CompactString>,
     /// The request id across SCP's services. Optional.
     #[serde(
         rename = "global_request_id",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub global_request_id: ::std::option::Option<::std::string::String>,
+    pub global_request_id: ::std::option::Option<::cloudcost_types::CompactString>,
     /// The request id. Optional.
     #[serde(
         rename = "request_id",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub request_id: ::std::option::Option<::std::string::String>,
+    pub request_id: ::std::option::Option<::cloudcost_types::CompactString>,
     /// A short title, e.g. Forbidden. Optional.
     #[serde(
         rename = "title",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub title: ::std::option::Option<::std::string::String>,
+    pub title: ::std::option::Option<::cloudcost_types::CompactString>,
 }
 /// One usage record. The page documents no required fields; every field is optional.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
@@ -311,7 +319,7 @@ pub struct Usage {
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub account_id: ::std::option::Option<::std::string::String>,
+    pub account_id: ::std::option::Option<::cloudcost_types::CompactString>,
     /// The usage amounts in KRW and USD. Optional.
     #[serde(
         rename = "amounts",
@@ -325,56 +333,56 @@ pub struct Usage {
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub billing_item_id: ::std::option::Option<::std::string::String>,
+    pub billing_item_id: ::std::option::Option<::cloudcost_types::CompactString>,
     /// CCBS product code, e.g. PD00013862. Optional.
     #[serde(
         rename = "ccbs_product_code",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub ccbs_product_code: ::std::option::Option<::std::string::String>,
+    pub ccbs_product_code: ::std::option::Option<::cloudcost_types::CompactString>,
     /// Contract Id, e.g. C002612775. Optional.
     #[serde(
         rename = "contract_id",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub contract_id: ::std::option::Option<::std::string::String>,
+    pub contract_id: ::std::option::Option<::cloudcost_types::CompactString>,
     /// The usage id; the marker of the next page is the id of the last usage of a page. Optional.
     #[serde(
         rename = "id",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub id: ::std::option::Option<::std::string::String>,
+    pub id: ::std::option::Option<::cloudcost_types::CompactString>,
     /// CCBS Order Status, e.g. "04". Optional.
     #[serde(
         rename = "order_status",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub order_status: ::std::option::Option<::std::string::String>,
+    pub order_status: ::std::option::Option<::cloudcost_types::CompactString>,
     /// Resource Id. Optional.
     #[serde(
         rename = "resource_id",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub resource_id: ::std::option::Option<::std::string::String>,
+    pub resource_id: ::std::option::Option<::cloudcost_types::CompactString>,
     /// Service Category, e.g. COMPUTE. Optional.
     #[serde(
         rename = "service_category",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub service_category: ::std::option::Option<::std::string::String>,
+    pub service_category: ::std::option::Option<::cloudcost_types::CompactString>,
     /// Status code, e.g. "0". Optional.
     #[serde(
         rename = "status_code",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub status_code: ::std::option::Option<::std::string::String>,
+    pub status_code: ::std::option::Option<::cloudcost_types::CompactString>,
     /// The usage date, a local date-time without offset (YYYY-MM-DDThh:mm:ss). Optional.
     #[serde(
         rename = "usage_date",
@@ -429,7 +437,7 @@ pub struct UsageListResponse {
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub timezone: ::std::option::Option<::std::string::String>,
+    pub timezone: ::std::option::Option<::cloudcost_types::CompactString>,
     /// The usages of this page. Optional.
     #[serde(
         rename = "usages",

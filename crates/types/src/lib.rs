@@ -48,4 +48,10 @@ pub use year_month_day::{ParseYearMonthDayError, YearMonthDay};
 /// Re-exported so that generated crates and their users agree on one version.
 pub use chrono;
 /// Re-exported so that generated crates and their users agree on one version.
+pub use compact_str;
+/// The string type of every generated structure's members: a `String` that keeps up to 24
+/// bytes inline. It derefs to `&str`, compares with `&str` and `String`, and converts from
+/// both (`.into()`); `.to_string()` or `String::from` gives a `String`.
+pub use compact_str::CompactString;
+/// Re-exported so that generated crates and their users agree on one version.
 pub use rust_decimal;
