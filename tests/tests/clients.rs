@@ -1100,6 +1100,9 @@ async fn secrets_never_appear_in_debug_or_errors() {
         format!("{err:?}"),
         err.to_string(),
         format!("{scp:?}"),
+        // A fluent call being built prints its client and request, never a credential.
+        format!("{:?}", client.list_usage_totals().max_results(10)),
+        format!("{:?}", scp.list_usages().limit(10)),
     ] {
         for secret in [
             SECRET,
