@@ -93,7 +93,9 @@ fn a_spec_edit_is_all_it_takes_to_change_a_type() {
         "rename missing"
     );
     assert!(
-        types.contains("pub billing_region: ::std::option::Option<::cloudcost_types::CompactString>"),
+        types.contains(
+            "pub billing_region: ::std::option::Option<::cloudcost_types::CompactString>"
+        ),
         "field missing"
     );
     let validate = std::fs::read_to_string(
