@@ -126,8 +126,8 @@ pub use builder::*;
 pub use cloudcost_types::chrono;
 pub use cloudcost_types::rust_decimal::Decimal;
 pub use cloudcost_types::{{
-    from_slice, from_str, CompactString, DecodeError, MissingMember, Validate, ValidationError,
-    ValidationErrors, YearMonthDay,
+    from_slice, from_str, CompactString, DecodeError, FromJson, MissingMember, Validate,
+    ValidationError, ValidationErrors, YearMonthDay,
 }};
 "#,
         title = service.title,

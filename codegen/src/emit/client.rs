@@ -541,7 +541,7 @@ fn error_enum(service: &Service, op: &Operation, names: &FieldNames) -> Result<T
             quote!(mut error)
         };
         arms.extend(quote! {
-            #code => ::cloudcost_runtime::cloudcost_types::from_slice::<model::#v>(body).map(|#bind| { #fill Self::#v(error) }),
+            #code => <model::#v as ::cloudcost_runtime::cloudcost_types::FromJson>::from_json(body).map(|#bind| { #fill Self::#v(error) }),
         });
     }
     let headers_arg = if uses_headers {

@@ -387,45 +387,45 @@ impl ::cloudcost_runtime::OperationError for GetCostAndUsageError {
         Some(
             match code {
                 "LimitExceededException" => {
-                    ::cloudcost_runtime::cloudcost_types::from_slice::<
-                        model::LimitExceededException,
-                    >(body)
+                    <model::LimitExceededException as ::cloudcost_runtime::cloudcost_types::FromJson>::from_json(
+                            body,
+                        )
                         .map(|error| { Self::LimitExceededException(error) })
                 }
                 "BillExpirationException" => {
-                    ::cloudcost_runtime::cloudcost_types::from_slice::<
-                        model::BillExpirationException,
-                    >(body)
+                    <model::BillExpirationException as ::cloudcost_runtime::cloudcost_types::FromJson>::from_json(
+                            body,
+                        )
                         .map(|error| { Self::BillExpirationException(error) })
                 }
                 "DataUnavailableException" => {
-                    ::cloudcost_runtime::cloudcost_types::from_slice::<
-                        model::DataUnavailableException,
-                    >(body)
+                    <model::DataUnavailableException as ::cloudcost_runtime::cloudcost_types::FromJson>::from_json(
+                            body,
+                        )
                         .map(|error| { Self::DataUnavailableException(error) })
                 }
                 "InvalidNextTokenException" => {
-                    ::cloudcost_runtime::cloudcost_types::from_slice::<
-                        model::InvalidNextTokenException,
-                    >(body)
+                    <model::InvalidNextTokenException as ::cloudcost_runtime::cloudcost_types::FromJson>::from_json(
+                            body,
+                        )
                         .map(|error| { Self::InvalidNextTokenException(error) })
                 }
                 "RequestChangedException" => {
-                    ::cloudcost_runtime::cloudcost_types::from_slice::<
-                        model::RequestChangedException,
-                    >(body)
+                    <model::RequestChangedException as ::cloudcost_runtime::cloudcost_types::FromJson>::from_json(
+                            body,
+                        )
                         .map(|error| { Self::RequestChangedException(error) })
                 }
                 "ResourceNotFoundException" => {
-                    ::cloudcost_runtime::cloudcost_types::from_slice::<
-                        model::ResourceNotFoundException,
-                    >(body)
+                    <model::ResourceNotFoundException as ::cloudcost_runtime::cloudcost_types::FromJson>::from_json(
+                            body,
+                        )
                         .map(|error| { Self::ResourceNotFoundException(error) })
                 }
                 "BillingViewHealthStatusException" => {
-                    ::cloudcost_runtime::cloudcost_types::from_slice::<
-                        model::BillingViewHealthStatusException,
-                    >(body)
+                    <model::BillingViewHealthStatusException as ::cloudcost_runtime::cloudcost_types::FromJson>::from_json(
+                            body,
+                        )
                         .map(|error| { Self::BillingViewHealthStatusException(error) })
                 }
                 _ => return None,
@@ -470,21 +470,21 @@ impl ::cloudcost_runtime::OperationError for GetReservationUtilizationError {
         Some(
             match code {
                 "LimitExceededException" => {
-                    ::cloudcost_runtime::cloudcost_types::from_slice::<
-                        model::LimitExceededException,
-                    >(body)
+                    <model::LimitExceededException as ::cloudcost_runtime::cloudcost_types::FromJson>::from_json(
+                            body,
+                        )
                         .map(|error| { Self::LimitExceededException(error) })
                 }
                 "DataUnavailableException" => {
-                    ::cloudcost_runtime::cloudcost_types::from_slice::<
-                        model::DataUnavailableException,
-                    >(body)
+                    <model::DataUnavailableException as ::cloudcost_runtime::cloudcost_types::FromJson>::from_json(
+                            body,
+                        )
                         .map(|error| { Self::DataUnavailableException(error) })
                 }
                 "InvalidNextTokenException" => {
-                    ::cloudcost_runtime::cloudcost_types::from_slice::<
-                        model::InvalidNextTokenException,
-                    >(body)
+                    <model::InvalidNextTokenException as ::cloudcost_runtime::cloudcost_types::FromJson>::from_json(
+                            body,
+                        )
                         .map(|error| { Self::InvalidNextTokenException(error) })
                 }
                 _ => return None,

@@ -43,6 +43,6 @@ pub use types::*;
 pub use cloudcost_types::chrono;
 pub use cloudcost_types::rust_decimal::Decimal;
 pub use cloudcost_types::{
-    from_slice, from_str, CompactString, DecodeError, MissingMember, Validate, ValidationError,
-    ValidationErrors, YearMonthDay,
+    from_slice, from_str, CompactString, DecodeError, FromJson, MissingMember, Validate,
+    ValidationError, ValidationErrors, YearMonthDay,
 };

@@ -771,3 +771,75 @@ pub struct UtilizationByTime {
     )]
     pub total: ::std::option::Option<ReservationAggregates>,
 }
+impl ::cloudcost_types::FromJson for BillExpirationException {
+    #[inline(never)]
+    fn from_json(
+        bytes: &[u8],
+    ) -> ::std::result::Result<Self, ::cloudcost_types::DecodeError> {
+        ::cloudcost_types::from_slice(bytes)
+    }
+}
+impl ::cloudcost_types::FromJson for BillingViewHealthStatusException {
+    #[inline(never)]
+    fn from_json(
+        bytes: &[u8],
+    ) -> ::std::result::Result<Self, ::cloudcost_types::DecodeError> {
+        ::cloudcost_types::from_slice(bytes)
+    }
+}
+impl ::cloudcost_types::FromJson for DataUnavailableException {
+    #[inline(never)]
+    fn from_json(
+        bytes: &[u8],
+    ) -> ::std::result::Result<Self, ::cloudcost_types::DecodeError> {
+        ::cloudcost_types::from_slice(bytes)
+    }
+}
+impl ::cloudcost_types::FromJson for GetCostAndUsageResponse {
+    #[inline(never)]
+    fn from_json(
+        bytes: &[u8],
+    ) -> ::std::result::Result<Self, ::cloudcost_types::DecodeError> {
+        ::cloudcost_types::from_slice(bytes)
+    }
+}
+impl ::cloudcost_types::FromJson for GetReservationUtilizationResponse {
+    #[inline(never)]
+    fn from_json(
+        bytes: &[u8],
+    ) -> ::std::result::Result<Self, ::cloudcost_types::DecodeError> {
+        ::cloudcost_types::from_slice(bytes)
+    }
+}
+impl ::cloudcost_types::FromJson for InvalidNextTokenException {
+    #[inline(never)]
+    fn from_json(
+        bytes: &[u8],
+    ) -> ::std::result::Result<Self, ::cloudcost_types::DecodeError> {
+        ::cloudcost_types::from_slice(bytes)
+    }
+}
+impl ::cloudcost_types::FromJson for LimitExceededException {
+    #[inline(never)]
+    fn from_json(
+        bytes: &[u8],
+    ) -> ::std::result::Result<Self, ::cloudcost_types::DecodeError> {
+        ::cloudcost_types::from_slice(bytes)
+    }
+}
+impl ::cloudcost_types::FromJson for RequestChangedException {
+    #[inline(never)]
+    fn from_json(
+        bytes: &[u8],
+    ) -> ::std::result::Result<Self, ::cloudcost_types::DecodeError> {
+        ::cloudcost_types::from_slice(bytes)
+    }
+}
+impl ::cloudcost_types::FromJson for ResourceNotFoundException {
+    #[inline(never)]
+    fn from_json(
+        bytes: &[u8],
+    ) -> ::std::result::Result<Self, ::cloudcost_types::DecodeError> {
+        ::cloudcost_types::from_slice(bytes)
+    }
+}

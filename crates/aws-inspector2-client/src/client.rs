@@ -274,21 +274,21 @@ impl ::cloudcost_runtime::OperationError for ListUsageTotalsError {
         Some(
             match code {
                 "ValidationException" => {
-                    ::cloudcost_runtime::cloudcost_types::from_slice::<
-                        model::ValidationException,
-                    >(body)
+                    <model::ValidationException as ::cloudcost_runtime::cloudcost_types::FromJson>::from_json(
+                            body,
+                        )
                         .map(|error| { Self::ValidationException(error) })
                 }
                 "AccessDeniedException" => {
-                    ::cloudcost_runtime::cloudcost_types::from_slice::<
-                        model::AccessDeniedException,
-                    >(body)
+                    <model::AccessDeniedException as ::cloudcost_runtime::cloudcost_types::FromJson>::from_json(
+                            body,
+                        )
                         .map(|error| { Self::AccessDeniedException(error) })
                 }
                 "ThrottlingException" => {
-                    ::cloudcost_runtime::cloudcost_types::from_slice::<
-                        model::ThrottlingException,
-                    >(body)
+                    <model::ThrottlingException as ::cloudcost_runtime::cloudcost_types::FromJson>::from_json(
+                            body,
+                        )
                         .map(|mut error| {
                             error.retry_after_seconds = ::cloudcost_runtime::header_value(
                                 headers,
@@ -298,9 +298,9 @@ impl ::cloudcost_runtime::OperationError for ListUsageTotalsError {
                         })
                 }
                 "InternalServerException" => {
-                    ::cloudcost_runtime::cloudcost_types::from_slice::<
-                        model::InternalServerException,
-                    >(body)
+                    <model::InternalServerException as ::cloudcost_runtime::cloudcost_types::FromJson>::from_json(
+                            body,
+                        )
                         .map(|mut error| {
                             error.retry_after_seconds = ::cloudcost_runtime::header_value(
                                 headers,
@@ -354,21 +354,21 @@ impl ::cloudcost_runtime::OperationError for BatchGetFreeTrialInfoError {
         Some(
             match code {
                 "ValidationException" => {
-                    ::cloudcost_runtime::cloudcost_types::from_slice::<
-                        model::ValidationException,
-                    >(body)
+                    <model::ValidationException as ::cloudcost_runtime::cloudcost_types::FromJson>::from_json(
+                            body,
+                        )
                         .map(|error| { Self::ValidationException(error) })
                 }
                 "AccessDeniedException" => {
-                    ::cloudcost_runtime::cloudcost_types::from_slice::<
-                        model::AccessDeniedException,
-                    >(body)
+                    <model::AccessDeniedException as ::cloudcost_runtime::cloudcost_types::FromJson>::from_json(
+                            body,
+                        )
                         .map(|error| { Self::AccessDeniedException(error) })
                 }
                 "ThrottlingException" => {
-                    ::cloudcost_runtime::cloudcost_types::from_slice::<
-                        model::ThrottlingException,
-                    >(body)
+                    <model::ThrottlingException as ::cloudcost_runtime::cloudcost_types::FromJson>::from_json(
+                            body,
+                        )
                         .map(|mut error| {
                             error.retry_after_seconds = ::cloudcost_runtime::header_value(
                                 headers,
@@ -378,9 +378,9 @@ impl ::cloudcost_runtime::OperationError for BatchGetFreeTrialInfoError {
                         })
                 }
                 "InternalServerException" => {
-                    ::cloudcost_runtime::cloudcost_types::from_slice::<
-                        model::InternalServerException,
-                    >(body)
+                    <model::InternalServerException as ::cloudcost_runtime::cloudcost_types::FromJson>::from_json(
+                            body,
+                        )
                         .map(|mut error| {
                             error.retry_after_seconds = ::cloudcost_runtime::header_value(
                                 headers,

@@ -233,3 +233,51 @@ pub struct ValidationExceptionField {
     /// The name of the field that failed validation.
     pub name: ::cloudcost_types::CompactString,
 }
+impl ::cloudcost_types::FromJson for AccessDeniedException {
+    #[inline(never)]
+    fn from_json(
+        bytes: &[u8],
+    ) -> ::std::result::Result<Self, ::cloudcost_types::DecodeError> {
+        ::cloudcost_types::from_slice(bytes)
+    }
+}
+impl ::cloudcost_types::FromJson for BatchGetFreeTrialInfoResponse {
+    #[inline(never)]
+    fn from_json(
+        bytes: &[u8],
+    ) -> ::std::result::Result<Self, ::cloudcost_types::DecodeError> {
+        ::cloudcost_types::from_slice(bytes)
+    }
+}
+impl ::cloudcost_types::FromJson for InternalServerException {
+    #[inline(never)]
+    fn from_json(
+        bytes: &[u8],
+    ) -> ::std::result::Result<Self, ::cloudcost_types::DecodeError> {
+        ::cloudcost_types::from_slice(bytes)
+    }
+}
+impl ::cloudcost_types::FromJson for ListUsageTotalsResponse {
+    #[inline(never)]
+    fn from_json(
+        bytes: &[u8],
+    ) -> ::std::result::Result<Self, ::cloudcost_types::DecodeError> {
+        ::cloudcost_types::from_slice(bytes)
+    }
+}
+impl ::cloudcost_types::FromJson for ThrottlingException {
+    #[inline(never)]
+    fn from_json(
+        bytes: &[u8],
+    ) -> ::std::result::Result<Self, ::cloudcost_types::DecodeError> {
+        ::cloudcost_types::from_slice(bytes)
+    }
+}
+impl ::cloudcost_types::FromJson for ValidationException {
+    #[inline(never)]
+    fn from_json(
+        bytes: &[u8],
+    ) -> ::std::result::Result<Self, ::cloudcost_types::DecodeError> {
+        ::cloudcost_types::from_slice(bytes)
+    }
+}

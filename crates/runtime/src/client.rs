@@ -14,9 +14,9 @@ use std::time::SystemTime;
 use std::time::{Duration, Instant};
 
 use bytes::Bytes;
+use cloudcost_types::FromJson;
 use cloudcost_types::Validate;
 use http::{HeaderMap, HeaderName, HeaderValue, Method};
-use serde::de::DeserializeOwned;
 use serde::Serialize;
 use tracing::Instrument;
 
@@ -246,7 +246,7 @@ impl ClientCore {
     ) -> Result<O, Error<E>>
     where
         I: Serialize + Validate,
-        O: DeserializeOwned,
+        O: FromJson,
         E: OperationError,
     {
         self.validate(op, input)?;
@@ -266,7 +266,7 @@ impl ClientCore {
     ) -> Result<O, Error<E>>
     where
         I: Validate,
-        O: DeserializeOwned,
+        O: FromJson,
         E: OperationError,
     {
         self.validate(op, input)?;
@@ -290,7 +290,7 @@ impl ClientCore {
         body: RequestBody,
     ) -> Result<O, Error<E>>
     where
-        O: DeserializeOwned,
+        O: FromJson,
         E: OperationError,
     {
         let span = tracing::info_span!(
@@ -319,7 +319,7 @@ impl ClientCore {
             match result {
                 Ok(response) => {
                     tracing::debug!(status = response.status, elapsed_ms, "call succeeded");
-                    cloudcost_types::from_slice(&response.body).map_err(|error| Error::Decode {
+                    O::from_json(&response.body).map_err(|error| Error::Decode {
                         operation: op.name,
                         request_id: response.request_id(),
                         error,

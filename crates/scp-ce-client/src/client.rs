@@ -284,21 +284,21 @@ impl ::cloudcost_runtime::OperationError for ListUsagesError {
         Some(
             match code {
                 "BadRequest" => {
-                    ::cloudcost_runtime::cloudcost_types::from_slice::<
-                        model::BadRequestError,
-                    >(body)
+                    <model::BadRequestError as ::cloudcost_runtime::cloudcost_types::FromJson>::from_json(
+                            body,
+                        )
                         .map(|error| { Self::BadRequestError(error) })
                 }
                 "Forbidden" => {
-                    ::cloudcost_runtime::cloudcost_types::from_slice::<
-                        model::ForbiddenError,
-                    >(body)
+                    <model::ForbiddenError as ::cloudcost_runtime::cloudcost_types::FromJson>::from_json(
+                            body,
+                        )
                         .map(|error| { Self::ForbiddenError(error) })
                 }
                 "NotFound" => {
-                    ::cloudcost_runtime::cloudcost_types::from_slice::<
-                        model::NotFoundError,
-                    >(body)
+                    <model::NotFoundError as ::cloudcost_runtime::cloudcost_types::FromJson>::from_json(
+                            body,
+                        )
                         .map(|error| { Self::NotFoundError(error) })
                 }
                 _ => return None,

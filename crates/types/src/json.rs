@@ -49,6 +49,20 @@ impl fmt::Display for DecodeError {
 
 impl std::error::Error for DecodeError {}
 
+/// A type the clients decode from a response body: each operation's output and each error
+/// shape, implemented by the generated model crates as a call of [`from_slice`].
+///
+/// Why a trait and not `from_slice::<T>` at the call site: a generic function is compiled
+/// in the crate that names its type arguments. Called from the client, every response
+/// type's decoder (serde's visitors for two deserializers) was compiled in the client crate,
+/// which builds last, after reqwest and rustls, where its time adds to the whole build. The
+/// model crates depend on no HTTP crate and build early, beside the TLS stack; the
+/// implementations there are `#[inline(never)]`, so the decoder is compiled once, there.
+pub trait FromJson: Sized {
+    /// Decodes `Self` from JSON bytes, as [`from_slice`] does.
+    fn from_json(bytes: &[u8]) -> Result<Self, DecodeError>;
+}
+
 /// Decodes `T` from JSON bytes.
 ///
 /// The body is decoded by plain serde_json first. Path tracking costs a `String` per object

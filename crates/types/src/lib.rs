@@ -41,7 +41,7 @@ pub mod wire;
 mod year_month_day;
 
 pub use builder::MissingMember;
-pub use json::{from_slice, from_str, DecodeError, DecodeErrorKind};
+pub use json::{from_slice, from_str, DecodeError, DecodeErrorKind, FromJson};
 pub use validate::{Validate, ValidationError, ValidationErrors, Validator};
 pub use year_month_day::{ParseYearMonthDayError, YearMonthDay};
 
