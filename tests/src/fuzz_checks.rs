@@ -304,17 +304,16 @@ pub fn shorthand(data: &[u8]) {
 // ---------------------------------------------------------------------------------------
 // error_bodies
 
-/// The SCP pointers of `specs/scp-ce.yaml` (`errorBody`).
-pub const SCP_ERROR_BODY: cloudcost_runtime::ErrorBodyMeta = cloudcost_runtime::ErrorBodyMeta {
-    code: &["/errors/0/code", "/name", "/error", "/0/type"],
-    message: &["/errors/0/detail", "/errors/0/title", "/message", "/0/msg"],
-    request_id: &[
-        "/errors/0/request_id",
-        "/errors/0/global_request_id",
-        "/requestId",
-        "/request_id",
-    ],
-};
+/// The SCP pointers of `specs/scp-ce.yaml` (`errorBody`), as the generated mock table holds
+/// them: read from there rather than copied, so a spec edit reaches the check.
+fn scp_error_body() -> &'static cloudcost_runtime::ErrorBodyMeta {
+    &cloudcost_mock::services()
+        .iter()
+        .find(|s| s.family == "scp-ce")
+        // invariant: specs/scp-ce.yaml is one of the specs the mock table is generated from.
+        .expect("the scp-ce family is in the mock's table")
+        .error_body
+}
 
 /// Target `error_bodies`: the first byte `n` says how the input splits: with `n < 128`,
 /// no header; otherwise the next `n - 128` bytes (lossy UTF-8) are the `X-Amzn-ErrorType`
@@ -378,7 +377,8 @@ pub fn error_bodies(data: &[u8]) {
         }
     }
 
-    let details = error_body::details(value.as_ref(), &SCP_ERROR_BODY);
+    let pointers = scp_error_body();
+    let details = error_body::details(value.as_ref(), pointers);
     let stated = |found: &Option<String>, pointers: &[&str]| {
         let Some(found) = found else {
             return;
@@ -392,9 +392,9 @@ pub fn error_bodies(data: &[u8]) {
         assert!(at_pointer, "{found:?} is at none of {pointers:?}");
         assert!(!found.trim().is_empty(), "a blank detail {found:?}");
     };
-    stated(&details.code, SCP_ERROR_BODY.code);
-    stated(&details.message, SCP_ERROR_BODY.message);
-    stated(&details.request_id, SCP_ERROR_BODY.request_id);
+    stated(&details.code, pointers.code);
+    stated(&details.message, pointers.message);
+    stated(&details.request_id, pointers.request_id);
 
     // Lookups: an exact key is found; any pointer, however odd, only looks.
     if let Some(v) = &value {
