@@ -91,8 +91,13 @@ struct Field<'a> {
     sensitive: bool,
 }
 
+/// The builder type of the structure `shape`: `DateInterval` -> `DateIntervalBuilder`.
+pub fn builder_ident(shape: &str) -> syn::Ident {
+    format_ident!("{shape}Builder")
+}
+
 fn builder<'a>(target: &syn::Ident, fields: impl Iterator<Item = Field<'a>>) -> TokenStream {
-    let name = format_ident!("{target}Builder");
+    let name = builder_ident(&target.to_string());
     let builder_name = name.to_string();
     let shape = target.to_string();
     let mut slots = Vec::new();

@@ -29,7 +29,7 @@ pub fn with_method(op: &Operation) -> syn::Ident {
 /// The builder methods of `input` (a structure's name) in the model's builder tokens, or
 /// `None` when it has no builder (an object without properties is a free-form map).
 fn setters(builders: &syn::File, input: &str) -> Option<Vec<syn::ImplItemFn>> {
-    let target = format!("{input}Builder");
+    let target = super::builder::builder_ident(input);
     let imp = builders.items.iter().find_map(|item| match item {
         syn::Item::Impl(imp) if imp.trait_.is_none() => match &*imp.self_ty {
             syn::Type::Path(p) if p.path.is_ident(&target) => Some(imp),
@@ -88,7 +88,7 @@ pub fn call(op: &Operation, builders: &syn::File, item: Option<&TokenStream>) ->
     let method = format_ident!("{}", snake(&op.name));
     let with = with_method(op);
     let ident = builder_ident(op);
-    let input_builder = format_ident!("{}Builder", op.input);
+    let input_builder = super::builder::builder_ident(&op.input);
     let output = format_ident!("{}", op.output);
     let error = format_ident!("{}Error", op.name);
     let name = &op.name;
