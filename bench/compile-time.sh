@@ -19,6 +19,9 @@
 #               with `from_slice`, no client, no HTTP, no tokio.
 #   ours-ascii-idna  ours with `idna_adapter` pinned to 1.0, its no-Unicode stub, as
 #               idna_adapter's README offers applications (url then needs no ICU4X).
+#   sdk-ascii-idna   sdk with the same pin (the SDK's tree has url and idna too), built from
+#               a copy of compile-time/sdk so that its committed lock file stays as it is:
+#               the pin compared like for like.
 #   sdk         compile-time/sdk: aws-sdk-costexplorer and aws-sdk-inspector2 1.138.0 with
 #               aws-config (default features: rustls on aws-lc-rs, hyper 1) + tokio; calls
 #               the four AWS operations (the SDK has no Samsung Cloud Platform client). Its
@@ -44,6 +47,7 @@
 # Usage:  bench/compile-time.sh            ours, sdk (from anywhere; prints markdown tables)
 #         ROUNDS=2 bench/compile-time.sh   ours, sdk, sdk, ours
 #         VARIANTS="ours ours-scp ours-aws ours-model" bench/compile-time.sh
+#         VARIANTS="ours sdk ours-ascii-idna sdk-ascii-idna" bench/compile-time.sh
 #                                          any of the variants above, in any order, repeats
 #                                          allowed (the last build of each is the one compared)
 # Needs:  cargo, /usr/bin/time (apt-get install -y time), strip (binutils), crates.io access
@@ -62,17 +66,19 @@ unset RUSTC_WRAPPER RUSTFLAGS CARGO_BUILD_RUSTFLAGS CARGO_INCREMENTAL CARGO_TARG
 mkdir -p "$OUT"
 
 declare -A BIN=([ours]=cloudcost-minimal [ours-ascii-idna]=cloudcost-minimal
+  [sdk-ascii-idna]=aws-sdk-minimal
   [ours-aws]=cloudcost-minimal-aws [ours-scp]=cloudcost-minimal-scp
   [ours-model]=cloudcost-minimal-model [sdk]=aws-sdk-minimal)
 declare -A DIR=([ours]=ours [ours-ascii-idna]=ours [ours-aws]=ours-aws [ours-scp]=ours-scp
-  [ours-model]=ours-model [sdk]=sdk)
+  [ours-model]=ours-model [sdk]=sdk [sdk-ascii-idna]=sdk)
 declare -A NAME=(
   [ours]="cloudcost clients (5 operations)"
   [ours-ascii-idna]="cloudcost clients, idna_adapter 1.0 (no ICU4X)"
   [ours-aws]="cloudcost AWS clients only (4 operations)"
   [ours-scp]="cloudcost SCP client only (1 operation)"
   [ours-model]="cloudcost model crates only (decode, no HTTP)"
-  [sdk]="aws-sdk-costexplorer + aws-sdk-inspector2 + aws-config (4 operations)")
+  [sdk]="aws-sdk-costexplorer + aws-sdk-inspector2 + aws-config (4 operations)"
+  [sdk-ascii-idna]="aws-sdk-costexplorer + aws-sdk-inspector2 + aws-config, idna_adapter 1.0")
 ROWS=()
 AWS_ROWS=()
 
@@ -111,15 +117,22 @@ build() {
   load="$(cut -d' ' -f1 /proc/loadavg)"
   echo "building $v (clean, release)..." >&2
   local dir="$HERE/compile-time/${DIR[$v]}"
-  # Our side takes the repository's lock file afresh (the idna variant edits it).
-  if [ "$v" != sdk ]; then
+  if [ "$v" = sdk-ascii-idna ]; then
+    # A copy, so that the committed lock file of the SDK binary is never edited.
+    rm -rf "$OUT/sdk-ascii-idna-src"
+    mkdir -p "$OUT/sdk-ascii-idna-src"
+    cp -r "$dir/Cargo.toml" "$dir/Cargo.lock" "$dir/src" "$OUT/sdk-ascii-idna-src/"
+    dir="$OUT/sdk-ascii-idna-src"
+  elif [ "$v" != sdk ]; then
+    # Our side takes the repository's lock file afresh (the idna variant edits it).
     cp "$ROOT/Cargo.lock" "$dir/Cargo.lock"
   fi
-  if [ "$v" = ours-ascii-idna ]; then
-    (cd "$dir" && cargo update --quiet -p idna_adapter --precise 1.0.0 && cargo fetch --quiet)
-  elif [ "$v" != sdk ]; then
-    (cd "$dir" && cargo fetch --quiet)
-  fi
+  case "$v" in
+    *-ascii-idna)
+      (cd "$dir" && cargo update --quiet -p idna_adapter --precise 1.0.0 && cargo fetch --quiet) ;;
+    sdk) ;;
+    *) (cd "$dir" && cargo fetch --quiet) ;;
+  esac
   (cd "$dir" &&
     CARGO_TARGET_DIR="$target" /usr/bin/time -v -o "$timing" \
       cargo build --release --frozen --color never >"$log" 2>&1) || {
@@ -167,17 +180,19 @@ for row in "${ROWS[@]}"; do
   WALL[$v]="$wall"; CPU[$v]="$cpu"; CRATES[$v]="$crates"; STRIPPED[$v]="$stripped"
 done
 echo
-if [ -n "${WALL[sdk]:-}" ]; then
-  for v in ours ours-aws ours-scp ours-model ours-ascii-idna; do
-    [ -n "${WALL[$v]:-}" ] || continue
-    awk -v name="$v" -v o="${WALL[$v]}" -v s="${WALL[sdk]}" -v oc="${CRATES[$v]}" -v sc="${CRATES[sdk]}" \
-      -v ou="${CPU[$v]}" -v su="${CPU[sdk]}" -v ob="${STRIPPED[$v]}" -v sb="${STRIPPED[sdk]}" 'BEGIN {
-      printf "%s / sdk: build time %.2f%s, CPU time %.2f, crates %d vs %d, stripped binary %.2f\n",
-        name, o / s, (name == "ours" ? " (goal <= 0.30 with <= 130 crates)" : ""), ou / su, oc, sc, ob / sb
-    }'
-  done
-  echo
-fi
+# Each of ours against the SDK binary; the pinned variant against the pinned SDK when both ran.
+for v in ours ours-aws ours-scp ours-model ours-ascii-idna; do
+  [ -n "${WALL[$v]:-}" ] || continue
+  ref=sdk
+  [ "$v" = ours-ascii-idna ] && [ -n "${WALL[sdk-ascii-idna]:-}" ] && ref=sdk-ascii-idna
+  [ -n "${WALL[$ref]:-}" ] || continue
+  awk -v name="$v" -v ref="$ref" -v o="${WALL[$v]}" -v s="${WALL[$ref]}" -v oc="${CRATES[$v]}" -v sc="${CRATES[$ref]}" \
+    -v ou="${CPU[$v]}" -v su="${CPU[$ref]}" -v ob="${STRIPPED[$v]}" -v sb="${STRIPPED[$ref]}" 'BEGIN {
+    printf "%s / %s: build time %.2f%s, CPU time %.2f, crates %d vs %d, stripped binary %.2f\n",
+      name, ref, o / s, (name ~ /^ours(-ascii-idna)?$/ ? " (goal <= 0.30 with <= 130 crates)" : ""), ou / su, oc, sc, ob / sb
+  }'
+done
+echo
 echo "AWS crates in each binary's \`cargo tree -e normal,build\` (reqsign*, aws-*, rust-ini):"
 echo
 echo "| binary | AWS crates | which |"

@@ -690,7 +690,7 @@ fn http_text(
                 &keys.aws_secret_access_key,
                 None,
             );
-            let time = std::time::UNIX_EPOCH + std::time::Duration::from_secs(1_722_470_400);
+            use futures_util::FutureExt;
             cloudcost_runtime::sign_request(
                 &http::Method::from_bytes(op.method.as_bytes()).expect("method"),
                 &format!("http://127.0.0.1{target}"),
@@ -699,8 +699,9 @@ fn http_text(
                 &credentials,
                 signing_region.unwrap_or("eu-west-1"),
                 signing_name,
-                time,
             )
+            .now_or_never()
+            .expect("reqsign's signer completes without waiting")
             .expect("signs");
         }
         AuthMeta::ScpHmac { api_version } => {

@@ -3,8 +3,8 @@
 //!
 //! Alone in its own test binary with a global subscriber: tracing caches per-callsite
 //! interest process-wide, and a thread-local subscriber raced with other tests' calls
-//! (which silence aws-sigv4's events with their own thread-local dispatcher) and missed
-//! spans now and then.
+//! (which, while signing was aws-sigv4's, silenced its events with their own thread-local
+//! dispatcher) and missed spans now and then.
 
 use std::sync::{Arc, Mutex};
 

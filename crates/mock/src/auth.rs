@@ -1,6 +1,7 @@
 //! Authentication checks. By default a request must carry its scheme's headers; with
-//! strict auth the signature is recomputed with the test keys, by the same signing code
-//! the clients use (`cloudcost-runtime`), and must match.
+//! strict auth the signature is recomputed with the test keys and must match. SigV4 is
+//! recomputed by `aws-sigv4`, the AWS SDK's signer, not by the clients' own (reqsign's), so
+//! the mock is an independent check of what the clients sign.
 
 use std::fmt;
 use std::time::SystemTime;
@@ -163,25 +164,75 @@ fn sigv4(
         }
     }
     let token = header(h, "x-amz-security-token").map(str::to_string);
-    let creds = AwsCredentials::new(&keys.aws_access_key_id, &keys.aws_secret_access_key, token);
-    cloudcost_runtime::sign_request(
-        &parts.method,
-        &signed_url(parts),
-        &mut headers,
-        body,
-        &creds,
-        region,
-        service,
-        time,
-    )
-    .map_err(|e| AuthFailure::Bad(format!("the request cannot be signed: {e}")))?;
-    if header(&headers, "authorization") == Some(authorization) {
+    let expected = sigv4_authorization(parts, &headers, body, keys, token, (region, service), time)
+        .map_err(|e| AuthFailure::Bad(format!("the request cannot be signed: {e}")))?;
+    if expected == authorization {
         Ok(())
     } else {
         Err(AuthFailure::Bad(
             "The request signature we calculated does not match the signature you provided".into(),
         ))
     }
+}
+
+/// The `Authorization` value `aws-sigv4` computes for the request's signed headers at
+/// `time`: payload hashed, no header added, every service's (not S3's) path encoding.
+fn sigv4_authorization(
+    parts: &Parts,
+    signed: &HeaderMap,
+    body: &[u8],
+    keys: &TestKeys,
+    token: Option<String>,
+    (region, service): (&str, &str),
+    time: SystemTime,
+) -> Result<String, String> {
+    use aws_sigv4::http_request::{sign, SignableBody, SignableRequest, SigningSettings};
+
+    // aws-sigv4 adds these itself, from `time` and the token.
+    let pairs = signed
+        .iter()
+        .filter(|(name, _)| !matches!(name.as_str(), "x-amz-date" | "x-amz-security-token"))
+        .map(|(name, value)| {
+            value
+                .to_str()
+                .map(|v| (name.as_str(), v))
+                .map_err(|_| format!("header `{name}` is not visible ASCII"))
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    let url = signed_url(parts);
+    let signable = SignableRequest::new(
+        parts.method.as_str(),
+        url.as_str(),
+        pairs.into_iter(),
+        SignableBody::Bytes(body),
+    )
+    .map_err(|e| e.to_string())?;
+    let identity = aws_credential_types::Credentials::new(
+        keys.aws_access_key_id.clone(),
+        keys.aws_secret_access_key.clone(),
+        token,
+        None,
+        "cloudcost-mock",
+    )
+    .into();
+    let params = aws_sigv4::sign::v4::SigningParams::builder()
+        .identity(&identity)
+        .region(region)
+        .name(service)
+        .time(time)
+        .settings(SigningSettings::default())
+        .build()
+        .map_err(|e| e.to_string())?
+        .into();
+    let (instructions, _) = sign(signable, &params)
+        .map_err(|e| e.to_string())?
+        .into_parts();
+    let (headers, _) = instructions.into_parts();
+    headers
+        .into_iter()
+        .find(|h| h.name().eq_ignore_ascii_case("authorization"))
+        .map(|h| h.value().to_owned())
+        .ok_or_else(|| "aws-sigv4 produced no Authorization header".to_owned())
 }
 
 fn parse_amz_date(date: &str) -> Option<SystemTime> {

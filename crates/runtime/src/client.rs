@@ -10,7 +10,6 @@ use std::fmt;
 #[cfg(feature = "aws")]
 use std::sync::Arc;
 #[cfg(feature = "aws")]
-use std::time::SystemTime;
 use std::time::{Duration, Instant};
 
 use bytes::Bytes;
@@ -484,8 +483,8 @@ impl ClientCore {
                     &creds,
                     region,
                     signing_name,
-                    SystemTime::now(),
                 )
+                .await
                 .map_err(|e| AttemptError::Auth(Box::new(e)))?;
             }
             #[cfg(feature = "scp")]
