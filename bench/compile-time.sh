@@ -22,6 +22,9 @@
 #   sdk-ascii-idna   sdk with the same pin (the SDK's tree has url and idna too), built from
 #               a copy of compile-time/sdk so that its committed lock file stays as it is:
 #               the pin compared like for like.
+#   floor       compile-time/floor: reqwest (the clients' features) + tokio, one HTTPS GET, no
+#               cloudcost crate: the HTTP/TLS stack every client is built on, so the part of
+#               any ratio that no change to cloudcost's own crates can remove.
 #   sdk         compile-time/sdk: aws-sdk-costexplorer and aws-sdk-inspector2 1.138.0 with
 #               aws-config (default features: rustls on aws-lc-rs, hyper 1) + tokio; calls
 #               the four AWS operations (the SDK has no Samsung Cloud Platform client). Its
@@ -65,18 +68,19 @@ unset RUSTC_WRAPPER RUSTFLAGS CARGO_BUILD_RUSTFLAGS CARGO_INCREMENTAL CARGO_TARG
 
 mkdir -p "$OUT"
 
-declare -A BIN=([ours]=cloudcost-minimal [ours-ascii-idna]=cloudcost-minimal
+declare -A BIN=([ours]=cloudcost-minimal [ours-ascii-idna]=cloudcost-minimal [floor]=cloudcost-floor
   [sdk-ascii-idna]=aws-sdk-minimal
   [ours-aws]=cloudcost-minimal-aws [ours-scp]=cloudcost-minimal-scp
   [ours-model]=cloudcost-minimal-model [sdk]=aws-sdk-minimal)
 declare -A DIR=([ours]=ours [ours-ascii-idna]=ours [ours-aws]=ours-aws [ours-scp]=ours-scp
-  [ours-model]=ours-model [sdk]=sdk [sdk-ascii-idna]=sdk)
+  [ours-model]=ours-model [sdk]=sdk [sdk-ascii-idna]=sdk [floor]=floor)
 declare -A NAME=(
   [ours]="cloudcost clients (5 operations)"
   [ours-ascii-idna]="cloudcost clients, idna_adapter 1.0 (no ICU4X)"
   [ours-aws]="cloudcost AWS clients only (4 operations)"
   [ours-scp]="cloudcost SCP client only (1 operation)"
   [ours-model]="cloudcost model crates only (decode, no HTTP)"
+  [floor]="floor: reqwest + tokio, one HTTPS GET (no cloudcost crate)"
   [sdk]="aws-sdk-costexplorer + aws-sdk-inspector2 + aws-config (4 operations)"
   [sdk-ascii-idna]="aws-sdk-costexplorer + aws-sdk-inspector2 + aws-config, idna_adapter 1.0")
 ROWS=()
@@ -105,9 +109,14 @@ for v in "${ORDER[@]}"; do
 done
 
 # The AWS crates of a binary's dependency graph, one name@version per line (none: empty).
+# A failing `cargo tree` (say, a manifest edited during the run) stops the run: an empty
+# answer would read as "no AWS crate".
 aws_crates() {
-  (cd "$1" && cargo tree --frozen -e normal,build --prefix none 2>/dev/null) |
-    awk '{print $1 "@" $2}' | sed 's/@v/@/' | sort -u | grep -E '^(reqsign[^@]*|aws-[^@]*|rust-ini)@' || true
+  local tree
+  tree="$(cd "$1" && cargo tree --frozen -e normal,build --prefix none)" ||
+    { echo "error: cargo tree failed in $1" >&2; return 1; }
+  echo "$tree" | awk '{print $1 "@" $2}' | sed 's/@v/@/' | sort -u |
+    grep -E '^(reqsign[^@]*|aws-[^@]*|rust-ini)@' || true
 }
 
 build() {
@@ -154,7 +163,7 @@ build() {
   stripped="$(stat -c %s "$OUT/$v.stripped")"
   ROWS+=("$v|$wall|$cpu|$crates|$kib|$size|$stripped|$load")
   local aws
-  aws="$(aws_crates "$dir")"
+  aws="$(aws_crates "$dir")" || exit 1
   AWS_ROWS+=("$v|$(echo "$aws" | grep -c . || true)|$(echo "$aws" | paste -sd' ')")
   if [ "$v" = ours-scp ] && [ -n "$aws" ]; then
     echo "error: the SCP-only binary depends on AWS crates: $aws" >&2
@@ -181,7 +190,7 @@ for row in "${ROWS[@]}"; do
 done
 echo
 # Each of ours against the SDK binary; the pinned variant against the pinned SDK when both ran.
-for v in ours ours-aws ours-scp ours-model ours-ascii-idna; do
+for v in ours ours-aws ours-scp ours-model ours-ascii-idna floor; do
   [ -n "${WALL[$v]:-}" ] || continue
   ref=sdk
   [ "$v" = ours-ascii-idna ] && [ -n "${WALL[sdk-ascii-idna]:-}" ] && ref=sdk-ascii-idna

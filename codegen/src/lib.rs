@@ -21,6 +21,7 @@ pub mod error;
 pub mod ir;
 pub mod loader;
 pub mod naming;
+pub mod pattern;
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};

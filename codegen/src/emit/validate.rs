@@ -74,11 +74,21 @@ pub fn emit(service: &Service, names: &FieldNames) -> Result<TokenStream> {
     }
     let helpers = std::mem::take(&mut cx.helpers);
     impls.extend(helpers);
-    let statics = cx.patterns.iter().enumerate().map(|(i, p)| {
+    let mut statics = TokenStream::new();
+    for (i, p) in cx.patterns.iter().enumerate() {
         let id = format_ident!("PATTERN_{i}");
-        quote!(static #id: ::cloudcost_types::validate::Pattern = ::cloudcost_types::validate::Pattern::new(#p);)
-    });
-    Ok(quote! { #(#statics)* #impls })
+        let expanded = crate::pattern::expand_unicode_classes(p).map_err(|e| Error::Emit {
+            context: format!("{} pattern {p:?}", service.spec_path),
+            message: e,
+        })?;
+        let pattern = if expanded == *p {
+            quote!(::cloudcost_types::validate::Pattern::new(#p))
+        } else {
+            quote!(::cloudcost_types::validate::Pattern::with_expansion(#p, #expanded))
+        };
+        statics.extend(quote!(static #id: ::cloudcost_types::validate::Pattern = #pattern;));
+    }
+    Ok(quote! { #statics #impls })
 }
 
 struct Cx {
@@ -345,7 +355,9 @@ fn matches_everything(p: &str) -> bool {
     let anchored = ["^", "$", "\\b", "\\B", "\\A", "\\z"]
         .iter()
         .any(|a| p.contains(a));
-    !anchored && regex::Regex::new(p).is_ok_and(|r| r.is_match(""))
+    !anchored
+        && crate::pattern::expand_unicode_classes(p)
+            .is_ok_and(|p| regex_lite::Regex::new(&p).is_ok_and(|r| r.is_match("")))
 }
 
 fn decimal_bound(n: &Option<serde_json::Number>) -> Result<TokenStream> {

@@ -8,7 +8,8 @@
 //! - A plain `number` is refused: it would be an `f64`. Money is `format: decimal`.
 //! - An unknown `format` is an error, so a typo cannot silently become a `String`.
 //! - A constraint must fit its type (`maxLength` on an integer is a mistake, not a no-op),
-//!   and a `pattern` must compile with Rust's regex crate, which `validate()` uses.
+//!   and a `pattern` must compile with Rust's regex-lite, which `validate()` uses (with
+//!   Unicode classes written out: `crate::pattern`).
 //! - A `$ref` to a structure or enum is not followed, so recursive structures
 //!   (`Expression.Not`) terminate; a `$ref` to an alias is resolved to the alias's type
 //!   (with its constraints), with a depth bound against loops.
@@ -277,7 +278,7 @@ impl<'a> Loader<'a> {
     }
 
     /// The constraints of an inline type of `kind`. Each must fit the kind (`maxLength` on
-    /// an integer is a mistake, not a no-op), a pattern must compile with the regex crate
+    /// an integer is a mistake, not a no-op), a pattern must compile with the regex-lite
     /// the generated `validate()` uses, and integer bounds must be integers.
     fn constraints(&self, at: At<'_>, kind: &TyKind, ty_name: &str) -> R<Constraints> {
         let constraints = Constraints {
@@ -295,9 +296,11 @@ impl<'a> Loader<'a> {
             example: at.v.get("example").cloned(),
         };
         if let Some(p) = &constraints.pattern {
-            if let Err(e) = regex::Regex::new(p) {
+            let compiled = crate::pattern::expand_unicode_classes(p)
+                .and_then(|p| regex_lite::Regex::new(&p).map_err(|e| e.to_string()));
+            if let Err(e) = compiled {
                 let key = pattern_key(at.v);
-                return Err(self.err(&format!("{}/{key}", at.ptr), format!("Rust's regex crate rejects this pattern ({e}); rewrite it and keep the original in `x-aws-pattern`")));
+                return Err(self.err(&format!("{}/{key}", at.ptr), format!("the generated validate() cannot run this pattern with Rust's regex-lite ({e}); rewrite it and keep the original in `x-aws-pattern`")));
             }
         }
         let string_like = matches!(

@@ -7,7 +7,7 @@
 use std::fmt;
 use std::sync::OnceLock;
 
-use regex::Regex;
+use regex_lite::Regex;
 use rust_decimal::Decimal;
 
 /// How deep a request may nest (e.g. `Expression.Not.Not...`) before validation stops
@@ -76,16 +76,30 @@ impl<T: Validate + ?Sized> Validate for Box<T> {
 }
 
 /// A regex pattern from the spec, compiled on first use.
+///
+/// Patterns run with regex-lite, which has no Unicode tables: the generator writes a
+/// pattern's Unicode property classes (`\p{L}`) out as code-point ranges
+/// ([`Pattern::with_expansion`]), which regex-lite matches exactly. Perl classes (`\d`,
+/// `\w`, `\s`) are ASCII, as `\d` and `\w` are in ECMA-262, the dialect of OpenAPI and
+/// JSON Schema patterns.
 pub struct Pattern {
     source: &'static str,
+    compiled_from: &'static str,
     compiled: OnceLock<Result<Regex, String>>,
 }
 
 impl Pattern {
     /// A pattern; `source` is the spec's pattern (unanchored, like Smithy and JSON Schema).
     pub const fn new(source: &'static str) -> Self {
+        Self::with_expansion(source, source)
+    }
+
+    /// The spec's pattern `source`, matched as `expanded`: the same pattern with its
+    /// Unicode property classes written out as ranges. Messages show `source`.
+    pub const fn with_expansion(source: &'static str, expanded: &'static str) -> Self {
         Self {
             source,
+            compiled_from: expanded,
             compiled: OnceLock::new(),
         }
     }
@@ -97,7 +111,7 @@ impl Pattern {
 
     fn regex(&self) -> Result<&Regex, &str> {
         self.compiled
-            .get_or_init(|| Regex::new(self.source).map_err(|e| e.to_string()))
+            .get_or_init(|| Regex::new(self.compiled_from).map_err(|e| e.to_string()))
             .as_ref()
             .map_err(String::as_str)
     }
