@@ -112,6 +112,26 @@ fn main() -> ExitCode {
 fn test(root: &Path, rust_only: bool) -> ExitCode {
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
     let mut steps: Vec<(&str, Command)> = Vec::new();
+    // Each family's clients alone, as a user of one family builds them: the runtime then has
+    // only that family's feature, which the workspace-wide runs below (both families on)
+    // never compile.
+    for (name, packages) in [
+        (
+            "cargo check: the SCP client alone (runtime feature `scp` only)",
+            &["cloudcost-scp-ce-client"][..],
+        ),
+        (
+            "cargo check: the AWS clients alone (runtime feature `aws` only)",
+            &["cloudcost-aws-ce-client", "cloudcost-aws-inspector2-client"][..],
+        ),
+    ] {
+        let mut check = Command::new(&cargo);
+        check.arg("check").current_dir(root);
+        for p in packages {
+            check.args(["-p", p]);
+        }
+        steps.push((name, check));
+    }
     // Two runs, so that the generator's serde_json `preserve_order` is not unified into
     // the crates users build (tests/tests/feature_leak.rs checks it).
     let mut rust = Command::new(&cargo);

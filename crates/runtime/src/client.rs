@@ -9,7 +9,6 @@
 use std::fmt;
 #[cfg(feature = "aws")]
 use std::sync::Arc;
-#[cfg(feature = "aws")]
 use std::time::{Duration, Instant};
 
 use bytes::Bytes;
