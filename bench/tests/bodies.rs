@@ -114,3 +114,35 @@ fn body_sizes() {
         ]
     );
 }
+
+/// The decoder probe (`cloudcost_bench::fast_cau`) builds what the shipped decoder builds,
+/// and declines, rather than guesses, what it does not handle.
+#[test]
+fn the_fast_decoder_probe_agrees_with_the_shipped_decoder() {
+    for page in [
+        gen::cost_and_usage_page(),
+        gen::cost_and_usage_tiny(),
+        gen::cost_and_usage(7, 3, 5, Some("next-token")),
+    ] {
+        let typed = cloudcost_types::from_slice::<GetCostAndUsageResponse>(page.as_bytes())
+            .expect("the shipped decoder takes the page");
+        assert_eq!(
+            cloudcost_bench::fast_cau::decode(page.as_bytes()),
+            Ok(typed)
+        );
+    }
+    for declined in [
+        r#"{"NextPageToken":"a\"b"}"#,
+        r#"{"NextPageToken":"a","NextPageToken":"b"}"#,
+        r#"{"Unknown":1}"#,
+        r#"{"NextPageToken":"a"} x"#,
+        r#"{"NextPageToken":"a",}"#,
+        "{\"NextPageToken\":\"a\u{1}\"}",
+    ] {
+        assert_eq!(
+            cloudcost_bench::fast_cau::decode(declined.as_bytes()),
+            Err(()),
+            "{declined}"
+        );
+    }
+}

@@ -66,6 +66,11 @@ fn decode<T: DeserializeOwned>(decoder: &str, body: &[u8]) {
         "ignored" => drop(black_box(
             serde_json::from_slice::<IgnoredAny>(body).unwrap(),
         )),
+        // The hand-written pull decoder of `cloudcost_bench::fast_cau` (GetCostAndUsage
+        // only), the probe of a generated decoder.
+        "fast" => drop(black_box(
+            cloudcost_bench::fast_cau::decode(body).expect("the probe takes the page"),
+        )),
         other => panic!("unknown decoder {other:?}: typed, serde, value or ignored"),
     }
 }
@@ -99,15 +104,24 @@ fn run<T: DeserializeOwned>(decoder: &str, body: &[u8], iterations: usize) {
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let [body, decoder, iterations] = args.as_slice() else {
-        panic!("usage: decode_profile cau|totals|ru|scp typed|serde|value|ignored N");
+        panic!("usage: decode_profile cau|totals|ru|scp typed|serde|value|ignored|fast N");
     };
     let iterations: usize = iterations.parse().expect("N: a number");
     match body.as_str() {
-        "cau" => run::<GetCostAndUsageResponse>(
-            decoder,
-            gen::cost_and_usage_page().as_bytes(),
-            iterations,
-        ),
+        "cau" => {
+            let page = gen::cost_and_usage_page();
+            if decoder == "fast" {
+                // The probe must build exactly what the shipped decoder builds.
+                let fast = cloudcost_bench::fast_cau::decode(page.as_bytes());
+                let typed = cloudcost_types::from_slice::<GetCostAndUsageResponse>(page.as_bytes());
+                assert_eq!(
+                    fast.ok(),
+                    typed.ok(),
+                    "the probe and the shipped decoder differ"
+                );
+            }
+            run::<GetCostAndUsageResponse>(decoder, page.as_bytes(), iterations)
+        }
         "totals" => {
             run::<ListUsageTotalsResponse>(decoder, gen::usage_totals_page().as_bytes(), iterations)
         }
