@@ -7,6 +7,8 @@
 //! ```
 
 use std::fmt;
+use std::future::Future;
+use std::pin::Pin;
 #[cfg(feature = "aws")]
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -144,6 +146,12 @@ pub enum RequestBody {
     Json(Vec<u8>),
     /// Query parameters in order, repeated names for list members (SCP).
     Query(Vec<(&'static str, String)>),
+}
+
+/// Why an exchange produced no response: the last attempt's failure, or the total timeout.
+enum Failure {
+    Attempt(AttemptError),
+    TotalTimeout(Duration),
 }
 
 /// A response as received.
@@ -297,40 +305,52 @@ impl ClientCore {
             operation = op.name
         );
         async {
-            let started = Instant::now();
-            let result = match self.config.total_timeout {
-                Some(total) => {
-                    match tokio::time::timeout(total, self.with_retries(op, &body)).await {
-                        Ok(result) => result,
-                        Err(_) => {
-                            return Err(Error::Timeout {
-                                operation: op.name,
-                                kind: TimeoutKind::Total,
-                                after: total,
-                            })
-                        }
-                    }
-                }
-                None => self.with_retries(op, &body).await,
-            };
-            let elapsed_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
-            match result {
-                Ok(response) => {
-                    tracing::debug!(status = response.status, elapsed_ms, "call succeeded");
-                    O::from_json(&response.body).map_err(|error| Error::Decode {
-                        operation: op.name,
-                        request_id: response.request_id(),
-                        error,
-                    })
-                }
-                Err(e) => {
-                    tracing::debug!(elapsed_ms, "call failed");
-                    Err(self.to_error(op, e))
-                }
+            match self.exchange(op, &body).await {
+                Ok(response) => O::from_json(&response.body).map_err(|error| Error::Decode {
+                    operation: op.name,
+                    request_id: response.request_id(),
+                    error,
+                }),
+                Err(Failure::Attempt(e)) => Err(self.to_error(op, e)),
+                Err(Failure::TotalTimeout(total)) => Err(Error::Timeout {
+                    operation: op.name,
+                    kind: TimeoutKind::Total,
+                    after: total,
+                }),
             }
         }
         .instrument(span)
         .await
+    }
+
+    /// Everything between the encoded request and the raw response: retries, the total
+    /// timeout, signing, sending, reading. Boxed, so that all of it is compiled once, here:
+    /// an async fn's body is compiled where its future is polled, and polled only from the
+    /// generic `invoke`, it was compiled again in every client crate that instantiates
+    /// `invoke` (the retry loop, both signers and the body reader were the largest items of
+    /// each client crate's code; BENCHMARKS.md, issue 12). One allocation per call.
+    fn exchange<'a>(
+        &'a self,
+        op: &'static OperationMeta,
+        body: &'a RequestBody,
+    ) -> Pin<Box<dyn Future<Output = Result<RawResponse, Failure>> + Send + 'a>> {
+        Box::pin(async move {
+            let started = Instant::now();
+            let result = match self.config.total_timeout {
+                Some(total) => tokio::time::timeout(total, self.with_retries(op, body))
+                    .await
+                    .map_err(|_| Failure::TotalTimeout(total))?,
+                None => self.with_retries(op, body).await,
+            };
+            let elapsed_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
+            match &result {
+                Ok(response) => {
+                    tracing::debug!(status = response.status, elapsed_ms, "call succeeded")
+                }
+                Err(_) => tracing::debug!(elapsed_ms, "call failed"),
+            }
+            result.map_err(Failure::Attempt)
+        })
     }
 
     async fn with_retries(
