@@ -396,11 +396,20 @@ pub enum DecimalWire {
     Number,
 }
 
+/// A string's pattern: as the spec writes it (for schemas and messages), and as the
+/// generated `validate()` runs it with regex-lite (Unicode classes written out as ranges by
+/// `crate::pattern`), derived once, by the loader, which also checks that it compiles.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Pattern {
+    pub source: String,
+    pub regex_lite: String,
+}
+
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Constraints {
     pub min_length: Option<u64>,
     pub max_length: Option<u64>,
-    pub pattern: Option<String>,
+    pub pattern: Option<Pattern>,
     /// The official pattern, where `pattern` had to be rewritten for Rust's regex.
     pub aws_pattern: Option<String>,
     pub min_items: Option<u64>,

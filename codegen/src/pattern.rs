@@ -24,17 +24,17 @@ pub fn expand_unicode_classes(pattern: &str) -> Result<String, String> {
         .parse(pattern)
         .map_err(|e| e.to_string())?;
     let found = ast::visit(&parsed, UnicodeClasses::default()).map_err(|e| e.to_string())?;
-    if found.is_empty() {
+    if found.classes.is_empty() {
         return Ok(pattern.to_owned());
     }
-    if has_flag_i(pattern) {
+    if found.case_insensitive {
         return Err(
             "case-insensitive flags cannot be combined with Unicode property classes".into(),
         );
     }
     let mut out = pattern.to_owned();
     // From the end, so that the earlier spans stay where they were.
-    for (span, in_brackets) in found.into_iter().rev() {
+    for (span, in_brackets) in found.classes.into_iter().rev() {
         let class = &pattern[span.start.offset..span.end.offset];
         let ranges = class_ranges(class)?;
         let written = if in_brackets {
@@ -45,16 +45,6 @@ pub fn expand_unicode_classes(pattern: &str) -> Result<String, String> {
         out.replace_range(span.start.offset..span.end.offset, &written);
     }
     Ok(out)
-}
-
-/// A flag group that turns on `i` (`(?si)`, `(?x-s:i...)` is not one).
-fn has_flag_i(pattern: &str) -> bool {
-    pattern.match_indices("(?").any(|(at, _)| {
-        pattern[at + 2..]
-            .split([')', ':'])
-            .next()
-            .is_some_and(|flags| flags.split('-').next().is_some_and(|on| on.contains('i')))
-    })
 }
 
 /// The ranges of one Unicode class (`\p{L}`), as regex-lite escapes.
@@ -86,28 +76,45 @@ fn class_ranges(class: &str) -> Result<String, String> {
     Ok(out)
 }
 
-/// Collects the span of every Unicode class, and whether it sits inside brackets.
+/// What the expansion needs from the parsed pattern: the span of every Unicode class and
+/// whether it sits inside brackets, and whether any flag turns on case-insensitivity.
 #[derive(Default)]
-struct UnicodeClasses(Vec<(ast::Span, bool)>);
+struct UnicodeClasses {
+    classes: Vec<(ast::Span, bool)>,
+    case_insensitive: bool,
+}
+
+impl UnicodeClasses {
+    fn flags(&mut self, flags: &ast::Flags) {
+        self.case_insensitive |= flags.flag_state(ast::Flag::CaseInsensitive) == Some(true);
+    }
+}
 
 impl ast::Visitor for UnicodeClasses {
-    type Output = Vec<(ast::Span, bool)>;
+    type Output = Self;
     type Err = std::convert::Infallible;
 
     fn finish(self) -> Result<Self::Output, Self::Err> {
-        Ok(self.0)
+        Ok(self)
     }
 
     fn visit_pre(&mut self, ast: &Ast) -> Result<(), Self::Err> {
-        if let Ast::ClassUnicode(class) = ast {
-            self.0.push((class.span, false));
+        match ast {
+            Ast::ClassUnicode(class) => self.classes.push((class.span, false)),
+            Ast::Flags(set) => self.flags(&set.flags),
+            Ast::Group(group) => {
+                if let ast::GroupKind::NonCapturing(flags) = &group.kind {
+                    self.flags(flags);
+                }
+            }
+            _ => {}
         }
         Ok(())
     }
 
     fn visit_class_set_item_pre(&mut self, item: &ClassSetItem) -> Result<(), Self::Err> {
         if let ClassSetItem::Unicode(class) = item {
-            self.0.push((class.span, true));
+            self.classes.push((class.span, true));
         }
         Ok(())
     }
@@ -151,7 +158,11 @@ mod tests {
         assert!(e.contains("case-insensitive"), "{e}");
         let e = expand_unicode_classes(r"[\p{L}").unwrap_err();
         assert!(e.contains("unclosed"), "{e}");
-        assert!(has_flag_i("(?si:x)"));
-        assert!(!has_flag_i("(?s-i:x)"));
+        for on in [r"(?si:x)\pL", r"x(?i)\pL"] {
+            assert!(expand_unicode_classes(on).is_err(), "{on}");
+        }
+        for off in [r"(?s-i:x)\pL", r"(?-i)\pL"] {
+            assert!(expand_unicode_classes(off).is_ok(), "{off}");
+        }
     }
 }

@@ -656,12 +656,15 @@ impl Checker<'_> {
             (Some(p), None) => rep.record(
                 Category::Constraints,
                 &key,
-                problem(c.pattern.as_deref() == Some(p), || {
-                    format!(
-                        "pattern {:?} in the spec, {p:?} in the official model",
-                        c.pattern
-                    )
-                }),
+                problem(
+                    c.pattern.as_ref().map(|p| p.source.as_str()) == Some(p),
+                    || {
+                        format!(
+                            "pattern {:?} in the spec, {p:?} in the official model",
+                            c.pattern
+                        )
+                    },
+                ),
             ),
             // The spec rewrote the pattern for Rust's regex and kept the official one in
             // x-aws-pattern: that must be verbatim, and the rewrite must mean the same.
@@ -673,7 +676,7 @@ impl Checker<'_> {
                         format!("x-aws-pattern {aws:?} in the spec, {p:?} in the official model")
                     }),
                 );
-                let rewritten = c.pattern.as_deref().unwrap_or_default();
+                let rewritten = c.pattern.as_ref().map_or("", |p| p.source.as_str());
                 rep.record(
                     Category::Constraints,
                     &format!("{shape}.pattern-rewrite"),
@@ -1179,7 +1182,12 @@ fn checker_reports_a_broken_copy() {
     // A rewrite that forgets the "no leading or trailing space" rule of the official pattern.
     with_structure(&mut bad, "CostCategoryValues", |s| {
         let m = s.members.iter_mut().find(|m| m.name == "Key").expect("Key");
-        m.ty.constraints.pattern = Some(r"^[\p{L}\p{N}\p{Z}_-]*$".into());
+        let source = r"^[\p{L}\p{N}\p{Z}_-]*$";
+        m.ty.constraints.pattern = Some(Pattern {
+            source: source.into(),
+            regex_lite: cloudcost_codegen::pattern::expand_unicode_classes(source)
+                .expect("the rewrite expands"),
+        });
     });
 
     let before = check(&good, &reference);

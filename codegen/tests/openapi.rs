@@ -115,7 +115,8 @@ fn the_unicode_pattern_is_the_one_validate_checks() {
         .ty
         .constraints
         .pattern
-        .as_deref()
+        .as_ref()
         .unwrap()
+        .source
         .starts_with(r"^(?:[\p{L}\p{N}"));
 }

@@ -1,5 +1,5 @@
 //! Every spec pattern, as the generated `validate()` runs it (regex-lite, Unicode classes
-//! written out by `cloudcost_codegen::pattern`), matches exactly the strings the regex
+//! written out by `cloudcost_codegen::pattern`, as the loader put it in the IR), matches exactly the strings the regex
 //! crate, with its own Unicode tables, matches with the spec's pattern.
 //!
 //! The one intended difference is ASCII Perl classes (`\d`, `\w`, `\s`), ECMA-262's
@@ -13,8 +13,7 @@
 use std::collections::BTreeSet;
 use std::path::Path;
 
-use cloudcost_codegen::ir::{ShapeKind, Ty, TyKind};
-use cloudcost_codegen::pattern::expand_unicode_classes;
+use cloudcost_codegen::ir::{Pattern, ShapeKind, Ty, TyKind};
 
 /// A small deterministic generator (xorshift64*), so a failure reproduces.
 struct Rng(u64);
@@ -63,7 +62,7 @@ fn ascii_perl_classes(pattern: &str) -> String {
 }
 
 /// Every pattern of every spec, with the spec's example of that type if it has one.
-fn spec_patterns() -> Vec<(String, String, Vec<String>)> {
+fn spec_patterns() -> Vec<(String, Pattern, Vec<String>)> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap();
     let mut out = Vec::new();
     let mut seen = BTreeSet::new();
@@ -98,7 +97,7 @@ fn spec_patterns() -> Vec<(String, String, Vec<String>)> {
                 .iter()
                 .filter_map(|e| e.as_str().map(str::to_owned))
                 .collect();
-            if seen.insert((pattern.clone(), name.clone())) {
+            if seen.insert((pattern.source.clone(), name.clone())) {
                 out.push((
                     format!("{} {name}", service.spec_path),
                     pattern.clone(),
@@ -142,18 +141,20 @@ fn random_char(rng: &mut Rng, edges: &[char], seed_chars: &[char]) -> char {
 fn every_spec_pattern_matches_as_the_regex_crate_matches_it() {
     let patterns = spec_patterns();
     assert!(
-        patterns.iter().any(|(_, p, _)| p.contains("\\p{")),
+        patterns.iter().any(|(_, p, _)| p.source.contains("\\p{")),
         "no Unicode class in the specs: this test would check nothing of the expansion"
     );
     let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
     let mut checked = 0usize;
     let mut matched = 0usize;
     for (at, pattern, examples) in &patterns {
-        let expanded = expand_unicode_classes(pattern).unwrap_or_else(|e| panic!("{at}: {e}"));
-        let ours = regex_lite::Regex::new(&expanded).unwrap_or_else(|e| panic!("{at}: {e}"));
+        // What the loader derived, and the generated validate() runs.
+        let expanded = &pattern.regex_lite;
+        let ours = regex_lite::Regex::new(expanded).unwrap_or_else(|e| panic!("{at}: {e}"));
+        let pattern = &pattern.source;
         let oracle = regex::Regex::new(&ascii_perl_classes(pattern))
             .unwrap_or_else(|e| panic!("{at}: the oracle rejects the pattern: {e}"));
-        let edges = edge_code_points(&expanded);
+        let edges = edge_code_points(expanded);
         let seed_chars: Vec<char> = examples.iter().flat_map(|e| e.chars()).collect();
 
         let mut inputs: Vec<String> = examples.clone();

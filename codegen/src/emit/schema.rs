@@ -227,10 +227,10 @@ fn ty_schema(ty: &Ty) -> Value {
         // validators fail or silently reject valid values. It is carried under an extension
         // keyword instead (validators ignore unknown keywords); the Rust `validate()` still
         // enforces it.
-        Some(p) if p.contains("\\p{") || p.contains("\\P{") => {
-            put("x-unicode-pattern", Some(json!(p)))
+        Some(p) if p.source.contains("\\p{") || p.source.contains("\\P{") => {
+            put("x-unicode-pattern", Some(json!(p.source)))
         }
-        Some(p) => put("pattern", Some(json!(p))),
+        Some(p) => put("pattern", Some(json!(p.source))),
         None => {}
     }
     put("minItems", c.min_items.map(|n| json!(n)));

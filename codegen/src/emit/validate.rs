@@ -74,25 +74,21 @@ pub fn emit(service: &Service, names: &FieldNames) -> Result<TokenStream> {
     }
     let helpers = std::mem::take(&mut cx.helpers);
     impls.extend(helpers);
-    let mut statics = TokenStream::new();
-    for (i, p) in cx.patterns.iter().enumerate() {
+    let statics = cx.patterns.iter().enumerate().map(|(i, p)| {
         let id = format_ident!("PATTERN_{i}");
-        let expanded = crate::pattern::expand_unicode_classes(p).map_err(|e| Error::Emit {
-            context: format!("{} pattern {p:?}", service.spec_path),
-            message: e,
-        })?;
-        let pattern = if expanded == *p {
-            quote!(::cloudcost_types::validate::Pattern::new(#p))
+        let (source, regex_lite) = (&p.source, &p.regex_lite);
+        let pattern = if regex_lite == source {
+            quote!(::cloudcost_types::validate::Pattern::new(#source))
         } else {
-            quote!(::cloudcost_types::validate::Pattern::with_expansion(#p, #expanded))
+            quote!(::cloudcost_types::validate::Pattern::with_expansion(#source, #regex_lite))
         };
-        statics.extend(quote!(static #id: ::cloudcost_types::validate::Pattern = #pattern;));
-    }
-    Ok(quote! { #statics #impls })
+        quote!(static #id: ::cloudcost_types::validate::Pattern = #pattern;)
+    });
+    Ok(quote! { #(#statics)* #impls })
 }
 
 struct Cx {
-    patterns: Vec<String>,
+    patterns: Vec<Pattern>,
     /// Functions the rule checks call (one per `expression` rule).
     helpers: TokenStream,
 }
@@ -250,11 +246,11 @@ impl Cx {
         })
     }
 
-    fn pattern(&mut self, p: &str) -> syn::Ident {
+    fn pattern(&mut self, p: &Pattern) -> syn::Ident {
         let i = match self.patterns.iter().position(|x| x == p) {
             Some(i) => i,
             None => {
-                self.patterns.push(p.to_string());
+                self.patterns.push(p.clone());
                 self.patterns.len() - 1
             }
         };
@@ -275,7 +271,7 @@ impl Cx {
                     let (min, max) = (u(c.min_length), u(c.max_length));
                     out.extend(quote!(v.length(#value, #min, #max);));
                 }
-                if let Some(p) = c.pattern.as_deref().filter(|p| !matches_everything(p)) {
+                if let Some(p) = c.pattern.as_ref().filter(|p| !matches_everything(p)) {
                     let id = self.pattern(p);
                     out.extend(quote!(v.pattern(#value, &#id);));
                 }
@@ -351,13 +347,11 @@ impl Cx {
 /// An unanchored pattern that matches the empty string matches every string (the search
 /// can succeed at offset 0), so checking it would only cost time: `[\S\s]*` is the common
 /// case in the AWS models.
-fn matches_everything(p: &str) -> bool {
+fn matches_everything(p: &Pattern) -> bool {
     let anchored = ["^", "$", "\\b", "\\B", "\\A", "\\z"]
         .iter()
-        .any(|a| p.contains(a));
-    !anchored
-        && crate::pattern::expand_unicode_classes(p)
-            .is_ok_and(|p| regex_lite::Regex::new(&p).is_ok_and(|r| r.is_match("")))
+        .any(|a| p.source.contains(a));
+    !anchored && regex_lite::Regex::new(&p.regex_lite).is_ok_and(|r| r.is_match(""))
 }
 
 fn decimal_bound(n: &Option<serde_json::Number>) -> Result<TokenStream> {

@@ -284,7 +284,10 @@ impl<'a> Loader<'a> {
         let constraints = Constraints {
             min_length: self.opt_u64(at.v, at.ptr, "minLength")?,
             max_length: self.opt_u64(at.v, at.ptr, "maxLength")?,
-            pattern: self.pattern(at)?,
+            pattern: self
+                .pattern(at)?
+                .map(|p| self.runnable(at, p))
+                .transpose()?,
             aws_pattern: self
                 .opt_str(at.v, at.ptr, "x-aws-pattern")?
                 .map(str::to_string),
@@ -295,14 +298,6 @@ impl<'a> Loader<'a> {
             default: at.v.get("default").cloned(),
             example: at.v.get("example").cloned(),
         };
-        if let Some(p) = &constraints.pattern {
-            let compiled = crate::pattern::expand_unicode_classes(p)
-                .and_then(|p| regex_lite::Regex::new(&p).map_err(|e| e.to_string()));
-            if let Err(e) = compiled {
-                let key = pattern_key(at.v);
-                return Err(self.err(&format!("{}/{key}", at.ptr), format!("the generated validate() cannot run this pattern with Rust's regex-lite ({e}); rewrite it and keep the original in `x-aws-pattern`")));
-            }
-        }
         let string_like = matches!(
             kind,
             TyKind::String | TyKind::YearMonthDay | TyKind::Date | TyKind::LocalDateTime
@@ -361,6 +356,23 @@ impl<'a> Loader<'a> {
                 "Unicode property classes (`\\p{..}`) are not portable in OpenAPI's `pattern` (ECMA-262 without the `u` flag, Python's `re`): move the pattern to `x-unicode-pattern`",
             )),
             (p, u) => Ok(p.or(u).map(str::to_string)),
+        }
+    }
+
+    /// The pattern with the form the generated `validate()` runs, which must compile with
+    /// regex-lite.
+    fn runnable(&self, at: At<'_>, source: String) -> R<Pattern> {
+        let regex_lite = crate::pattern::expand_unicode_classes(&source).and_then(|p| {
+            regex_lite::Regex::new(&p)
+                .map(|_| p)
+                .map_err(|e| e.to_string())
+        });
+        match regex_lite {
+            Ok(regex_lite) => Ok(Pattern { source, regex_lite }),
+            Err(e) => {
+                let key = pattern_key(at.v);
+                Err(self.err(&format!("{}/{key}", at.ptr), format!("the generated validate() cannot run this pattern with Rust's regex-lite ({e}); rewrite it and keep the original in `x-aws-pattern`")))
+            }
         }
     }
 
@@ -515,7 +527,11 @@ components:
             Constraints {
                 min_length: Some(1),
                 max_length: Some(8),
-                pattern: Some("^[a-z]+$".into()),
+                // No Unicode class: regex-lite runs the spec's text as it is.
+                pattern: Some(Pattern {
+                    source: "^[a-z]+$".into(),
+                    regex_lite: "^[a-z]+$".into(),
+                }),
                 ..Default::default()
             }
         );
