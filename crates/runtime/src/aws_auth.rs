@@ -483,15 +483,14 @@ pub async fn sign_request(
             .and_then(|s| reqsign_core::time::Timestamp::from_second(s).ok()),
     };
     reqsign_aws_v4::RequestSigner::new(service, region)
-        .sign_request(&Context::new(), &mut parts, Some(&credential), None)
+        .sign_request(signing_context(), &mut parts, Some(&credential), None)
         .await
         .map_err(|e| AwsAuthError::Signing {
             message: credentials.scrub(&describe_reqsign_error(&e)),
         })?;
 
     for name in SIGNING_HEADERS {
-        if let Some(value) = parts.headers.remove(name) {
-            let mut value = value;
+        if let Some(mut value) = parts.headers.remove(name) {
             if name != "x-amz-date" && name != "x-amz-content-sha256" {
                 value.set_sensitive(true);
             }
@@ -499,6 +498,13 @@ pub async fn sign_request(
         }
     }
     Ok(())
+}
+
+/// The context reqsign's signer is called with. Signing reads no file, environment or
+/// network, so it has only reqsign's no-op parts; built once, not four `Arc`s per request.
+fn signing_context() -> &'static Context {
+    static CONTEXT: std::sync::OnceLock<Context> = std::sync::OnceLock::new();
+    CONTEXT.get_or_init(Context::new)
 }
 
 /// The reqsign context of the real process: OS environment, tokio file reads and
