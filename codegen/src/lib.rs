@@ -155,12 +155,14 @@ pub fn generate_service(service: &ir::Service) -> Result<Vec<GeneratedFile>> {
     let validate = emit::validate::emit(service, &names)?;
     let enums = emit::enums::emit(service);
     let builders = emit::builder::emit(service, &types, &names)?;
+    let decode = emit::decode::emit(service, &types, &names)?;
     // The client's fluent calls forward to these builders' setters.
     let client = client_files(service, &header, &names, &builders)?;
     let mut modules = vec![
         ("types", types),
         ("validate", validate),
         ("builder", builders),
+        ("decode", decode),
     ];
     if emit::cargo::has_enums(service) {
         modules.push(("enums", enums));
@@ -180,6 +182,7 @@ pub fn generate_service(service: &ir::Service) -> Result<Vec<GeneratedFile>> {
         if f.path.ends_with("validate.rs")
             || f.path.ends_with("types.rs")
             || f.path.ends_with("builder.rs")
+            || f.path.ends_with("decode.rs")
         {
             // invariant: every file of this loop was written above as `// {header}\n\n{body}`.
             let (head, body) = f.contents.split_once("\n\n").expect("header line");

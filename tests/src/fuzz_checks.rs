@@ -5,10 +5,12 @@
 //! Each function takes a raw fuzz input, never fails on input it cannot use, and panics
 //! when an invariant does not hold. Beyond "no panic" they check:
 //!
-//! - `decode_responses`: a response or error body that decodes re-encodes, decodes again to
-//!   an equal value and encodes to the same bytes; `from_slice` agrees with plain
-//!   `serde_json` (its path tracking changes only the error); a decode error's offset is
-//!   inside the input.
+//! - `decode_responses`: what the clients call (`FromJson::from_json`, the generated fast
+//!   decoder with serde behind it) gives exactly what `from_slice` (serde's derived
+//!   decoders) gives, value or error; a response or error body that decodes re-encodes,
+//!   decodes again to an equal value and encodes to the same bytes; `from_slice` agrees
+//!   with plain `serde_json` (its path tracking changes only the error); a decode error's
+//!   offset is inside the input.
 //! - `decode_validate_requests`: the same for requests, and `validate()` gives the same
 //!   answer before and after the round trip, naming every violation.
 //! - `shorthand`: what the CLI builds from a flag value is JSON that parses back to itself.
@@ -25,7 +27,8 @@ use serde::de::DeserializeOwned;
 use serde::Serialize;
 use serde_json::Value;
 
-use cloudcost_types::Validate;
+use cloudcost_types::fast::FastJson;
+use cloudcost_types::{FromJson, Validate};
 
 /// A target's check: panics when an invariant fails.
 pub type TargetCheck = fn(&[u8]);
@@ -97,9 +100,31 @@ where
 
 fn response<T>(name: &str, bytes: &[u8])
 where
-    T: DeserializeOwned + Serialize + Debug + PartialEq,
+    T: DeserializeOwned + Serialize + Debug + PartialEq + FromJson + FastJson,
 {
+    let generated = T::from_json(bytes);
+    let serde = cloudcost_types::from_slice::<T>(bytes);
+    assert_eq!(
+        generated, serde,
+        "{name}: the generated decoder and serde's disagree"
+    );
+    FAST_PATH.with(|c| {
+        let (taken, seen) = c.get();
+        let took = cloudcost_types::fast::read_all::<T>(bytes).is_some();
+        c.set((taken + usize::from(took), seen + 1));
+    });
     round_trip::<T>(name, bytes);
+}
+
+thread_local! {
+    static FAST_PATH: std::cell::Cell<(usize, usize)> = const { std::cell::Cell::new((0, 0)) };
+}
+
+/// How many response bodies this thread's `decode_responses` checks saw, and how many of
+/// them the fast path took without handing them to serde: a test of the two decoders'
+/// agreement says little if the fast path declined everything.
+pub fn fast_path_counts() -> (usize, usize) {
+    FAST_PATH.with(|c| c.get())
 }
 
 fn request<T>(name: &str, bytes: &[u8])

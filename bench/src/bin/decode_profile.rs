@@ -8,9 +8,13 @@
 //!
 //! `body`: `cau` (GetCostAndUsage 90x200x3), `totals` (ListUsageTotals 500x5), `ru`
 //! (GetReservationUtilization 90x200), `scp` (SCP ListUsages 10,000).
-//! `decoder`: `typed` (`cloudcost_types::from_slice`, what the clients call), `serde`
+//! `decoder`: `typed` (`FromJson::from_json`, what the clients call: the generated fast
+//! decoder, serde for what it declines), `from_slice` (`cloudcost_types::from_slice`, the
+//! serde path, which was `typed` before the generated decoders), `serde`
 //! (`serde_json::from_slice` into the same type), `value` (`serde_json::Value`), `ignored`
-//! (`serde::de::IgnoredAny`).
+//! (`serde::de::IgnoredAny`), `fast` (the hand-written probe `fast_cau`, `cau` only).
+//! Before timing `typed`, the fast path is checked to take the body (no fallback is timed)
+//! and to build the value the serde path builds.
 //!
 //! Instruction counts under callgrind are repeatable on a busy machine where wall time is
 //! not: the cost of one decode is the count of a run with N = 2 minus that of N = 1, which
@@ -25,6 +29,8 @@ use cloudcost_aws_ce_model::{GetCostAndUsageResponse, GetReservationUtilizationR
 use cloudcost_aws_inspector2_model::ListUsageTotalsResponse;
 use cloudcost_bench::gen;
 use cloudcost_scp_ce_model::UsageListResponse;
+use cloudcost_types::fast::{self, FastJson};
+use cloudcost_types::FromJson;
 use serde::de::{DeserializeOwned, IgnoredAny};
 
 /// The system allocator, counting allocations: how many a decode makes is the number that
@@ -56,9 +62,14 @@ unsafe impl GlobalAlloc for Counting {
 #[global_allocator]
 static GLOBAL: Counting = Counting;
 
-fn decode<T: DeserializeOwned>(decoder: &str, body: &[u8]) {
+/// What a decoded response type offers: both decoders, and equality to compare them.
+trait Response: DeserializeOwned + FromJson + FastJson + PartialEq + std::fmt::Debug {}
+impl<T: DeserializeOwned + FromJson + FastJson + PartialEq + std::fmt::Debug> Response for T {}
+
+fn decode<T: Response>(decoder: &str, body: &[u8]) {
     match decoder {
-        "typed" => drop(black_box(cloudcost_types::from_slice::<T>(body).unwrap())),
+        "typed" => drop(black_box(T::from_json(body).unwrap())),
+        "from_slice" => drop(black_box(cloudcost_types::from_slice::<T>(body).unwrap())),
         "serde" => drop(black_box(serde_json::from_slice::<T>(body).unwrap())),
         "value" => drop(black_box(
             serde_json::from_slice::<serde_json::Value>(body).unwrap(),
@@ -71,11 +82,16 @@ fn decode<T: DeserializeOwned>(decoder: &str, body: &[u8]) {
         "fast" => drop(black_box(
             cloudcost_bench::fast_cau::decode(body).expect("the probe takes the page"),
         )),
-        other => panic!("unknown decoder {other:?}: typed, serde, value or ignored"),
+        other => panic!("unknown decoder {other:?}: typed, from_slice, serde, value, ignored or fast"),
     }
 }
 
-fn run<T: DeserializeOwned>(decoder: &str, body: &[u8], iterations: usize) {
+fn run<T: Response>(decoder: &str, body: &[u8], iterations: usize) {
+    if decoder == "typed" {
+        let fast = fast::read_all::<T>(body).expect("the generated decoder takes the body");
+        let serde = cloudcost_types::from_slice::<T>(body).expect("the body decodes");
+        assert_eq!(fast, serde, "the generated decoder and serde differ");
+    }
     let mut times = Vec::with_capacity(iterations);
     let (allocations, bytes) = (ALLOCATIONS.load(Relaxed), ALLOCATED_BYTES.load(Relaxed));
     for _ in 0..iterations {
@@ -104,7 +120,9 @@ fn run<T: DeserializeOwned>(decoder: &str, body: &[u8], iterations: usize) {
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let [body, decoder, iterations] = args.as_slice() else {
-        panic!("usage: decode_profile cau|totals|ru|scp typed|serde|value|ignored|fast N");
+        panic!(
+            "usage: decode_profile cau|totals|ru|scp typed|from_slice|serde|value|ignored|fast N"
+        );
     };
     let iterations: usize = iterations.parse().expect("N: a number");
     match body.as_str() {

@@ -115,6 +115,8 @@ pub fn lib_rs(service: &Service) -> String {
 {enums_mod}#[rustfmt::skip]
 mod builder;
 #[rustfmt::skip]
+mod decode;
+#[rustfmt::skip]
 mod types;
 #[rustfmt::skip]
 mod validate;

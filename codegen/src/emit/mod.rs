@@ -4,6 +4,7 @@ pub mod builder;
 pub mod cargo;
 pub mod cli;
 pub mod client;
+pub mod decode;
 pub mod enums;
 pub mod fluent;
 pub mod literal;

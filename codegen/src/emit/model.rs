@@ -96,41 +96,7 @@ pub fn structures(service: &Service) -> Result<(TokenStream, FieldNames)> {
     }
     let mut tokens = quote!(#file);
     tokens.extend(debug_impls);
-    tokens.extend(from_json_impls(service));
     Ok((tokens, names))
-}
-
-/// `FromJson` for what a client decodes from a response body: each operation's output and
-/// each error shape. `#[inline(never)]` keeps the decoder compiled here, in the model crate,
-/// rather than again in the client crate that calls it (see `cloudcost_types::FromJson`).
-fn from_json_impls(service: &Service) -> TokenStream {
-    let decoded: std::collections::BTreeSet<&str> = service
-        .operations
-        .iter()
-        .map(|op| op.output.as_str())
-        .chain(
-            service
-                .shapes
-                .keys()
-                .filter(|n| service.structure(n).is_some_and(|s| s.error.is_some()))
-                .map(String::as_str),
-        )
-        .filter(|n| service.structure(n).is_some())
-        .collect();
-    decoded
-        .into_iter()
-        .map(|name| {
-            let ident = quote::format_ident!("{name}");
-            quote! {
-                impl ::cloudcost_types::FromJson for #ident {
-                    #[inline(never)]
-                    fn from_json(bytes: &[u8]) -> ::std::result::Result<Self, ::cloudcost_types::DecodeError> {
-                        ::cloudcost_types::from_slice(bytes)
-                    }
-                }
-            }
-        })
-        .collect()
 }
 
 const ADAPTER_MARKERS: &[(&str, &str)] = &[
@@ -217,7 +183,7 @@ fn typify_ty(ty: &Ty) -> Value {
 }
 
 /// The Rust type users see for an adapted kind, and the codec module that reads it.
-fn adapter(kind: &TyKind) -> Option<(syn::Type, &'static str)> {
+pub(crate) fn adapter(kind: &TyKind) -> Option<(syn::Type, &'static str)> {
     Some(match kind {
         TyKind::Decimal {
             wire: DecimalWire::String,
@@ -376,7 +342,7 @@ fn redacted_debug(
     }
 }
 
-fn is_option(ty: &syn::Type) -> bool {
+pub(crate) fn is_option(ty: &syn::Type) -> bool {
     matches!(ty, syn::Type::Path(p) if p.path.segments.last().is_some_and(|s| s.ident == "Option"))
 }
 
@@ -542,19 +508,6 @@ components:
 "#,
         );
         let (tokens, names) = super::structures(&s).unwrap();
-        // An error shape is decoded by the client: its decoder is compiled here.
-        assert_eq!(
-            items(tokens.clone(), |t| t.contains("FromJson for Slow")),
-            r#"impl ::cloudcost_types::FromJson for Slow {
-    #[inline(never)]
-    fn from_json(
-        bytes: &[u8],
-    ) -> ::std::result::Result<Self, ::cloudcost_types::DecodeError> {
-        ::cloudcost_types::from_slice(bytes)
-    }
-}
-"#
-        );
         assert_eq!(
             items(tokens, |t| t.contains("pub struct Slow")),
             r#"/// `Slow`

@@ -31,6 +31,8 @@ mod enums;
 #[rustfmt::skip]
 mod builder;
 #[rustfmt::skip]
+mod decode;
+#[rustfmt::skip]
 mod types;
 #[rustfmt::skip]
 mod validate;

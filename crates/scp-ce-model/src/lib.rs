@@ -28,6 +28,8 @@
 #[rustfmt::skip]
 mod builder;
 #[rustfmt::skip]
+mod decode;
+#[rustfmt::skip]
 mod types;
 #[rustfmt::skip]
 mod validate;

@@ -446,35 +446,3 @@ pub struct UsageListResponse {
     )]
     pub usages: ::std::option::Option<::std::vec::Vec<Usage>>,
 }
-impl ::cloudcost_types::FromJson for BadRequestError {
-    #[inline(never)]
-    fn from_json(
-        bytes: &[u8],
-    ) -> ::std::result::Result<Self, ::cloudcost_types::DecodeError> {
-        ::cloudcost_types::from_slice(bytes)
-    }
-}
-impl ::cloudcost_types::FromJson for ForbiddenError {
-    #[inline(never)]
-    fn from_json(
-        bytes: &[u8],
-    ) -> ::std::result::Result<Self, ::cloudcost_types::DecodeError> {
-        ::cloudcost_types::from_slice(bytes)
-    }
-}
-impl ::cloudcost_types::FromJson for NotFoundError {
-    #[inline(never)]
-    fn from_json(
-        bytes: &[u8],
-    ) -> ::std::result::Result<Self, ::cloudcost_types::DecodeError> {
-        ::cloudcost_types::from_slice(bytes)
-    }
-}
-impl ::cloudcost_types::FromJson for UsageListResponse {
-    #[inline(never)]
-    fn from_json(
-        bytes: &[u8],
-    ) -> ::std::result::Result<Self, ::cloudcost_types::DecodeError> {
-        ::cloudcost_types::from_slice(bytes)
-    }
-}

@@ -7,7 +7,8 @@
 //! - [`YearMonthDay`]: Cost Explorer's date-or-date-time strings;
 //! - [`enums`]: the serde glue of forward-compatible enums;
 //! - [`validate`]: the constraint checks behind every generated `validate()`;
-//! - [`json`]: decoding that reports the JSON path and byte offset of a failure.
+//! - [`json`]: decoding that reports the JSON path and byte offset of a failure;
+//! - [`fast`]: the reader behind the generated response decoders, checked against serde.
 //!
 //! This crate has no HTTP dependency: model crates stay cheap to compile.
 //!
@@ -34,6 +35,7 @@
 
 mod builder;
 pub mod enums;
+pub mod fast;
 pub mod json;
 pub mod validate;
 pub mod wire;

@@ -173,11 +173,7 @@ impl Codec for LocalDateTime {
         serializer.collect_str(&value.format("%Y-%m-%dT%H:%M:%S%.f"))
     }
     fn decode<'de, D: Deserializer<'de>>(deserializer: D) -> Result<NaiveDateTime, D::Error> {
-        decode_parsed(
-            deserializer,
-            "a local date-time YYYY-MM-DDThh:mm:ss",
-            plain_local_date_time,
-        )
+        decode_with_str(deserializer, parse_local_date_time)
     }
 }
 
@@ -187,7 +183,7 @@ impl Codec for Date {
         serializer.collect_str(&value.format("%Y-%m-%d"))
     }
     fn decode<'de, D: Deserializer<'de>>(deserializer: D) -> Result<NaiveDate, D::Error> {
-        decode_parsed(deserializer, "a date YYYY-MM-DD", plain_date)
+        decode_with_str(deserializer, parse_date)
     }
 }
 
@@ -493,24 +489,37 @@ where
     })
 }
 
-/// Parses a string value with `plain` (a fast reader of the common shape) or else `T`'s
-/// `FromStr`, whose error is reported.
-fn decode_parsed<'de, D, T>(
-    deserializer: D,
+/// `YYYY-MM-DD` as [`wire::date`](date) reads it (the serde and the fast path alike).
+pub(crate) fn parse_date(text: &str) -> Result<NaiveDate, String> {
+    parse_plain_or_else(text, "a date YYYY-MM-DD", plain_date)
+}
+
+/// `YYYY-MM-DDThh:mm:ss[.fff]` as [`wire::local_date_time`](local_date_time) reads it.
+pub(crate) fn parse_local_date_time(text: &str) -> Result<NaiveDateTime, String> {
+    parse_plain_or_else(
+        text,
+        "a local date-time YYYY-MM-DDThh:mm:ss",
+        plain_local_date_time,
+    )
+}
+
+/// Parses `text` with `plain` (a fast reader of the common shape) or else `T`'s `FromStr`,
+/// whose error is reported.
+fn parse_plain_or_else<T>(
+    text: &str,
     expected: &str,
     plain: fn(&[u8]) -> Option<T>,
-) -> Result<T, D::Error>
+) -> Result<T, String>
 where
-    D: Deserializer<'de>,
     T: FromStr,
     T::Err: Display,
 {
-    decode_with_str(deserializer, |text| match plain(text.as_bytes()) {
+    match plain(text.as_bytes()) {
         Some(value) => Ok(value),
         None => text
             .parse::<T>()
             .map_err(|e| format!("expected {expected}, found {}: {e}", preview(text))),
-    })
+    }
 }
 
 /// `YYYY-MM-DD` read digit by digit; `None` for any other shape and for impossible dates,

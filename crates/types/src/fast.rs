@@ -1,0 +1,632 @@
+//! The fast path of response decoding: a pull reader over the body and, in the generated
+//! model crates, one [`FastJson`] implementation per response structure (a `match` on the
+//! member names, instead of serde's derived visitors).
+//!
+//! Why: after the allocations were gone (`CompactString`), most of a Cost Explorer page's
+//! decode was serde's machinery, field-name visitors and the `MapAccess` protocol, around
+//! serde_json's string scan (BENCHMARKS.md section 5). A hand-written probe of this form
+//! took 1.45x fewer instructions than serde on the same page, which is what the generator
+//! now emits for every response.
+//!
+//! The rule that keeps it exact: **the fast path only ever answers with a value serde
+//! would give.** Anything it does not take the way serde does (malformed JSON, a missing
+//! required member, a duplicate member, a number that does not fit, a decimal or date
+//! that does not parse, a struct written as an array, nesting past [`MAX_DEPTH`]) makes it
+//! return `None`, and [`decode`] hands the body to the serde path with the JSON path
+//! tracked, which gives serde's value or its exact error. Escaped strings are unescaped by
+//! serde_json itself. The fuzz target `decode_responses` and `tests/tests/fast_decode.rs`
+//! check the two decoders against each other (serde's derived `Deserialize` is the oracle).
+
+use std::borrow::Cow;
+use std::collections::BTreeMap;
+use std::str::FromStr;
+
+use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
+use compact_str::CompactString;
+use rust_decimal::Decimal;
+use serde::de::DeserializeOwned;
+
+use crate::json::DecodeError;
+use crate::wire;
+use crate::YearMonthDay;
+
+/// How deep arrays and objects may nest before the fast path declines. The reader recurses
+/// (one frame per level), so a hostile body of a million `[` would overflow the stack
+/// without a bound; past it, serde judges the body (serde_json passes over unknown
+/// members without recursing, and refuses typed values nested past 128 levels).
+pub const MAX_DEPTH: u32 = 100;
+
+/// A type the fast path reads. Implemented here for the leaves and containers, and by the
+/// generated model crates for each structure and enum a response can hold.
+pub trait FastJson: Sized {
+    /// Reads one value, or `None` when the serde path must decide (see the module docs).
+    fn read(r: &mut Reader<'_>) -> Option<Self>;
+}
+
+/// Decodes `T` by the fast path, or, if it declines, by serde with the JSON path tracked
+/// (`json::tracked`), which gives serde's value or its error with path and offset.
+///
+/// Unlike [`crate::from_slice`] there is no untracked serde pass in between: the fast path
+/// declines only malformed or unusual bodies, where the tracked pass is the one needed.
+pub fn decode<T: FastJson + DeserializeOwned>(bytes: &[u8]) -> Result<T, DecodeError> {
+    match read_all(bytes) {
+        Some(value) => Ok(value),
+        None => crate::json::tracked(bytes),
+    }
+}
+
+/// The fast path alone: `None` when it declines. Public for the differential tests.
+pub fn read_all<T: FastJson>(bytes: &[u8]) -> Option<T> {
+    let text = std::str::from_utf8(bytes).ok()?;
+    let mut r = Reader {
+        text,
+        bytes,
+        at: 0,
+        depth: 0,
+    };
+    let value = T::read(&mut r)?;
+    // Only whitespace may follow the value, as serde_json's `end()` requires.
+    match r.peek() {
+        None => Some(value),
+        Some(_) => None,
+    }
+}
+
+/// A pull reader over a UTF-8-checked JSON body.
+pub struct Reader<'a> {
+    text: &'a str,
+    bytes: &'a [u8],
+    at: usize,
+    depth: u32,
+}
+
+impl<'a> Reader<'a> {
+    /// The next byte that is not JSON whitespace, not consumed.
+    #[inline]
+    fn peek(&mut self) -> Option<u8> {
+        while let Some(&c) = self.bytes.get(self.at) {
+            if matches!(c, b' ' | b'\n' | b'\r' | b'\t') {
+                self.at += 1;
+            } else {
+                return Some(c);
+            }
+        }
+        None
+    }
+
+    #[inline]
+    fn eat(&mut self, c: u8) -> Option<()> {
+        (self.peek()? == c).then(|| self.at += 1)
+    }
+
+    /// A literal (`null`, `true`, `false`) at the current byte.
+    #[inline]
+    fn literal(&mut self, word: &[u8]) -> bool {
+        let found = self.bytes[self.at..].starts_with(word);
+        if found {
+            self.at += word.len();
+        }
+        found
+    }
+
+    /// A JSON string: borrowed from the body when it has no escape, else unescaped by
+    /// serde_json (rare in these APIs; serde_json's rules for escapes and surrogates).
+    #[inline]
+    pub fn string(&mut self) -> Option<Cow<'a, str>> {
+        self.eat(b'"')?;
+        let start = self.at;
+        let end = start + special_byte(&self.bytes[start..])?;
+        if self.bytes[end] == b'"' {
+            self.at = end + 1;
+            return Some(Cow::Borrowed(&self.text[start..end]));
+        }
+        self.escaped_string(start)
+    }
+
+    /// The rest of a string that has an escape: find its end, then let serde_json unescape
+    /// (and validate) the whole literal.
+    #[cold]
+    fn escaped_string(&mut self, start: usize) -> Option<Cow<'a, str>> {
+        let mut i = start;
+        loop {
+            // `get`: a backslash may be the body's last byte, leaving `i` past its end.
+            i += special_byte(self.bytes.get(i..)?)?;
+            match self.bytes[i] {
+                b'"' => break,
+                // Whatever follows a backslash is part of the escape; serde_json checks it.
+                b'\\' => i += 2,
+                // A raw control character: serde_json refuses it.
+                _ => return None,
+            }
+        }
+        let literal = self.text.get(start - 1..=i)?;
+        let unescaped: String = serde_json::from_str(literal).ok()?;
+        self.at = i + 1;
+        Some(Cow::Owned(unescaped))
+    }
+
+    /// The text of a JSON number (`-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?`).
+    fn number(&mut self) -> Option<&'a str> {
+        self.peek()?;
+        let start = self.at;
+        let b = self.bytes;
+        let mut i = start;
+        if b.get(i) == Some(&b'-') {
+            i += 1;
+        }
+        let digits = |i: usize| b[i..].iter().take_while(|c| c.is_ascii_digit()).count();
+        match b.get(i) {
+            Some(b'0') => i += 1,
+            Some(b'1'..=b'9') => i += digits(i),
+            _ => return None,
+        }
+        if b.get(i) == Some(&b'.') {
+            let n = digits(i + 1);
+            if n == 0 {
+                return None;
+            }
+            i += 1 + n;
+        }
+        if matches!(b.get(i), Some(b'e' | b'E')) {
+            i += 1;
+            if matches!(b.get(i), Some(b'+' | b'-')) {
+                i += 1;
+            }
+            let n = digits(i);
+            if n == 0 {
+                return None;
+            }
+            i += n;
+        }
+        self.at = i;
+        Some(&self.text[start..i])
+    }
+
+    /// A JSON integer (no fraction, no exponent: serde refuses those for integer fields;
+    /// nor `-0`, which serde_json reads as the float `-0.0`).
+    fn integer<T: TryFrom<i64>>(&mut self) -> Option<T> {
+        let text = self.number()?;
+        if text.contains(['.', 'e', 'E']) || text == "-0" {
+            return None;
+        }
+        T::try_from(text.parse::<i64>().ok()?).ok()
+    }
+
+    /// Enters an array or object, declining past [`MAX_DEPTH`].
+    #[inline]
+    fn enter(&mut self, open: u8) -> Option<()> {
+        self.eat(open)?;
+        self.depth += 1;
+        (self.depth <= MAX_DEPTH).then_some(())
+    }
+
+    /// `{ "member": value, ... }`, with `f` reading each value after its name.
+    #[inline]
+    pub fn object(&mut self, mut f: impl FnMut(&mut Self, &str) -> Option<()>) -> Option<()> {
+        self.enter(b'{')?;
+        if self.peek()? == b'}' {
+            self.at += 1;
+            self.depth -= 1;
+            return Some(());
+        }
+        loop {
+            let key = self.string()?;
+            self.eat(b':')?;
+            f(self, &key)?;
+            match self.peek()? {
+                b',' => self.at += 1,
+                b'}' => {
+                    self.at += 1;
+                    self.depth -= 1;
+                    return Some(());
+                }
+                _ => return None,
+            }
+        }
+    }
+
+    /// `[ item, ... ]`, with `f` reading each item.
+    #[inline]
+    pub fn array(&mut self, mut f: impl FnMut(&mut Self) -> Option<()>) -> Option<()> {
+        self.enter(b'[')?;
+        if self.peek()? == b']' {
+            self.at += 1;
+            self.depth -= 1;
+            return Some(());
+        }
+        loop {
+            f(self)?;
+            match self.peek()? {
+                b',' => self.at += 1,
+                b']' => {
+                    self.at += 1;
+                    self.depth -= 1;
+                    return Some(());
+                }
+                _ => return None,
+            }
+        }
+    }
+
+    /// One member of a structure: a second occurrence declines, as serde's derived
+    /// visitors refuse a duplicate field (a `null` counts as an occurrence there too).
+    #[inline]
+    pub fn member<T>(
+        &mut self,
+        slot: &mut Option<T>,
+        read: impl FnOnce(&mut Self) -> Option<T>,
+    ) -> Option<()> {
+        if slot.is_some() {
+            return None;
+        }
+        *slot = Some(read(self)?);
+        Some(())
+    }
+
+    /// `null` as `None`, else what `read` reads: an optional member's value.
+    #[inline]
+    pub fn optional<T>(&mut self, read: impl FnOnce(&mut Self) -> Option<T>) -> Option<Option<T>> {
+        if self.peek()? == b'n' {
+            return self.literal(b"null").then_some(None);
+        }
+        read(self).map(Some)
+    }
+
+    /// Passes over a value of a member the structure does not have, checking its syntax as
+    /// serde_json's `IgnoredAny` does.
+    pub fn skip(&mut self) -> Option<()> {
+        match self.peek()? {
+            b'"' => self.string().map(drop),
+            b'{' => self.object(|r, _| r.skip()),
+            b'[' => self.array(Reader::skip),
+            b'n' => self.literal(b"null").then_some(()),
+            b't' => self.literal(b"true").then_some(()),
+            b'f' => self.literal(b"false").then_some(()),
+            _ => self.number().map(drop),
+        }
+    }
+
+    /// A value the fast path has no reader of its own for, decoded by serde_json from its
+    /// source text (a free-form JSON object, for example).
+    pub fn via_serde<T: DeserializeOwned>(&mut self) -> Option<T> {
+        self.peek()?;
+        let start = self.at;
+        self.skip()?;
+        serde_json::from_str(&self.text[start..self.at]).ok()
+    }
+}
+
+/// The index of the first `"`, `\` or control byte, eight bytes at a time (the SWAR test
+/// serde_json's own scanner uses), then byte by byte for the tail.
+#[inline]
+fn special_byte(bytes: &[u8]) -> Option<usize> {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGHS: u64 = 0x8080_8080_8080_8080;
+    let mut i = 0;
+    while let Some(chunk) = bytes.get(i..i + 8) {
+        let x = u64::from_le_bytes(chunk.try_into().ok()?);
+        let quote = x ^ (ONES * u64::from(b'"'));
+        let backslash = x ^ (ONES * u64::from(b'\\'));
+        // A zero byte of `quote` or `backslash`, or a byte below 0x20 in `x`, sets its high
+        // bit here; bytes of 0x80 and above (UTF-8) never do, as `!x` clears them.
+        let found = ((quote.wrapping_sub(ONES) & !quote)
+            | (backslash.wrapping_sub(ONES) & !backslash)
+            | (x.wrapping_sub(ONES * 0x20) & !x))
+            & HIGHS;
+        if found != 0 {
+            return Some(i + (found.trailing_zeros() / 8) as usize);
+        }
+        i += 8;
+    }
+    bytes[i..]
+        .iter()
+        .position(|&c| c == b'"' || c == b'\\' || c < 0x20)
+        .map(|p| i + p)
+}
+
+// ---------------------------------------------------------------------------------------
+// Leaves and containers, each read as serde reads the same Rust type from serde_json.
+
+impl FastJson for CompactString {
+    #[inline]
+    fn read(r: &mut Reader<'_>) -> Option<Self> {
+        string_into(r)
+    }
+}
+
+impl FastJson for bool {
+    fn read(r: &mut Reader<'_>) -> Option<Self> {
+        match r.peek()? {
+            b't' => r.literal(b"true").then_some(true),
+            b'f' => r.literal(b"false").then_some(false),
+            _ => None,
+        }
+    }
+}
+
+impl FastJson for i32 {
+    fn read(r: &mut Reader<'_>) -> Option<Self> {
+        r.integer()
+    }
+}
+
+impl FastJson for i64 {
+    fn read(r: &mut Reader<'_>) -> Option<Self> {
+        r.integer()
+    }
+}
+
+impl FastJson for YearMonthDay {
+    fn read(r: &mut Reader<'_>) -> Option<Self> {
+        YearMonthDay::from_str(&r.string()?).ok()
+    }
+}
+
+impl<T: FastJson> FastJson for Option<T> {
+    #[inline]
+    fn read(r: &mut Reader<'_>) -> Option<Self> {
+        r.optional(T::read)
+    }
+}
+
+impl<T: FastJson> FastJson for Vec<T> {
+    #[inline]
+    fn read(r: &mut Reader<'_>) -> Option<Self> {
+        let mut items = Vec::new();
+        r.array(|r| {
+            items.push(T::read(r)?);
+            Some(())
+        })?;
+        Some(items)
+    }
+}
+
+/// A later duplicate key replaces the earlier one, as serde's `BTreeMap` does.
+impl<K, V> FastJson for BTreeMap<K, V>
+where
+    K: Ord + for<'k> From<&'k str>,
+    V: FastJson,
+{
+    #[inline]
+    fn read(r: &mut Reader<'_>) -> Option<Self> {
+        let mut map = BTreeMap::new();
+        r.object(|r, key| {
+            let value = V::read(r)?;
+            map.insert(K::from(key), value);
+            Some(())
+        })?;
+        Some(map)
+    }
+}
+
+impl FastJson for serde_json::Map<String, serde_json::Value> {
+    fn read(r: &mut Reader<'_>) -> Option<Self> {
+        r.via_serde()
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// The wire forms of `wire`'s codecs: the same parsers, so the same values.
+
+/// A decimal from a JSON number or a string holding one.
+fn decimal(r: &mut Reader<'_>) -> Option<Decimal> {
+    let parsed = if r.peek()? == b'"' {
+        wire::parse_decimal(&r.string()?)
+    } else {
+        wire::parse_decimal(r.number()?)
+    };
+    parsed.ok()
+}
+
+/// [`wire::decimal_string`]'s form (a JSON number is accepted too, as there).
+pub fn decimal_string(r: &mut Reader<'_>) -> Option<Decimal> {
+    decimal(r)
+}
+
+/// [`wire::decimal_number`]'s form (a string holding a number is accepted too, as there).
+pub fn decimal_number(r: &mut Reader<'_>) -> Option<Decimal> {
+    decimal(r)
+}
+
+/// [`wire::epoch_seconds`]'s form.
+pub fn epoch_seconds(r: &mut Reader<'_>) -> Option<DateTime<Utc>> {
+    wire::epoch_seconds_to_datetime(decimal(r)?)
+}
+
+/// [`wire::date`]'s form.
+pub fn date(r: &mut Reader<'_>) -> Option<NaiveDate> {
+    wire::parse_date(&r.string()?).ok()
+}
+
+/// [`wire::local_date_time`]'s form.
+pub fn local_date_time(r: &mut Reader<'_>) -> Option<NaiveDateTime> {
+    wire::parse_local_date_time(&r.string()?).ok()
+}
+
+/// A string into `E` without a copy when it was borrowed: a `CompactString`, or a
+/// generated forward-compatible enum, whose `From` impls map every string, known or not
+/// (as `crate::enums`, the serde side, does).
+#[inline]
+pub fn string_into<E>(r: &mut Reader<'_>) -> Option<E>
+where
+    E: for<'s> From<&'s str> + From<String>,
+{
+    Some(match r.string()? {
+        Cow::Borrowed(s) => E::from(s),
+        Cow::Owned(s) => E::from(s),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde::Deserialize;
+    use std::fmt::Debug;
+
+    /// What a generated reader looks like, for the leaves with a wire adapter.
+    #[derive(Deserialize, PartialEq, Debug)]
+    struct Leaves {
+        #[serde(rename = "a", with = "crate::wire::decimal_string::option", default)]
+        amount: Option<Decimal>,
+        #[serde(rename = "n", with = "crate::wire::decimal_number::option", default)]
+        number: Option<Decimal>,
+        #[serde(rename = "t", with = "crate::wire::epoch_seconds::option", default)]
+        at: Option<DateTime<Utc>>,
+        #[serde(rename = "d", with = "crate::wire::date::option", default)]
+        day: Option<NaiveDate>,
+        #[serde(rename = "l", with = "crate::wire::local_date_time::option", default)]
+        local: Option<NaiveDateTime>,
+        #[serde(rename = "y", default)]
+        ymd: Option<YearMonthDay>,
+    }
+
+    impl FastJson for Leaves {
+        fn read(r: &mut Reader<'_>) -> Option<Self> {
+            let (mut a, mut n, mut t, mut d, mut l, mut y) = (None, None, None, None, None, None);
+            r.object(|r, key| match key {
+                "a" => r.member(&mut a, |r| r.optional(decimal_string)),
+                "n" => r.member(&mut n, |r| r.optional(decimal_number)),
+                "t" => r.member(&mut t, |r| r.optional(epoch_seconds)),
+                "d" => r.member(&mut d, |r| r.optional(date)),
+                "l" => r.member(&mut l, |r| r.optional(local_date_time)),
+                "y" => r.member(&mut y, FastJson::read),
+                _ => r.skip(),
+            })?;
+            Some(Self {
+                amount: a.flatten(),
+                number: n.flatten(),
+                at: t.flatten(),
+                day: d.flatten(),
+                local: l.flatten(),
+                ymd: y.flatten(),
+            })
+        }
+    }
+
+    /// The fast path's answer on `text`, checked against serde_json's: a value only when
+    /// serde gives the same one. Returns whether the fast path took it.
+    fn agrees<T: FastJson + DeserializeOwned + PartialEq + Debug>(text: &str) -> bool {
+        let serde = serde_json::from_str::<T>(text);
+        match read_all::<T>(text.as_bytes()) {
+            Some(fast) => {
+                assert_eq!(Some(&fast), serde.as_ref().ok(), "{text}");
+                true
+            }
+            None => false,
+        }
+    }
+
+    #[test]
+    fn strings_are_read_as_serde_json_reads_them() {
+        let taken = [
+            r#""plain""#,
+            r#""""#,
+            r#"  "spaced"  "#,
+            r#""été, 東京""#,
+            r#""a\"b\\c\/d\n\u00e9\ud83d\ude00""#,
+            r#""exactly eight""#,
+            r#""\u0000""#,
+        ];
+        for text in taken {
+            assert!(agrees::<CompactString>(text), "declined {text}");
+        }
+        let declined = [
+            "\"raw\ttab\"",
+            r#""\ud800""#,
+            r#""\x""#,
+            r#""unterminated"#,
+            r#""ends in a backslash\"#,
+            "\"a\" x",
+            "'single'",
+            "null",
+            "1",
+        ];
+        for text in declined {
+            assert!(!agrees::<CompactString>(text), "took {text}");
+        }
+    }
+
+    #[test]
+    fn integers_take_only_what_serde_takes() {
+        for text in ["0", "-1", "2147483647", "-2147483648", " 7 "] {
+            assert!(agrees::<i32>(text), "declined {text}");
+        }
+        for text in [
+            "2147483648",
+            "-0",
+            "1.0",
+            "1e2",
+            "01",
+            "+1",
+            "-",
+            "1.",
+            ".5",
+            "\"1\"",
+            "true",
+        ] {
+            assert!(!agrees::<i32>(text), "took {text}");
+        }
+        assert!(agrees::<i64>("9223372036854775807"));
+        assert!(!agrees::<i64>("9223372036854775808"));
+    }
+
+    #[test]
+    fn containers_and_literals() {
+        assert!(agrees::<Vec<Option<bool>>>("[true, null ,false]"));
+        assert!(agrees::<Vec<bool>>("[]"));
+        assert!(!agrees::<Vec<bool>>("[true,]"));
+        assert!(!agrees::<Vec<bool>>("[nul]"));
+        assert!(!agrees::<Vec<bool>>("[tru]"));
+        assert!(!agrees::<Option<bool>>("nulll"));
+        // Later duplicate keys replace earlier ones in a map, as in serde's `BTreeMap`.
+        assert!(agrees::<BTreeMap<CompactString, i64>>(
+            r#"{"a":1,"b":2,"a":3}"#
+        ));
+        assert!(agrees::<BTreeMap<CompactString, i64>>(r#"{"\u0061":1}"#));
+        assert!(!agrees::<BTreeMap<CompactString, i64>>(r#"{"a":1,}"#));
+        assert!(!agrees::<BTreeMap<CompactString, i64>>(r#"{"a" 1}"#));
+        assert!(!agrees::<BTreeMap<CompactString, i64>>("{} {}"));
+        assert!(agrees::<serde_json::Map<String, serde_json::Value>>(
+            r#"{"x":[1,{"y":null}],"z":"\u00e9"}"#
+        ));
+    }
+
+    #[test]
+    fn wire_forms_match_the_serde_codecs() {
+        let taken = [
+            r#"{"a":"12.50","n":3,"t":1700000000.5,"d":"2024-02-29","l":"2024-01-02T03:04:05","y":"2024-01-01"}"#,
+            r#"{"a":12.5,"n":"0.1000000000000000055511","t":"1700000000"}"#,
+            r#"{"a":"1.5E+3","n":-1e-2,"l":"2024-01-02T03:04:05.250","y":"2024-01-01T00:00:00Z"}"#,
+            r#"{"a":"7922816251426433759354395033.55","n":0}"#,
+            r#"{"a":" 7 ","unknown":{"deep":[1,2,{"x":"\n"}]},"d":null}"#,
+            r#"{"a":"\u0031\u0032"}"#,
+        ];
+        for text in taken {
+            assert!(agrees::<Leaves>(text), "declined {text}");
+        }
+        let declined = [
+            r#"{"a":"ten"}"#,
+            r#"{"a":"99999999999999999999999999999.5"}"#,
+            r#"{"a":true}"#,
+            r#"{"a":"1","a":"2"}"#,
+            r#"{"a":null,"a":"2"}"#,
+            r#"{"d":"2023-02-29"}"#,
+            r#"{"t":1e30}"#,
+            r#"{"n":01}"#,
+            r#"{"y":"yesterday"}"#,
+            r#"["1"]"#,
+        ];
+        for text in declined {
+            assert!(!agrees::<Leaves>(text), "took {text}");
+        }
+    }
+
+    #[test]
+    fn decode_gives_serdes_error_with_its_path_when_the_fast_path_declines() {
+        let e = decode::<Leaves>(br#"{"a":"1", "d":"2023-02-29"}"#).unwrap_err();
+        assert_eq!(e.path, "d");
+        assert!(e.message.contains("2023-02-29"), "{e}");
+        let e = decode::<Leaves>(b"{\"a\":\"1\xff\"}").unwrap_err();
+        assert_eq!(e.path, "a");
+    }
+}
