@@ -6,7 +6,6 @@
 //! `callgrind.sh`); `compile-time.sh` compares clean release builds. See
 //! `../BENCHMARKS.md`.
 
-pub mod fast_cau;
 pub mod gen;
 pub mod server;
 

@@ -12,7 +12,7 @@
 //! decoder, serde for what it declines), `from_slice` (`cloudcost_types::from_slice`, the
 //! serde path, which was `typed` before the generated decoders), `serde`
 //! (`serde_json::from_slice` into the same type), `value` (`serde_json::Value`), `ignored`
-//! (`serde::de::IgnoredAny`), `fast` (the hand-written probe `fast_cau`, `cau` only).
+//! (`serde::de::IgnoredAny`).
 //! Before timing `typed`, the fast path is checked to take the body (no fallback is timed)
 //! and to build the value the serde path builds.
 //!
@@ -77,12 +77,7 @@ fn decode<T: Response>(decoder: &str, body: &[u8]) {
         "ignored" => drop(black_box(
             serde_json::from_slice::<IgnoredAny>(body).unwrap(),
         )),
-        // The hand-written pull decoder of `cloudcost_bench::fast_cau` (GetCostAndUsage
-        // only), the probe of a generated decoder.
-        "fast" => drop(black_box(
-            cloudcost_bench::fast_cau::decode(body).expect("the probe takes the page"),
-        )),
-        other => panic!("unknown decoder {other:?}: typed, from_slice, serde, value, ignored or fast"),
+        other => panic!("unknown decoder {other:?}: typed, from_slice, serde, value or ignored"),
     }
 }
 
@@ -120,26 +115,15 @@ fn run<T: Response>(decoder: &str, body: &[u8], iterations: usize) {
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let [body, decoder, iterations] = args.as_slice() else {
-        panic!(
-            "usage: decode_profile cau|totals|ru|scp typed|from_slice|serde|value|ignored|fast N"
-        );
+        panic!("usage: decode_profile cau|totals|ru|scp typed|from_slice|serde|value|ignored N");
     };
     let iterations: usize = iterations.parse().expect("N: a number");
     match body.as_str() {
-        "cau" => {
-            let page = gen::cost_and_usage_page();
-            if decoder == "fast" {
-                // The probe must build exactly what the shipped decoder builds.
-                let fast = cloudcost_bench::fast_cau::decode(page.as_bytes());
-                let typed = cloudcost_types::from_slice::<GetCostAndUsageResponse>(page.as_bytes());
-                assert_eq!(
-                    fast.ok(),
-                    typed.ok(),
-                    "the probe and the shipped decoder differ"
-                );
-            }
-            run::<GetCostAndUsageResponse>(decoder, page.as_bytes(), iterations)
-        }
+        "cau" => run::<GetCostAndUsageResponse>(
+            decoder,
+            gen::cost_and_usage_page().as_bytes(),
+            iterations,
+        ),
         "totals" => {
             run::<ListUsageTotalsResponse>(decoder, gen::usage_totals_page().as_bytes(), iterations)
         }

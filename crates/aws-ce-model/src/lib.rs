@@ -7,7 +7,9 @@
 //! path; money and quantities are [`Decimal`]; text is [`CompactString`] (a `String` that
 //! keeps up to 24 bytes inline, derefs to `&str` and converts from `&str` and `String`);
 //! enums are open to values newer than this crate; [`from_slice`] decodes with the JSON
-//! path and byte offset of any failure.
+//! path and byte offset of any failure. Outputs and error shapes also implement
+//! [`FromJson`], the decoder the clients call: generated per type (`decode.rs`) and
+//! faster on large pages, with the same values and the same errors.
 //!
 //! | operation | HTTP | request | response | errors |
 //! |---|---|---|---|---|
