@@ -369,6 +369,13 @@ impl<T: FastJson> FastJson for Option<T> {
     }
 }
 
+/// A recursive member (`Expression.Not` is one, on the request side), as serde boxes it.
+impl<T: FastJson> FastJson for Box<T> {
+    fn read(r: &mut Reader<'_>) -> Option<Self> {
+        T::read(r).map(Box::new)
+    }
+}
+
 impl<T: FastJson> FastJson for Vec<T> {
     #[inline]
     fn read(r: &mut Reader<'_>) -> Option<Self> {
@@ -573,6 +580,7 @@ mod tests {
     #[test]
     fn containers_and_literals() {
         assert!(agrees::<Vec<Option<bool>>>("[true, null ,false]"));
+        assert!(agrees::<Option<Box<Vec<i64>>>>("[1,2]"));
         assert!(agrees::<Vec<bool>>("[]"));
         assert!(!agrees::<Vec<bool>>("[true,]"));
         assert!(!agrees::<Vec<bool>>("[nul]"));

@@ -489,12 +489,12 @@ where
     })
 }
 
-/// `YYYY-MM-DD` as [`wire::date`](date) reads it (the serde and the fast path alike).
+/// `YYYY-MM-DD` as the [`date`] codec reads it (the serde and the fast path alike).
 pub(crate) fn parse_date(text: &str) -> Result<NaiveDate, String> {
     parse_plain_or_else(text, "a date YYYY-MM-DD", plain_date)
 }
 
-/// `YYYY-MM-DDThh:mm:ss[.fff]` as [`wire::local_date_time`](local_date_time) reads it.
+/// `YYYY-MM-DDThh:mm:ss[.fff]` as the [`local_date_time`] codec reads it.
 pub(crate) fn parse_local_date_time(text: &str) -> Result<NaiveDateTime, String> {
     parse_plain_or_else(
         text,
