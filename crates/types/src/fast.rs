@@ -111,7 +111,7 @@ impl<'a> Reader<'a> {
 
     /// A JSON string: borrowed from the body when it has no escape, else unescaped by
     /// serde_json (rare in these APIs; serde_json's rules for escapes and surrogates).
-    #[inline]
+    #[inline(always)]
     pub fn string(&mut self) -> Option<Cow<'a, str>> {
         self.eat(b'"')?;
         let start = self.at;
@@ -298,13 +298,13 @@ impl<'a> Reader<'a> {
 
 /// The index of the first `"`, `\` or control byte, eight bytes at a time (the SWAR test
 /// serde_json's own scanner uses), then byte by byte for the tail.
-#[inline]
+#[inline(always)]
 fn special_byte(bytes: &[u8]) -> Option<usize> {
     const ONES: u64 = 0x0101_0101_0101_0101;
     const HIGHS: u64 = 0x8080_8080_8080_8080;
     let mut i = 0;
-    while let Some(chunk) = bytes.get(i..i + 8) {
-        let x = u64::from_le_bytes(chunk.try_into().ok()?);
+    while let Some(chunk) = bytes[i..].first_chunk::<8>() {
+        let x = u64::from_le_bytes(*chunk);
         let quote = x ^ (ONES * u64::from(b'"'));
         let backslash = x ^ (ONES * u64::from(b'\\'));
         // A zero byte of `quote` or `backslash`, or a byte below 0x20 in `x`, sets its high
