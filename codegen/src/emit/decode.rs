@@ -40,7 +40,7 @@ pub fn emit(service: &Service, types: &TokenStream, names: &FieldNames) -> Resul
     for item in &file.items {
         let syn::Item::Struct(s) = item else { continue };
         let name = s.ident.to_string();
-        if !structs.contains(name.as_str()) {
+        if !structs.contains(&name) {
             continue;
         }
         // invariant: `emit::model` made a struct for each structure of the spec and no other.
@@ -77,41 +77,15 @@ fn decoded(service: &Service) -> BTreeSet<&str> {
         .collect()
 }
 
-/// The structures and enums reachable from `roots` through body members: only these get a
-/// reader (a request-only shape is never decoded by a client).
-fn reachable<'s>(
-    service: &'s Service,
-    roots: &BTreeSet<&'s str>,
-) -> (BTreeSet<&'s str>, BTreeSet<&'s str>) {
-    let (mut structs, mut enums) = (BTreeSet::new(), BTreeSet::new());
-    let mut todo: Vec<&str> = roots.iter().copied().collect();
-    while let Some(name) = todo.pop() {
-        if !structs.insert(name) {
-            continue;
-        }
-        let Some(structure) = service.structure(name) else {
-            continue;
-        };
-        for member in &structure.members {
-            let mut ty = &member.ty;
-            loop {
-                match &ty.kind {
-                    TyKind::List(item) => ty = item,
-                    TyKind::Map { value, .. } => ty = value,
-                    TyKind::Struct(n) => {
-                        todo.push(n);
-                        break;
-                    }
-                    TyKind::Enum(n) => {
-                        enums.insert(n.as_str());
-                        break;
-                    }
-                    _ => break,
-                }
-            }
-        }
-    }
-    (structs, enums)
+/// The structures and enums reachable from `roots` (`Service::closure`), apart: only these
+/// get a reader (a request-only shape is never decoded by a client).
+fn reachable(service: &Service, roots: &BTreeSet<&str>) -> (BTreeSet<String>, BTreeSet<String>) {
+    roots
+        .iter()
+        .flat_map(|root| service.closure(root))
+        .collect::<BTreeSet<String>>()
+        .into_iter()
+        .partition(|name| service.structure(name).is_some())
 }
 
 /// The `FastJson` impl of one structure.
