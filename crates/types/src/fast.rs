@@ -60,7 +60,6 @@ pub fn read_all<T: FastJson>(bytes: &[u8]) -> Option<T> {
     let text = std::str::from_utf8(bytes).ok()?;
     let mut r = Reader {
         text,
-        bytes,
         at: 0,
         depth: 0,
     };
@@ -75,16 +74,21 @@ pub fn read_all<T: FastJson>(bytes: &[u8]) -> Option<T> {
 /// A pull reader over a UTF-8-checked JSON body.
 pub struct Reader<'a> {
     text: &'a str,
-    bytes: &'a [u8],
     at: usize,
     depth: u32,
 }
 
 impl<'a> Reader<'a> {
+    /// The body's bytes (the same memory as `text`: no copy, no check).
+    #[inline(always)]
+    fn bytes(&self) -> &'a [u8] {
+        self.text.as_bytes()
+    }
+
     /// The next byte that is not JSON whitespace, not consumed.
     #[inline]
     fn peek(&mut self) -> Option<u8> {
-        while let Some(&c) = self.bytes.get(self.at) {
+        while let Some(&c) = self.bytes().get(self.at) {
             if matches!(c, b' ' | b'\n' | b'\r' | b'\t') {
                 self.at += 1;
             } else {
@@ -102,7 +106,7 @@ impl<'a> Reader<'a> {
     /// A literal (`null`, `true`, `false`) at the current byte.
     #[inline]
     fn literal(&mut self, word: &[u8]) -> bool {
-        let found = self.bytes[self.at..].starts_with(word);
+        let found = self.bytes()[self.at..].starts_with(word);
         if found {
             self.at += word.len();
         }
@@ -115,8 +119,8 @@ impl<'a> Reader<'a> {
     pub fn string(&mut self) -> Option<Cow<'a, str>> {
         self.eat(b'"')?;
         let start = self.at;
-        let end = start + special_byte(&self.bytes[start..])?;
-        if self.bytes[end] == b'"' {
+        let end = start + special_byte(&self.bytes()[start..])?;
+        if self.bytes()[end] == b'"' {
             self.at = end + 1;
             return Some(Cow::Borrowed(&self.text[start..end]));
         }
@@ -130,8 +134,8 @@ impl<'a> Reader<'a> {
         let mut i = start;
         loop {
             // `get`: a backslash may be the body's last byte, leaving `i` past its end.
-            i += special_byte(self.bytes.get(i..)?)?;
-            match self.bytes[i] {
+            i += special_byte(self.bytes().get(i..)?)?;
+            match self.bytes()[i] {
                 b'"' => break,
                 // Whatever follows a backslash is part of the escape; serde_json checks it.
                 b'\\' => i += 2,
@@ -149,7 +153,7 @@ impl<'a> Reader<'a> {
     fn number(&mut self) -> Option<&'a str> {
         self.peek()?;
         let start = self.at;
-        let b = self.bytes;
+        let b = self.bytes();
         let mut i = start;
         if b.get(i) == Some(&b'-') {
             i += 1;
