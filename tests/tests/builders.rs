@@ -120,3 +120,60 @@ fn optional_members_may_stay_unset_in_every_family() {
 mod chrono_date {
     pub use cloudcost_types::chrono::NaiveDate;
 }
+
+/// The maps of a response (`SortedMap`) read the way the `BTreeMap`s they replaced did: the
+/// code ARCHITECTURE.md says is unchanged, run against the documented response.
+#[test]
+fn response_maps_read_as_btreemaps_did() {
+    use cloudcost_types::rust_decimal::Decimal;
+    use std::collections::BTreeMap;
+
+    let response: ce::GetCostAndUsageResponse = example("aws-ce/GetCostAndUsage.response.json");
+    let group = &response.results_by_time.as_ref().unwrap()[0]
+        .groups
+        .as_ref()
+        .unwrap()[0];
+    let metrics = group.metrics.as_ref().unwrap();
+
+    let cost = group.metrics.as_ref().and_then(|m| m.get("UnblendedCost"));
+    assert_eq!(cost.unwrap().amount, Some("39.1603300457".parse().unwrap()));
+    assert_eq!(metrics["UsageQuantity"].unit.as_deref(), Some("N/A"));
+    let names: Vec<&str> = metrics.keys().map(|k| k.as_str()).collect();
+    assert_eq!(names, ["BlendedCost", "UnblendedCost", "UsageQuantity"]);
+    let mut by_unit: BTreeMap<&str, Decimal> = BTreeMap::new();
+    for (_, value) in group.metrics.iter().flatten() {
+        *by_unit.entry(value.unit.as_deref().unwrap()).or_default() += value.amount.unwrap();
+    }
+    assert_eq!(by_unit["USD"].to_string(), "78.3206600914");
+
+    // Debug prints a map, as BTreeMap's did (the insta snapshots rely on it).
+    let as_btree: BTreeMap<_, _> = metrics.clone().into_iter().collect();
+    assert_eq!(format!("{metrics:?}"), format!("{as_btree:?}"));
+    // A builder takes the BTreeMap a user already had, and the result is the same group.
+    let rebuilt = ce::Group::builder()
+        .keys(["Amazon Simple Storage Service", "Environment$Prod"])
+        .metrics(as_btree)
+        .build()
+        .unwrap();
+    assert_eq!(&rebuilt, group);
+    // The `entry` API is there (LiteMap's).
+    let mut metrics = metrics.clone();
+    metrics
+        .entry("NetUnblendedCost".into())
+        .or_insert_with(|| metrics_value("0", "USD"));
+    assert_eq!(metrics.len(), 4);
+    assert_eq!(metrics.first().unwrap().0, "BlendedCost");
+    assert_eq!(metrics.get_indexed(1).unwrap().0, "NetUnblendedCost");
+}
+
+fn metrics_value(amount: &str, unit: &str) -> ce::MetricValue {
+    ce::MetricValue::builder()
+        .amount(
+            amount
+                .parse::<cloudcost_types::rust_decimal::Decimal>()
+                .unwrap(),
+        )
+        .unit(unit)
+        .build()
+        .unwrap()
+}

@@ -4,7 +4,6 @@
 //! bytes; these start from values, so every field takes values the bytes rarely reach
 //! (dates across the whole calendar, decimals of every scale, unknown enum values).
 
-use std::collections::BTreeMap;
 use std::fmt::Debug;
 
 use proptest::prelude::*;
@@ -15,7 +14,7 @@ use cloudcost_aws_ce_model as ce;
 use cloudcost_scp_ce_model as scp;
 use cloudcost_types::chrono::NaiveDate;
 use cloudcost_types::rust_decimal::Decimal;
-use cloudcost_types::{CompactString, Validate, YearMonthDay};
+use cloudcost_types::{CompactString, SortedMap, Validate, YearMonthDay};
 
 fn round_trips<T>(value: &T) -> Result<(), TestCaseError>
 where
@@ -142,8 +141,8 @@ fn metric_value() -> impl Strategy<Value = ce::MetricValue> {
         })
 }
 
-fn metrics() -> impl Strategy<Value = BTreeMap<CompactString, ce::MetricValue>> {
-    proptest::collection::btree_map(text(20), metric_value(), 0..3)
+fn metrics() -> impl Strategy<Value = SortedMap<CompactString, ce::MetricValue>> {
+    proptest::collection::btree_map(text(20), metric_value(), 0..3).prop_map(SortedMap::from)
 }
 
 prop_compose! {

@@ -23,7 +23,7 @@ pub fn structures(service: &Service) -> Result<(TokenStream, FieldNames)> {
         serde_json::from_value(root).map_err(|e| emit_err(service, e))?;
     let mut settings = typify::TypeSpaceSettings::default();
     settings
-        .with_map_type("::std::collections::BTreeMap")
+        .with_map_type("::cloudcost_types::SortedMap")
         .with_derive("PartialEq".to_string())
         .with_struct_builder(false);
     for (name, shape) in &service.shapes {
@@ -436,7 +436,7 @@ components:
         let flat: String = group.split_whitespace().collect();
         assert!(
             flat.contains(
-                "BTreeMap<::cloudcost_types::CompactString,::cloudcost_types::CompactString,>"
+                "::cloudcost_types::SortedMap<::cloudcost_types::CompactString,::cloudcost_types::CompactString,>"
             ),
             "{group}"
         );

@@ -378,7 +378,7 @@ impl DimensionValues {
 #[must_use]
 pub struct DimensionValuesWithAttributesBuilder {
     attributes: ::std::option::Option<
-        ::std::collections::BTreeMap<
+        ::cloudcost_types::SortedMap<
             ::cloudcost_types::CompactString,
             ::std::option::Option<::cloudcost_types::CompactString>,
         >,
@@ -398,7 +398,7 @@ impl DimensionValuesWithAttributesBuilder {
     pub fn attributes(
         mut self,
         value: impl ::std::convert::Into<
-            ::std::collections::BTreeMap<
+            ::cloudcost_types::SortedMap<
                 ::cloudcost_types::CompactString,
                 ::std::option::Option<::cloudcost_types::CompactString>,
             >,
@@ -411,7 +411,7 @@ impl DimensionValuesWithAttributesBuilder {
     pub fn set_attributes(
         mut self,
         value: ::std::option::Option<
-            ::std::collections::BTreeMap<
+            ::cloudcost_types::SortedMap<
                 ::cloudcost_types::CompactString,
                 ::std::option::Option<::cloudcost_types::CompactString>,
             >,
@@ -1109,7 +1109,7 @@ impl GetReservationUtilizationResponse {
 pub struct GroupBuilder {
     keys: ::std::option::Option<::std::vec::Vec<::cloudcost_types::CompactString>>,
     metrics: ::std::option::Option<
-        ::std::collections::BTreeMap<::cloudcost_types::CompactString, MetricValue>,
+        ::cloudcost_types::SortedMap<::cloudcost_types::CompactString, MetricValue>,
     >,
 }
 impl ::std::fmt::Debug for GroupBuilder {
@@ -1142,7 +1142,7 @@ impl GroupBuilder {
     pub fn metrics(
         mut self,
         value: impl ::std::convert::Into<
-            ::std::collections::BTreeMap<::cloudcost_types::CompactString, MetricValue>,
+            ::cloudcost_types::SortedMap<::cloudcost_types::CompactString, MetricValue>,
         >,
     ) -> Self {
         self.metrics = Some(value.into());
@@ -1152,7 +1152,7 @@ impl GroupBuilder {
     pub fn set_metrics(
         mut self,
         value: ::std::option::Option<
-            ::std::collections::BTreeMap<::cloudcost_types::CompactString, MetricValue>,
+            ::cloudcost_types::SortedMap<::cloudcost_types::CompactString, MetricValue>,
         >,
     ) -> Self {
         self.metrics = value;
@@ -1907,7 +1907,7 @@ impl ReservationAggregates {
 #[must_use]
 pub struct ReservationUtilizationGroupBuilder {
     attributes: ::std::option::Option<
-        ::std::collections::BTreeMap<
+        ::cloudcost_types::SortedMap<
             ::cloudcost_types::CompactString,
             ::std::option::Option<::cloudcost_types::CompactString>,
         >,
@@ -1931,7 +1931,7 @@ impl ReservationUtilizationGroupBuilder {
     pub fn attributes(
         mut self,
         value: impl ::std::convert::Into<
-            ::std::collections::BTreeMap<
+            ::cloudcost_types::SortedMap<
                 ::cloudcost_types::CompactString,
                 ::std::option::Option<::cloudcost_types::CompactString>,
             >,
@@ -1944,7 +1944,7 @@ impl ReservationUtilizationGroupBuilder {
     pub fn set_attributes(
         mut self,
         value: ::std::option::Option<
-            ::std::collections::BTreeMap<
+            ::cloudcost_types::SortedMap<
                 ::cloudcost_types::CompactString,
                 ::std::option::Option<::cloudcost_types::CompactString>,
             >,
@@ -2097,7 +2097,7 @@ pub struct ResultByTimeBuilder {
     groups: ::std::option::Option<::std::vec::Vec<Group>>,
     time_period: ::std::option::Option<DateInterval>,
     total: ::std::option::Option<
-        ::std::collections::BTreeMap<::cloudcost_types::CompactString, MetricValue>,
+        ::cloudcost_types::SortedMap<::cloudcost_types::CompactString, MetricValue>,
     >,
 }
 impl ::std::fmt::Debug for ResultByTimeBuilder {
@@ -2158,7 +2158,7 @@ impl ResultByTimeBuilder {
     pub fn total(
         mut self,
         value: impl ::std::convert::Into<
-            ::std::collections::BTreeMap<::cloudcost_types::CompactString, MetricValue>,
+            ::cloudcost_types::SortedMap<::cloudcost_types::CompactString, MetricValue>,
         >,
     ) -> Self {
         self.total = Some(value.into());
@@ -2168,7 +2168,7 @@ impl ResultByTimeBuilder {
     pub fn set_total(
         mut self,
         value: ::std::option::Option<
-            ::std::collections::BTreeMap<::cloudcost_types::CompactString, MetricValue>,
+            ::cloudcost_types::SortedMap<::cloudcost_types::CompactString, MetricValue>,
         >,
     ) -> Self {
         self.total = value;

@@ -127,7 +127,7 @@ impl ::cloudcost_types::fast::FastJson for DimensionValuesWithAttributes {
     fn read(r: &mut ::cloudcost_types::fast::Reader<'_>) -> ::std::option::Option<Self> {
         let mut m0: ::std::option::Option<
             ::std::option::Option<
-                ::std::collections::BTreeMap<
+                ::cloudcost_types::SortedMap<
                     ::cloudcost_types::CompactString,
                     ::std::option::Option<::cloudcost_types::CompactString>,
                 >,
@@ -211,7 +211,7 @@ impl ::cloudcost_types::fast::FastJson for Group {
         > = ::std::option::Option::None;
         let mut m1: ::std::option::Option<
             ::std::option::Option<
-                ::std::collections::BTreeMap<
+                ::cloudcost_types::SortedMap<
                     ::cloudcost_types::CompactString,
                     MetricValue,
                 >,
@@ -488,7 +488,7 @@ impl ::cloudcost_types::fast::FastJson for ReservationUtilizationGroup {
     fn read(r: &mut ::cloudcost_types::fast::Reader<'_>) -> ::std::option::Option<Self> {
         let mut m0: ::std::option::Option<
             ::std::option::Option<
-                ::std::collections::BTreeMap<
+                ::cloudcost_types::SortedMap<
                     ::cloudcost_types::CompactString,
                     ::std::option::Option<::cloudcost_types::CompactString>,
                 >,
@@ -546,7 +546,7 @@ impl ::cloudcost_types::fast::FastJson for ResultByTime {
         let mut m2: ::std::option::Option<::std::option::Option<DateInterval>> = ::std::option::Option::None;
         let mut m3: ::std::option::Option<
             ::std::option::Option<
-                ::std::collections::BTreeMap<
+                ::cloudcost_types::SortedMap<
                     ::cloudcost_types::CompactString,
                     MetricValue,
                 >,

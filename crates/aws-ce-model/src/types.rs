@@ -113,7 +113,7 @@ pub struct DimensionValuesWithAttributes {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub attributes: ::std::option::Option<
-        ::std::collections::BTreeMap<
+        ::cloudcost_types::SortedMap<
             ::cloudcost_types::CompactString,
             ::std::option::Option<::cloudcost_types::CompactString>,
         >,
@@ -347,7 +347,7 @@ pub struct Group {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub metrics: ::std::option::Option<
-        ::std::collections::BTreeMap<::cloudcost_types::CompactString, MetricValue>,
+        ::cloudcost_types::SortedMap<::cloudcost_types::CompactString, MetricValue>,
     >,
 }
 /// A group by type (dimension, tag, cost category or product attribute) and key.
@@ -623,7 +623,7 @@ pub struct ReservationUtilizationGroup {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub attributes: ::std::option::Option<
-        ::std::collections::BTreeMap<
+        ::cloudcost_types::SortedMap<
             ::cloudcost_types::CompactString,
             ::std::option::Option<::cloudcost_types::CompactString>,
         >,
@@ -701,7 +701,7 @@ pub struct ResultByTime {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub total: ::std::option::Option<
-        ::std::collections::BTreeMap<::cloudcost_types::CompactString, MetricValue>,
+        ::cloudcost_types::SortedMap<::cloudcost_types::CompactString, MetricValue>,
     >,
 }
 /// The key and order to sort results by.

@@ -18,7 +18,6 @@
 //! check the two decoders against each other (serde's derived `Deserialize` is the oracle).
 
 use std::borrow::Cow;
-use std::collections::BTreeMap;
 use std::str::FromStr;
 
 use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
@@ -392,21 +391,21 @@ impl<T: FastJson> FastJson for Vec<T> {
     }
 }
 
-/// A later duplicate key replaces the earlier one, as serde's `BTreeMap` does.
-impl<K, V> FastJson for BTreeMap<K, V>
+/// Through the same `sorted_map::Entries` as serde's impl, so the same map.
+impl<K, V> FastJson for crate::SortedMap<K, V>
 where
     K: Ord + for<'k> From<&'k str>,
     V: FastJson,
 {
     #[inline]
     fn read(r: &mut Reader<'_>) -> Option<Self> {
-        let mut map = BTreeMap::new();
+        let mut entries = crate::sorted_map::Entries::new();
         r.object(|r, key| {
             let value = V::read(r)?;
-            map.insert(K::from(key), value);
+            entries.push(K::from(key), value);
             Some(())
         })?;
-        Some(map)
+        Some(entries.finish())
     }
 }
 
@@ -590,17 +589,33 @@ mod tests {
         assert!(!agrees::<Vec<bool>>("[nul]"));
         assert!(!agrees::<Vec<bool>>("[tru]"));
         assert!(!agrees::<Option<bool>>("nulll"));
-        // Later duplicate keys replace earlier ones in a map, as in serde's `BTreeMap`.
-        assert!(agrees::<BTreeMap<CompactString, i64>>(
-            r#"{"a":1,"b":2,"a":3}"#
-        ));
-        assert!(agrees::<BTreeMap<CompactString, i64>>(r#"{"\u0061":1}"#));
-        assert!(!agrees::<BTreeMap<CompactString, i64>>(r#"{"a":1,}"#));
-        assert!(!agrees::<BTreeMap<CompactString, i64>>(r#"{"a" 1}"#));
-        assert!(!agrees::<BTreeMap<CompactString, i64>>("{} {}"));
+        type Map = crate::SortedMap<CompactString, i64>;
+        assert!(agrees::<Map>(r#"{"a":1,"b":2,"a":3}"#));
+        assert!(agrees::<Map>(r#"{"\u0061":1}"#));
+        assert!(!agrees::<Map>(r#"{"a":1,}"#));
+        assert!(!agrees::<Map>(r#"{"a" 1}"#));
+        assert!(!agrees::<Map>("{} {}"));
         assert!(agrees::<serde_json::Map<String, serde_json::Value>>(
             r#"{"x":[1,{"y":null}],"z":"\u00e9"}"#
         ));
+    }
+
+    /// The maps against serde's own `BTreeMap` (not our serde impl, which shares `Entries`
+    /// with the fast path): same entries, same order, later duplicates winning.
+    #[test]
+    fn maps_hold_what_a_btreemap_would() {
+        for text in [
+            r#"{"b":1,"a":2}"#,
+            r#"{"a":1,"b":2,"a":3}"#,
+            r#"{"c":1,"a":2,"b":3,"a":4,"c":5,"d":6}"#,
+            r#"{"z":1,"y":2,"x":3,"w":4,"v":5,"u":6,"t":7,"s":8,"r":9,"q":10}"#,
+            r#"{"\u0062":1,"b":2,"a":3}"#,
+        ] {
+            let fast = read_all::<crate::SortedMap<CompactString, i64>>(text.as_bytes()).unwrap();
+            let btree: std::collections::BTreeMap<CompactString, i64> =
+                serde_json::from_str(text).unwrap();
+            assert!(fast.into_iter().eq(btree), "{text}");
+        }
     }
 
     #[test]

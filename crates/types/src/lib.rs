@@ -5,6 +5,7 @@
 //!
 //! - [`wire`]: serde adapters for exact decimals and time types, in each API's wire form;
 //! - [`YearMonthDay`]: Cost Explorer's date-or-date-time strings;
+//! - [`SortedMap`]: the maps of the generated structures, one allocation each;
 //! - [`enums`]: the serde glue of forward-compatible enums;
 //! - [`validate`]: the constraint checks behind every generated `validate()`;
 //! - [`json`]: decoding that reports the JSON path and byte offset of a failure;
@@ -40,10 +41,12 @@ pub mod json;
 pub mod validate;
 pub mod wire;
 
+mod sorted_map;
 mod year_month_day;
 
 pub use builder::MissingMember;
 pub use json::{from_slice, from_str, DecodeError, DecodeErrorKind, FromJson};
+pub use sorted_map::SortedMap;
 pub use validate::{Validate, ValidationError, ValidationErrors, Validator};
 pub use year_month_day::{ParseYearMonthDayError, YearMonthDay};
 
@@ -55,5 +58,7 @@ pub use compact_str;
 /// bytes inline. It derefs to `&str`, compares with `&str` and `String`, and converts from
 /// both (`.into()`); `.to_string()` or `String::from` gives a `String`.
 pub use compact_str::CompactString;
+/// Re-exported: [`SortedMap`] derefs to its `LiteMap`.
+pub use litemap;
 /// Re-exported so that generated crates and their users agree on one version.
 pub use rust_decimal;
