@@ -1,7 +1,7 @@
 //! The model crate's response decoders (`src/decode.rs`): `FromJson` for what a client
 //! decodes (each operation's output and each error shape) and, for every structure and enum
-//! those reach, a `FastJson` reader (`cloudcost_types::fast`): a `match` on the member
-//! names over a pull reader, with serde's derived `Deserialize` kept as the path that
+//! those reach, a `FastJson` reader (`cloudcost_types::fast`): a `match` on the member's
+//! index among the wire names (`Reader::members`) over a pull reader, with serde's derived `Deserialize` kept as the path that
 //! answers whatever the fast path declines, errors included.
 
 use std::collections::BTreeSet;
@@ -45,6 +45,22 @@ pub fn emit(service: &Service, types: &TokenStream, names: &FieldNames) -> Resul
         }
         // invariant: `emit::model` made a struct for each structure of the spec and no other.
         let structure = service.structure(&name).expect("a spec structure");
+        // `Reader::members` compares a name with the body's bytes as they are, which is the
+        // JSON string only for a name with nothing to escape.
+        if let Some(member) = structure
+            .members
+            .iter()
+            .find(|m| m.name.bytes().any(|b| b == b'"' || b == b'\\' || b < 0x20))
+        {
+            return Err(Error::Emit {
+                context: format!("{} (decoders)", service.spec_path),
+                message: format!(
+                    "member {:?} of {name}: a wire name with a quote, a backslash or a control \
+                     character is not supported",
+                    member.name
+                ),
+            });
+        }
         out.extend(struct_reader(s, structure, names.get(&name)));
     }
     for name in enums {
@@ -110,6 +126,14 @@ fn struct_reader(
             }
         }
     };
+    // The body members in spec order, the order services write them in: `Reader::members`
+    // expects them so, and gives each arm its index here.
+    let wire_names: Vec<&str> = structure
+        .members
+        .iter()
+        .filter(|m| !matches!(m.location, Location::Header(_)))
+        .map(|m| m.name.as_str())
+        .collect();
     let (mut slots, mut arms, mut inits) = (Vec::new(), Vec::new(), Vec::new());
     for (i, field) in fields.named.iter().enumerate() {
         // invariant: named fields have idents.
@@ -136,8 +160,11 @@ fn struct_reader(
             Some(codec) => quote!(::cloudcost_types::fast::#codec),
             None => quote!(::cloudcost_types::fast::FastJson::read),
         };
-        let wire = &member.name;
-        arms.push(quote!(#wire => r.member(&mut #slot, #read),));
+        let index = wire_names.iter().position(|name| *name == member.name);
+        // invariant: `wire_names` holds every body member of `structure`.
+        let index = index.expect("a body member is in wire_names");
+        let index = proc_macro2::Literal::usize_unsuffixed(index);
+        arms.push(quote!(#index => r.member(&mut #slot, #read),));
         inits.push(if optional {
             // Absent and `null` are both `None`, as serde's `default` makes them.
             quote!(#field_ident: #slot.flatten())
@@ -150,7 +177,7 @@ fn struct_reader(
         impl ::cloudcost_types::fast::FastJson for #ident {
             fn read(r: &mut ::cloudcost_types::fast::Reader<'_>) -> ::std::option::Option<Self> {
                 #(#slots)*
-                r.object(|r, key| match key {
+                r.members(&[#(#wire_names),*], |r, member| match member {
                     #(#arms)*
                     _ => r.skip(),
                 })?;
@@ -210,11 +237,14 @@ components:
     fn read(r: &mut ::cloudcost_types::fast::Reader<'_>) -> ::std::option::Option<Self> {
         let mut m0: ::std::option::Option<::cloudcost_types::rust_decimal::Decimal> = ::std::option::Option::None;
         let mut m2: ::std::option::Option<::std::option::Option<Unit>> = ::std::option::Option::None;
-        r.object(|r, key| match key {
-            "amount" => r.member(&mut m0, ::cloudcost_types::fast::decimal_string),
-            "unit" => r.member(&mut m2, ::cloudcost_types::fast::FastJson::read),
-            _ => r.skip(),
-        })?;
+        r.members(
+            &["amount", "unit"],
+            |r, member| match member {
+                0 => r.member(&mut m0, ::cloudcost_types::fast::decimal_string),
+                1 => r.member(&mut m2, ::cloudcost_types::fast::FastJson::read),
+                _ => r.skip(),
+            },
+        )?;
         ::std::option::Option::Some(Self {
             amount: m0?,
             request_id: ::std::default::Default::default(),

@@ -80,10 +80,13 @@ impl ::cloudcost_types::fast::FastJson for BillExpirationException {
         let mut m0: ::std::option::Option<
             ::std::option::Option<::cloudcost_types::CompactString>,
         > = ::std::option::Option::None;
-        r.object(|r, key| match key {
-            "Message" => r.member(&mut m0, ::cloudcost_types::fast::FastJson::read),
-            _ => r.skip(),
-        })?;
+        r.members(
+            &["Message"],
+            |r, member| match member {
+                0 => r.member(&mut m0, ::cloudcost_types::fast::FastJson::read),
+                _ => r.skip(),
+            },
+        )?;
         ::std::option::Option::Some(Self { message: m0.flatten() })
     }
 }
@@ -92,10 +95,13 @@ impl ::cloudcost_types::fast::FastJson for BillingViewHealthStatusException {
         let mut m0: ::std::option::Option<
             ::std::option::Option<::cloudcost_types::CompactString>,
         > = ::std::option::Option::None;
-        r.object(|r, key| match key {
-            "Message" => r.member(&mut m0, ::cloudcost_types::fast::FastJson::read),
-            _ => r.skip(),
-        })?;
+        r.members(
+            &["Message"],
+            |r, member| match member {
+                0 => r.member(&mut m0, ::cloudcost_types::fast::FastJson::read),
+                _ => r.skip(),
+            },
+        )?;
         ::std::option::Option::Some(Self { message: m0.flatten() })
     }
 }
@@ -104,10 +110,13 @@ impl ::cloudcost_types::fast::FastJson for DataUnavailableException {
         let mut m0: ::std::option::Option<
             ::std::option::Option<::cloudcost_types::CompactString>,
         > = ::std::option::Option::None;
-        r.object(|r, key| match key {
-            "Message" => r.member(&mut m0, ::cloudcost_types::fast::FastJson::read),
-            _ => r.skip(),
-        })?;
+        r.members(
+            &["Message"],
+            |r, member| match member {
+                0 => r.member(&mut m0, ::cloudcost_types::fast::FastJson::read),
+                _ => r.skip(),
+            },
+        )?;
         ::std::option::Option::Some(Self { message: m0.flatten() })
     }
 }
@@ -115,11 +124,14 @@ impl ::cloudcost_types::fast::FastJson for DateInterval {
     fn read(r: &mut ::cloudcost_types::fast::Reader<'_>) -> ::std::option::Option<Self> {
         let mut m0: ::std::option::Option<::cloudcost_types::YearMonthDay> = ::std::option::Option::None;
         let mut m1: ::std::option::Option<::cloudcost_types::YearMonthDay> = ::std::option::Option::None;
-        r.object(|r, key| match key {
-            "End" => r.member(&mut m0, ::cloudcost_types::fast::FastJson::read),
-            "Start" => r.member(&mut m1, ::cloudcost_types::fast::FastJson::read),
-            _ => r.skip(),
-        })?;
+        r.members(
+            &["Start", "End"],
+            |r, member| match member {
+                1 => r.member(&mut m0, ::cloudcost_types::fast::FastJson::read),
+                0 => r.member(&mut m1, ::cloudcost_types::fast::FastJson::read),
+                _ => r.skip(),
+            },
+        )?;
         ::std::option::Option::Some(Self { end: m0?, start: m1? })
     }
 }
@@ -136,11 +148,14 @@ impl ::cloudcost_types::fast::FastJson for DimensionValuesWithAttributes {
         let mut m1: ::std::option::Option<
             ::std::option::Option<::cloudcost_types::CompactString>,
         > = ::std::option::Option::None;
-        r.object(|r, key| match key {
-            "Attributes" => r.member(&mut m0, ::cloudcost_types::fast::FastJson::read),
-            "Value" => r.member(&mut m1, ::cloudcost_types::fast::FastJson::read),
-            _ => r.skip(),
-        })?;
+        r.members(
+            &["Value", "Attributes"],
+            |r, member| match member {
+                1 => r.member(&mut m0, ::cloudcost_types::fast::FastJson::read),
+                0 => r.member(&mut m1, ::cloudcost_types::fast::FastJson::read),
+                _ => r.skip(),
+            },
+        )?;
         ::std::option::Option::Some(Self {
             attributes: m0.flatten(),
             value: m1.flatten(),
@@ -161,17 +176,21 @@ impl ::cloudcost_types::fast::FastJson for GetCostAndUsageResponse {
         let mut m3: ::std::option::Option<
             ::std::option::Option<::std::vec::Vec<ResultByTime>>,
         > = ::std::option::Option::None;
-        r.object(|r, key| match key {
-            "DimensionValueAttributes" => {
-                r.member(&mut m0, ::cloudcost_types::fast::FastJson::read)
-            }
-            "GroupDefinitions" => {
-                r.member(&mut m1, ::cloudcost_types::fast::FastJson::read)
-            }
-            "NextPageToken" => r.member(&mut m2, ::cloudcost_types::fast::FastJson::read),
-            "ResultsByTime" => r.member(&mut m3, ::cloudcost_types::fast::FastJson::read),
-            _ => r.skip(),
-        })?;
+        r.members(
+            &[
+                "NextPageToken",
+                "GroupDefinitions",
+                "ResultsByTime",
+                "DimensionValueAttributes",
+            ],
+            |r, member| match member {
+                3 => r.member(&mut m0, ::cloudcost_types::fast::FastJson::read),
+                1 => r.member(&mut m1, ::cloudcost_types::fast::FastJson::read),
+                0 => r.member(&mut m2, ::cloudcost_types::fast::FastJson::read),
+                2 => r.member(&mut m3, ::cloudcost_types::fast::FastJson::read),
+                _ => r.skip(),
+            },
+        )?;
         ::std::option::Option::Some(Self {
             dimension_value_attributes: m0.flatten(),
             group_definitions: m1.flatten(),
@@ -189,14 +208,15 @@ impl ::cloudcost_types::fast::FastJson for GetReservationUtilizationResponse {
             ::std::option::Option<ReservationAggregates>,
         > = ::std::option::Option::None;
         let mut m2: ::std::option::Option<::std::vec::Vec<UtilizationByTime>> = ::std::option::Option::None;
-        r.object(|r, key| match key {
-            "NextPageToken" => r.member(&mut m0, ::cloudcost_types::fast::FastJson::read),
-            "Total" => r.member(&mut m1, ::cloudcost_types::fast::FastJson::read),
-            "UtilizationsByTime" => {
-                r.member(&mut m2, ::cloudcost_types::fast::FastJson::read)
-            }
-            _ => r.skip(),
-        })?;
+        r.members(
+            &["UtilizationsByTime", "Total", "NextPageToken"],
+            |r, member| match member {
+                2 => r.member(&mut m0, ::cloudcost_types::fast::FastJson::read),
+                1 => r.member(&mut m1, ::cloudcost_types::fast::FastJson::read),
+                0 => r.member(&mut m2, ::cloudcost_types::fast::FastJson::read),
+                _ => r.skip(),
+            },
+        )?;
         ::std::option::Option::Some(Self {
             next_page_token: m0.flatten(),
             total: m1.flatten(),
@@ -217,11 +237,14 @@ impl ::cloudcost_types::fast::FastJson for Group {
                 >,
             >,
         > = ::std::option::Option::None;
-        r.object(|r, key| match key {
-            "Keys" => r.member(&mut m0, ::cloudcost_types::fast::FastJson::read),
-            "Metrics" => r.member(&mut m1, ::cloudcost_types::fast::FastJson::read),
-            _ => r.skip(),
-        })?;
+        r.members(
+            &["Keys", "Metrics"],
+            |r, member| match member {
+                0 => r.member(&mut m0, ::cloudcost_types::fast::FastJson::read),
+                1 => r.member(&mut m1, ::cloudcost_types::fast::FastJson::read),
+                _ => r.skip(),
+            },
+        )?;
         ::std::option::Option::Some(Self {
             keys: m0.flatten(),
             metrics: m1.flatten(),
@@ -234,11 +257,14 @@ impl ::cloudcost_types::fast::FastJson for GroupDefinition {
             ::std::option::Option<::cloudcost_types::CompactString>,
         > = ::std::option::Option::None;
         let mut m1: ::std::option::Option<::std::option::Option<GroupDefinitionType>> = ::std::option::Option::None;
-        r.object(|r, key| match key {
-            "Key" => r.member(&mut m0, ::cloudcost_types::fast::FastJson::read),
-            "Type" => r.member(&mut m1, ::cloudcost_types::fast::FastJson::read),
-            _ => r.skip(),
-        })?;
+        r.members(
+            &["Type", "Key"],
+            |r, member| match member {
+                1 => r.member(&mut m0, ::cloudcost_types::fast::FastJson::read),
+                0 => r.member(&mut m1, ::cloudcost_types::fast::FastJson::read),
+                _ => r.skip(),
+            },
+        )?;
         ::std::option::Option::Some(Self {
             key: m0.flatten(),
             type_: m1.flatten(),
@@ -250,10 +276,13 @@ impl ::cloudcost_types::fast::FastJson for InvalidNextTokenException {
         let mut m0: ::std::option::Option<
             ::std::option::Option<::cloudcost_types::CompactString>,
         > = ::std::option::Option::None;
-        r.object(|r, key| match key {
-            "Message" => r.member(&mut m0, ::cloudcost_types::fast::FastJson::read),
-            _ => r.skip(),
-        })?;
+        r.members(
+            &["Message"],
+            |r, member| match member {
+                0 => r.member(&mut m0, ::cloudcost_types::fast::FastJson::read),
+                _ => r.skip(),
+            },
+        )?;
         ::std::option::Option::Some(Self { message: m0.flatten() })
     }
 }
@@ -262,10 +291,13 @@ impl ::cloudcost_types::fast::FastJson for LimitExceededException {
         let mut m0: ::std::option::Option<
             ::std::option::Option<::cloudcost_types::CompactString>,
         > = ::std::option::Option::None;
-        r.object(|r, key| match key {
-            "Message" => r.member(&mut m0, ::cloudcost_types::fast::FastJson::read),
-            _ => r.skip(),
-        })?;
+        r.members(
+            &["Message"],
+            |r, member| match member {
+                0 => r.member(&mut m0, ::cloudcost_types::fast::FastJson::read),
+                _ => r.skip(),
+            },
+        )?;
         ::std::option::Option::Some(Self { message: m0.flatten() })
     }
 }
@@ -277,16 +309,19 @@ impl ::cloudcost_types::fast::FastJson for MetricValue {
         let mut m1: ::std::option::Option<
             ::std::option::Option<::cloudcost_types::CompactString>,
         > = ::std::option::Option::None;
-        r.object(|r, key| match key {
-            "Amount" => {
-                r.member(
-                    &mut m0,
-                    |r| r.optional(::cloudcost_types::fast::decimal_string),
-                )
-            }
-            "Unit" => r.member(&mut m1, ::cloudcost_types::fast::FastJson::read),
-            _ => r.skip(),
-        })?;
+        r.members(
+            &["Amount", "Unit"],
+            |r, member| match member {
+                0 => {
+                    r.member(
+                        &mut m0,
+                        |r| r.optional(::cloudcost_types::fast::decimal_string),
+                    )
+                }
+                1 => r.member(&mut m1, ::cloudcost_types::fast::FastJson::read),
+                _ => r.skip(),
+            },
+        )?;
         ::std::option::Option::Some(Self {
             amount: m0.flatten(),
             unit: m1.flatten(),
@@ -298,10 +333,13 @@ impl ::cloudcost_types::fast::FastJson for RequestChangedException {
         let mut m0: ::std::option::Option<
             ::std::option::Option<::cloudcost_types::CompactString>,
         > = ::std::option::Option::None;
-        r.object(|r, key| match key {
-            "Message" => r.member(&mut m0, ::cloudcost_types::fast::FastJson::read),
-            _ => r.skip(),
-        })?;
+        r.members(
+            &["Message"],
+            |r, member| match member {
+                0 => r.member(&mut m0, ::cloudcost_types::fast::FastJson::read),
+                _ => r.skip(),
+            },
+        )?;
         ::std::option::Option::Some(Self { message: m0.flatten() })
     }
 }
@@ -358,111 +396,132 @@ impl ::cloudcost_types::fast::FastJson for ReservationAggregates {
         let mut m16: ::std::option::Option<
             ::std::option::Option<::cloudcost_types::rust_decimal::Decimal>,
         > = ::std::option::Option::None;
-        r.object(|r, key| match key {
-            "AmortizedRecurringFee" => {
-                r.member(
-                    &mut m0,
-                    |r| r.optional(::cloudcost_types::fast::decimal_string),
-                )
-            }
-            "AmortizedUpfrontFee" => {
-                r.member(
-                    &mut m1,
-                    |r| r.optional(::cloudcost_types::fast::decimal_string),
-                )
-            }
-            "NetRISavings" => {
-                r.member(
-                    &mut m2,
-                    |r| r.optional(::cloudcost_types::fast::decimal_string),
-                )
-            }
-            "OnDemandCostOfRIHoursUsed" => {
-                r.member(
-                    &mut m3,
-                    |r| r.optional(::cloudcost_types::fast::decimal_string),
-                )
-            }
-            "PurchasedHours" => {
-                r.member(
-                    &mut m4,
-                    |r| r.optional(::cloudcost_types::fast::decimal_string),
-                )
-            }
-            "PurchasedUnits" => {
-                r.member(
-                    &mut m5,
-                    |r| r.optional(::cloudcost_types::fast::decimal_string),
-                )
-            }
-            "RealizedSavings" => {
-                r.member(
-                    &mut m6,
-                    |r| r.optional(::cloudcost_types::fast::decimal_string),
-                )
-            }
-            "RICostForUnusedHours" => {
-                r.member(
-                    &mut m7,
-                    |r| r.optional(::cloudcost_types::fast::decimal_string),
-                )
-            }
-            "TotalActualHours" => {
-                r.member(
-                    &mut m8,
-                    |r| r.optional(::cloudcost_types::fast::decimal_string),
-                )
-            }
-            "TotalActualUnits" => {
-                r.member(
-                    &mut m9,
-                    |r| r.optional(::cloudcost_types::fast::decimal_string),
-                )
-            }
-            "TotalAmortizedFee" => {
-                r.member(
-                    &mut m10,
-                    |r| r.optional(::cloudcost_types::fast::decimal_string),
-                )
-            }
-            "TotalPotentialRISavings" => {
-                r.member(
-                    &mut m11,
-                    |r| r.optional(::cloudcost_types::fast::decimal_string),
-                )
-            }
-            "UnrealizedSavings" => {
-                r.member(
-                    &mut m12,
-                    |r| r.optional(::cloudcost_types::fast::decimal_string),
-                )
-            }
-            "UnusedHours" => {
-                r.member(
-                    &mut m13,
-                    |r| r.optional(::cloudcost_types::fast::decimal_string),
-                )
-            }
-            "UnusedUnits" => {
-                r.member(
-                    &mut m14,
-                    |r| r.optional(::cloudcost_types::fast::decimal_string),
-                )
-            }
-            "UtilizationPercentage" => {
-                r.member(
-                    &mut m15,
-                    |r| r.optional(::cloudcost_types::fast::decimal_string),
-                )
-            }
-            "UtilizationPercentageInUnits" => {
-                r.member(
-                    &mut m16,
-                    |r| r.optional(::cloudcost_types::fast::decimal_string),
-                )
-            }
-            _ => r.skip(),
-        })?;
+        r.members(
+            &[
+                "UtilizationPercentage",
+                "UtilizationPercentageInUnits",
+                "PurchasedHours",
+                "PurchasedUnits",
+                "TotalActualHours",
+                "TotalActualUnits",
+                "UnusedHours",
+                "UnusedUnits",
+                "OnDemandCostOfRIHoursUsed",
+                "NetRISavings",
+                "TotalPotentialRISavings",
+                "AmortizedUpfrontFee",
+                "AmortizedRecurringFee",
+                "TotalAmortizedFee",
+                "RICostForUnusedHours",
+                "RealizedSavings",
+                "UnrealizedSavings",
+            ],
+            |r, member| match member {
+                12 => {
+                    r.member(
+                        &mut m0,
+                        |r| r.optional(::cloudcost_types::fast::decimal_string),
+                    )
+                }
+                11 => {
+                    r.member(
+                        &mut m1,
+                        |r| r.optional(::cloudcost_types::fast::decimal_string),
+                    )
+                }
+                9 => {
+                    r.member(
+                        &mut m2,
+                        |r| r.optional(::cloudcost_types::fast::decimal_string),
+                    )
+                }
+                8 => {
+                    r.member(
+                        &mut m3,
+                        |r| r.optional(::cloudcost_types::fast::decimal_string),
+                    )
+                }
+                2 => {
+                    r.member(
+                        &mut m4,
+                        |r| r.optional(::cloudcost_types::fast::decimal_string),
+                    )
+                }
+                3 => {
+                    r.member(
+                        &mut m5,
+                        |r| r.optional(::cloudcost_types::fast::decimal_string),
+                    )
+                }
+                15 => {
+                    r.member(
+                        &mut m6,
+                        |r| r.optional(::cloudcost_types::fast::decimal_string),
+                    )
+                }
+                14 => {
+                    r.member(
+                        &mut m7,
+                        |r| r.optional(::cloudcost_types::fast::decimal_string),
+                    )
+                }
+                4 => {
+                    r.member(
+                        &mut m8,
+                        |r| r.optional(::cloudcost_types::fast::decimal_string),
+                    )
+                }
+                5 => {
+                    r.member(
+                        &mut m9,
+                        |r| r.optional(::cloudcost_types::fast::decimal_string),
+                    )
+                }
+                13 => {
+                    r.member(
+                        &mut m10,
+                        |r| r.optional(::cloudcost_types::fast::decimal_string),
+                    )
+                }
+                10 => {
+                    r.member(
+                        &mut m11,
+                        |r| r.optional(::cloudcost_types::fast::decimal_string),
+                    )
+                }
+                16 => {
+                    r.member(
+                        &mut m12,
+                        |r| r.optional(::cloudcost_types::fast::decimal_string),
+                    )
+                }
+                6 => {
+                    r.member(
+                        &mut m13,
+                        |r| r.optional(::cloudcost_types::fast::decimal_string),
+                    )
+                }
+                7 => {
+                    r.member(
+                        &mut m14,
+                        |r| r.optional(::cloudcost_types::fast::decimal_string),
+                    )
+                }
+                0 => {
+                    r.member(
+                        &mut m15,
+                        |r| r.optional(::cloudcost_types::fast::decimal_string),
+                    )
+                }
+                1 => {
+                    r.member(
+                        &mut m16,
+                        |r| r.optional(::cloudcost_types::fast::decimal_string),
+                    )
+                }
+                _ => r.skip(),
+            },
+        )?;
         ::std::option::Option::Some(Self {
             amortized_recurring_fee: m0.flatten(),
             amortized_upfront_fee: m1.flatten(),
@@ -503,13 +562,16 @@ impl ::cloudcost_types::fast::FastJson for ReservationUtilizationGroup {
         let mut m3: ::std::option::Option<
             ::std::option::Option<::cloudcost_types::CompactString>,
         > = ::std::option::Option::None;
-        r.object(|r, key| match key {
-            "Attributes" => r.member(&mut m0, ::cloudcost_types::fast::FastJson::read),
-            "Key" => r.member(&mut m1, ::cloudcost_types::fast::FastJson::read),
-            "Utilization" => r.member(&mut m2, ::cloudcost_types::fast::FastJson::read),
-            "Value" => r.member(&mut m3, ::cloudcost_types::fast::FastJson::read),
-            _ => r.skip(),
-        })?;
+        r.members(
+            &["Key", "Value", "Attributes", "Utilization"],
+            |r, member| match member {
+                2 => r.member(&mut m0, ::cloudcost_types::fast::FastJson::read),
+                0 => r.member(&mut m1, ::cloudcost_types::fast::FastJson::read),
+                3 => r.member(&mut m2, ::cloudcost_types::fast::FastJson::read),
+                1 => r.member(&mut m3, ::cloudcost_types::fast::FastJson::read),
+                _ => r.skip(),
+            },
+        )?;
         ::std::option::Option::Some(Self {
             attributes: m0.flatten(),
             key: m1.flatten(),
@@ -526,11 +588,14 @@ impl ::cloudcost_types::fast::FastJson for ResourceNotFoundException {
         let mut m1: ::std::option::Option<
             ::std::option::Option<::cloudcost_types::CompactString>,
         > = ::std::option::Option::None;
-        r.object(|r, key| match key {
-            "Message" => r.member(&mut m0, ::cloudcost_types::fast::FastJson::read),
-            "ResourceName" => r.member(&mut m1, ::cloudcost_types::fast::FastJson::read),
-            _ => r.skip(),
-        })?;
+        r.members(
+            &["Message", "ResourceName"],
+            |r, member| match member {
+                0 => r.member(&mut m0, ::cloudcost_types::fast::FastJson::read),
+                1 => r.member(&mut m1, ::cloudcost_types::fast::FastJson::read),
+                _ => r.skip(),
+            },
+        )?;
         ::std::option::Option::Some(Self {
             message: m0.flatten(),
             resource_name: m1.flatten(),
@@ -552,13 +617,16 @@ impl ::cloudcost_types::fast::FastJson for ResultByTime {
                 >,
             >,
         > = ::std::option::Option::None;
-        r.object(|r, key| match key {
-            "Estimated" => r.member(&mut m0, ::cloudcost_types::fast::FastJson::read),
-            "Groups" => r.member(&mut m1, ::cloudcost_types::fast::FastJson::read),
-            "TimePeriod" => r.member(&mut m2, ::cloudcost_types::fast::FastJson::read),
-            "Total" => r.member(&mut m3, ::cloudcost_types::fast::FastJson::read),
-            _ => r.skip(),
-        })?;
+        r.members(
+            &["TimePeriod", "Total", "Groups", "Estimated"],
+            |r, member| match member {
+                3 => r.member(&mut m0, ::cloudcost_types::fast::FastJson::read),
+                2 => r.member(&mut m1, ::cloudcost_types::fast::FastJson::read),
+                0 => r.member(&mut m2, ::cloudcost_types::fast::FastJson::read),
+                1 => r.member(&mut m3, ::cloudcost_types::fast::FastJson::read),
+                _ => r.skip(),
+            },
+        )?;
         ::std::option::Option::Some(Self {
             estimated: m0.flatten(),
             groups: m1.flatten(),
@@ -576,12 +644,15 @@ impl ::cloudcost_types::fast::FastJson for UtilizationByTime {
         let mut m2: ::std::option::Option<
             ::std::option::Option<ReservationAggregates>,
         > = ::std::option::Option::None;
-        r.object(|r, key| match key {
-            "Groups" => r.member(&mut m0, ::cloudcost_types::fast::FastJson::read),
-            "TimePeriod" => r.member(&mut m1, ::cloudcost_types::fast::FastJson::read),
-            "Total" => r.member(&mut m2, ::cloudcost_types::fast::FastJson::read),
-            _ => r.skip(),
-        })?;
+        r.members(
+            &["TimePeriod", "Groups", "Total"],
+            |r, member| match member {
+                1 => r.member(&mut m0, ::cloudcost_types::fast::FastJson::read),
+                0 => r.member(&mut m1, ::cloudcost_types::fast::FastJson::read),
+                2 => r.member(&mut m2, ::cloudcost_types::fast::FastJson::read),
+                _ => r.skip(),
+            },
+        )?;
         ::std::option::Option::Some(Self {
             groups: m0.flatten(),
             time_period: m1.flatten(),

@@ -54,10 +54,13 @@ impl ::cloudcost_types::FromJson for ValidationException {
 impl ::cloudcost_types::fast::FastJson for AccessDeniedException {
     fn read(r: &mut ::cloudcost_types::fast::Reader<'_>) -> ::std::option::Option<Self> {
         let mut m0: ::std::option::Option<::cloudcost_types::CompactString> = ::std::option::Option::None;
-        r.object(|r, key| match key {
-            "message" => r.member(&mut m0, ::cloudcost_types::fast::FastJson::read),
-            _ => r.skip(),
-        })?;
+        r.members(
+            &["message"],
+            |r, member| match member {
+                0 => r.member(&mut m0, ::cloudcost_types::fast::FastJson::read),
+                _ => r.skip(),
+            },
+        )?;
         ::std::option::Option::Some(Self { message: m0? })
     }
 }
@@ -65,13 +68,14 @@ impl ::cloudcost_types::fast::FastJson for BatchGetFreeTrialInfoResponse {
     fn read(r: &mut ::cloudcost_types::fast::Reader<'_>) -> ::std::option::Option<Self> {
         let mut m0: ::std::option::Option<::std::vec::Vec<FreeTrialAccountInfo>> = ::std::option::Option::None;
         let mut m1: ::std::option::Option<::std::vec::Vec<FreeTrialInfoError>> = ::std::option::Option::None;
-        r.object(|r, key| match key {
-            "accounts" => r.member(&mut m0, ::cloudcost_types::fast::FastJson::read),
-            "failedAccounts" => {
-                r.member(&mut m1, ::cloudcost_types::fast::FastJson::read)
-            }
-            _ => r.skip(),
-        })?;
+        r.members(
+            &["accounts", "failedAccounts"],
+            |r, member| match member {
+                0 => r.member(&mut m0, ::cloudcost_types::fast::FastJson::read),
+                1 => r.member(&mut m1, ::cloudcost_types::fast::FastJson::read),
+                _ => r.skip(),
+            },
+        )?;
         ::std::option::Option::Some(Self {
             accounts: m0?,
             failed_accounts: m1?,
@@ -82,11 +86,14 @@ impl ::cloudcost_types::fast::FastJson for FreeTrialAccountInfo {
     fn read(r: &mut ::cloudcost_types::fast::Reader<'_>) -> ::std::option::Option<Self> {
         let mut m0: ::std::option::Option<::cloudcost_types::CompactString> = ::std::option::Option::None;
         let mut m1: ::std::option::Option<::std::vec::Vec<FreeTrialInfo>> = ::std::option::Option::None;
-        r.object(|r, key| match key {
-            "accountId" => r.member(&mut m0, ::cloudcost_types::fast::FastJson::read),
-            "freeTrialInfo" => r.member(&mut m1, ::cloudcost_types::fast::FastJson::read),
-            _ => r.skip(),
-        })?;
+        r.members(
+            &["accountId", "freeTrialInfo"],
+            |r, member| match member {
+                0 => r.member(&mut m0, ::cloudcost_types::fast::FastJson::read),
+                1 => r.member(&mut m1, ::cloudcost_types::fast::FastJson::read),
+                _ => r.skip(),
+            },
+        )?;
         ::std::option::Option::Some(Self {
             account_id: m0?,
             free_trial_info: m1?,
@@ -104,14 +111,17 @@ impl ::cloudcost_types::fast::FastJson for FreeTrialInfo {
         > = ::std::option::Option::None;
         let mut m3: ::std::option::Option<FreeTrialStatus> = ::std::option::Option::None;
         let mut m4: ::std::option::Option<FreeTrialType> = ::std::option::Option::None;
-        r.object(|r, key| match key {
-            "cloudProvider" => r.member(&mut m0, ::cloudcost_types::fast::FastJson::read),
-            "end" => r.member(&mut m1, ::cloudcost_types::fast::epoch_seconds),
-            "start" => r.member(&mut m2, ::cloudcost_types::fast::epoch_seconds),
-            "status" => r.member(&mut m3, ::cloudcost_types::fast::FastJson::read),
-            "type" => r.member(&mut m4, ::cloudcost_types::fast::FastJson::read),
-            _ => r.skip(),
-        })?;
+        r.members(
+            &["type", "start", "end", "status", "cloudProvider"],
+            |r, member| match member {
+                4 => r.member(&mut m0, ::cloudcost_types::fast::FastJson::read),
+                2 => r.member(&mut m1, ::cloudcost_types::fast::epoch_seconds),
+                1 => r.member(&mut m2, ::cloudcost_types::fast::epoch_seconds),
+                3 => r.member(&mut m3, ::cloudcost_types::fast::FastJson::read),
+                0 => r.member(&mut m4, ::cloudcost_types::fast::FastJson::read),
+                _ => r.skip(),
+            },
+        )?;
         ::std::option::Option::Some(Self {
             cloud_provider: m0.flatten(),
             end: m1?,
@@ -126,12 +136,15 @@ impl ::cloudcost_types::fast::FastJson for FreeTrialInfoError {
         let mut m0: ::std::option::Option<::cloudcost_types::CompactString> = ::std::option::Option::None;
         let mut m1: ::std::option::Option<FreeTrialInfoErrorCode> = ::std::option::Option::None;
         let mut m2: ::std::option::Option<::cloudcost_types::CompactString> = ::std::option::Option::None;
-        r.object(|r, key| match key {
-            "accountId" => r.member(&mut m0, ::cloudcost_types::fast::FastJson::read),
-            "code" => r.member(&mut m1, ::cloudcost_types::fast::FastJson::read),
-            "message" => r.member(&mut m2, ::cloudcost_types::fast::FastJson::read),
-            _ => r.skip(),
-        })?;
+        r.members(
+            &["accountId", "code", "message"],
+            |r, member| match member {
+                0 => r.member(&mut m0, ::cloudcost_types::fast::FastJson::read),
+                1 => r.member(&mut m1, ::cloudcost_types::fast::FastJson::read),
+                2 => r.member(&mut m2, ::cloudcost_types::fast::FastJson::read),
+                _ => r.skip(),
+            },
+        )?;
         ::std::option::Option::Some(Self {
             account_id: m0?,
             code: m1?,
@@ -142,10 +155,13 @@ impl ::cloudcost_types::fast::FastJson for FreeTrialInfoError {
 impl ::cloudcost_types::fast::FastJson for InternalServerException {
     fn read(r: &mut ::cloudcost_types::fast::Reader<'_>) -> ::std::option::Option<Self> {
         let mut m0: ::std::option::Option<::cloudcost_types::CompactString> = ::std::option::Option::None;
-        r.object(|r, key| match key {
-            "message" => r.member(&mut m0, ::cloudcost_types::fast::FastJson::read),
-            _ => r.skip(),
-        })?;
+        r.members(
+            &["message"],
+            |r, member| match member {
+                0 => r.member(&mut m0, ::cloudcost_types::fast::FastJson::read),
+                _ => r.skip(),
+            },
+        )?;
         ::std::option::Option::Some(Self {
             message: m0?,
             retry_after_seconds: ::std::default::Default::default(),
@@ -160,11 +176,14 @@ impl ::cloudcost_types::fast::FastJson for ListUsageTotalsResponse {
         let mut m1: ::std::option::Option<
             ::std::option::Option<::std::vec::Vec<UsageTotal>>,
         > = ::std::option::Option::None;
-        r.object(|r, key| match key {
-            "nextToken" => r.member(&mut m0, ::cloudcost_types::fast::FastJson::read),
-            "totals" => r.member(&mut m1, ::cloudcost_types::fast::FastJson::read),
-            _ => r.skip(),
-        })?;
+        r.members(
+            &["nextToken", "totals"],
+            |r, member| match member {
+                0 => r.member(&mut m0, ::cloudcost_types::fast::FastJson::read),
+                1 => r.member(&mut m1, ::cloudcost_types::fast::FastJson::read),
+                _ => r.skip(),
+            },
+        )?;
         ::std::option::Option::Some(Self {
             next_token: m0.flatten(),
             totals: m1.flatten(),
@@ -174,10 +193,13 @@ impl ::cloudcost_types::fast::FastJson for ListUsageTotalsResponse {
 impl ::cloudcost_types::fast::FastJson for ThrottlingException {
     fn read(r: &mut ::cloudcost_types::fast::Reader<'_>) -> ::std::option::Option<Self> {
         let mut m0: ::std::option::Option<::cloudcost_types::CompactString> = ::std::option::Option::None;
-        r.object(|r, key| match key {
-            "message" => r.member(&mut m0, ::cloudcost_types::fast::FastJson::read),
-            _ => r.skip(),
-        })?;
+        r.members(
+            &["message"],
+            |r, member| match member {
+                0 => r.member(&mut m0, ::cloudcost_types::fast::FastJson::read),
+                _ => r.skip(),
+            },
+        )?;
         ::std::option::Option::Some(Self {
             message: m0?,
             retry_after_seconds: ::std::default::Default::default(),
@@ -195,24 +217,27 @@ impl ::cloudcost_types::fast::FastJson for Usage {
             ::std::option::Option<::cloudcost_types::rust_decimal::Decimal>,
         > = ::std::option::Option::None;
         let mut m4: ::std::option::Option<::std::option::Option<UsageType>> = ::std::option::Option::None;
-        r.object(|r, key| match key {
-            "cloudProvider" => r.member(&mut m0, ::cloudcost_types::fast::FastJson::read),
-            "currency" => r.member(&mut m1, ::cloudcost_types::fast::FastJson::read),
-            "estimatedMonthlyCost" => {
-                r.member(
-                    &mut m2,
-                    |r| r.optional(::cloudcost_types::fast::decimal_number),
-                )
-            }
-            "total" => {
-                r.member(
-                    &mut m3,
-                    |r| r.optional(::cloudcost_types::fast::decimal_number),
-                )
-            }
-            "type" => r.member(&mut m4, ::cloudcost_types::fast::FastJson::read),
-            _ => r.skip(),
-        })?;
+        r.members(
+            &["type", "total", "estimatedMonthlyCost", "currency", "cloudProvider"],
+            |r, member| match member {
+                4 => r.member(&mut m0, ::cloudcost_types::fast::FastJson::read),
+                3 => r.member(&mut m1, ::cloudcost_types::fast::FastJson::read),
+                2 => {
+                    r.member(
+                        &mut m2,
+                        |r| r.optional(::cloudcost_types::fast::decimal_number),
+                    )
+                }
+                1 => {
+                    r.member(
+                        &mut m3,
+                        |r| r.optional(::cloudcost_types::fast::decimal_number),
+                    )
+                }
+                0 => r.member(&mut m4, ::cloudcost_types::fast::FastJson::read),
+                _ => r.skip(),
+            },
+        )?;
         ::std::option::Option::Some(Self {
             cloud_provider: m0.flatten(),
             currency: m1.flatten(),
@@ -230,11 +255,14 @@ impl ::cloudcost_types::fast::FastJson for UsageTotal {
         let mut m1: ::std::option::Option<
             ::std::option::Option<::std::vec::Vec<Usage>>,
         > = ::std::option::Option::None;
-        r.object(|r, key| match key {
-            "accountId" => r.member(&mut m0, ::cloudcost_types::fast::FastJson::read),
-            "usage" => r.member(&mut m1, ::cloudcost_types::fast::FastJson::read),
-            _ => r.skip(),
-        })?;
+        r.members(
+            &["accountId", "usage"],
+            |r, member| match member {
+                0 => r.member(&mut m0, ::cloudcost_types::fast::FastJson::read),
+                1 => r.member(&mut m1, ::cloudcost_types::fast::FastJson::read),
+                _ => r.skip(),
+            },
+        )?;
         ::std::option::Option::Some(Self {
             account_id: m0.flatten(),
             usage: m1.flatten(),
@@ -248,12 +276,15 @@ impl ::cloudcost_types::fast::FastJson for ValidationException {
         > = ::std::option::Option::None;
         let mut m1: ::std::option::Option<::cloudcost_types::CompactString> = ::std::option::Option::None;
         let mut m2: ::std::option::Option<ValidationExceptionReason> = ::std::option::Option::None;
-        r.object(|r, key| match key {
-            "fields" => r.member(&mut m0, ::cloudcost_types::fast::FastJson::read),
-            "message" => r.member(&mut m1, ::cloudcost_types::fast::FastJson::read),
-            "reason" => r.member(&mut m2, ::cloudcost_types::fast::FastJson::read),
-            _ => r.skip(),
-        })?;
+        r.members(
+            &["message", "reason", "fields"],
+            |r, member| match member {
+                2 => r.member(&mut m0, ::cloudcost_types::fast::FastJson::read),
+                0 => r.member(&mut m1, ::cloudcost_types::fast::FastJson::read),
+                1 => r.member(&mut m2, ::cloudcost_types::fast::FastJson::read),
+                _ => r.skip(),
+            },
+        )?;
         ::std::option::Option::Some(Self {
             fields: m0.flatten(),
             message: m1?,
@@ -265,11 +296,14 @@ impl ::cloudcost_types::fast::FastJson for ValidationExceptionField {
     fn read(r: &mut ::cloudcost_types::fast::Reader<'_>) -> ::std::option::Option<Self> {
         let mut m0: ::std::option::Option<::cloudcost_types::CompactString> = ::std::option::Option::None;
         let mut m1: ::std::option::Option<::cloudcost_types::CompactString> = ::std::option::Option::None;
-        r.object(|r, key| match key {
-            "message" => r.member(&mut m0, ::cloudcost_types::fast::FastJson::read),
-            "name" => r.member(&mut m1, ::cloudcost_types::fast::FastJson::read),
-            _ => r.skip(),
-        })?;
+        r.members(
+            &["name", "message"],
+            |r, member| match member {
+                1 => r.member(&mut m0, ::cloudcost_types::fast::FastJson::read),
+                0 => r.member(&mut m1, ::cloudcost_types::fast::FastJson::read),
+                _ => r.skip(),
+            },
+        )?;
         ::std::option::Option::Some(Self { message: m0?, name: m1? })
     }
 }

@@ -55,15 +55,18 @@ impl ::cloudcost_types::fast::FastJson for BadRequestError {
         let mut m5: ::std::option::Option<
             ::std::option::Option<::cloudcost_types::CompactString>,
         > = ::std::option::Option::None;
-        r.object(|r, key| match key {
-            "error" => r.member(&mut m0, ::cloudcost_types::fast::FastJson::read),
-            "errors" => r.member(&mut m1, ::cloudcost_types::fast::FastJson::read),
-            "message" => r.member(&mut m2, ::cloudcost_types::fast::FastJson::read),
-            "name" => r.member(&mut m3, ::cloudcost_types::fast::FastJson::read),
-            "path" => r.member(&mut m4, ::cloudcost_types::fast::FastJson::read),
-            "requestId" => r.member(&mut m5, ::cloudcost_types::fast::FastJson::read),
-            _ => r.skip(),
-        })?;
+        r.members(
+            &["errors", "message", "name", "error", "path", "requestId"],
+            |r, member| match member {
+                3 => r.member(&mut m0, ::cloudcost_types::fast::FastJson::read),
+                0 => r.member(&mut m1, ::cloudcost_types::fast::FastJson::read),
+                1 => r.member(&mut m2, ::cloudcost_types::fast::FastJson::read),
+                2 => r.member(&mut m3, ::cloudcost_types::fast::FastJson::read),
+                4 => r.member(&mut m4, ::cloudcost_types::fast::FastJson::read),
+                5 => r.member(&mut m5, ::cloudcost_types::fast::FastJson::read),
+                _ => r.skip(),
+            },
+        )?;
         ::std::option::Option::Some(Self {
             error: m0.flatten(),
             errors: m1.flatten(),
@@ -94,15 +97,18 @@ impl ::cloudcost_types::fast::FastJson for ForbiddenError {
         let mut m5: ::std::option::Option<
             ::std::option::Option<::cloudcost_types::CompactString>,
         > = ::std::option::Option::None;
-        r.object(|r, key| match key {
-            "error" => r.member(&mut m0, ::cloudcost_types::fast::FastJson::read),
-            "errors" => r.member(&mut m1, ::cloudcost_types::fast::FastJson::read),
-            "message" => r.member(&mut m2, ::cloudcost_types::fast::FastJson::read),
-            "name" => r.member(&mut m3, ::cloudcost_types::fast::FastJson::read),
-            "path" => r.member(&mut m4, ::cloudcost_types::fast::FastJson::read),
-            "requestId" => r.member(&mut m5, ::cloudcost_types::fast::FastJson::read),
-            _ => r.skip(),
-        })?;
+        r.members(
+            &["errors", "message", "name", "error", "path", "requestId"],
+            |r, member| match member {
+                3 => r.member(&mut m0, ::cloudcost_types::fast::FastJson::read),
+                0 => r.member(&mut m1, ::cloudcost_types::fast::FastJson::read),
+                1 => r.member(&mut m2, ::cloudcost_types::fast::FastJson::read),
+                2 => r.member(&mut m3, ::cloudcost_types::fast::FastJson::read),
+                4 => r.member(&mut m4, ::cloudcost_types::fast::FastJson::read),
+                5 => r.member(&mut m5, ::cloudcost_types::fast::FastJson::read),
+                _ => r.skip(),
+            },
+        )?;
         ::std::option::Option::Some(Self {
             error: m0.flatten(),
             errors: m1.flatten(),
@@ -121,11 +127,14 @@ impl ::cloudcost_types::fast::FastJson for Link {
         let mut m1: ::std::option::Option<
             ::std::option::Option<::cloudcost_types::CompactString>,
         > = ::std::option::Option::None;
-        r.object(|r, key| match key {
-            "href" => r.member(&mut m0, ::cloudcost_types::fast::FastJson::read),
-            "rel" => r.member(&mut m1, ::cloudcost_types::fast::FastJson::read),
-            _ => r.skip(),
-        })?;
+        r.members(
+            &["href", "rel"],
+            |r, member| match member {
+                0 => r.member(&mut m0, ::cloudcost_types::fast::FastJson::read),
+                1 => r.member(&mut m1, ::cloudcost_types::fast::FastJson::read),
+                _ => r.skip(),
+            },
+        )?;
         ::std::option::Option::Some(Self {
             href: m0.flatten(),
             rel: m1.flatten(),
@@ -152,15 +161,18 @@ impl ::cloudcost_types::fast::FastJson for NotFoundError {
         let mut m5: ::std::option::Option<
             ::std::option::Option<::cloudcost_types::CompactString>,
         > = ::std::option::Option::None;
-        r.object(|r, key| match key {
-            "error" => r.member(&mut m0, ::cloudcost_types::fast::FastJson::read),
-            "errors" => r.member(&mut m1, ::cloudcost_types::fast::FastJson::read),
-            "message" => r.member(&mut m2, ::cloudcost_types::fast::FastJson::read),
-            "name" => r.member(&mut m3, ::cloudcost_types::fast::FastJson::read),
-            "path" => r.member(&mut m4, ::cloudcost_types::fast::FastJson::read),
-            "requestId" => r.member(&mut m5, ::cloudcost_types::fast::FastJson::read),
-            _ => r.skip(),
-        })?;
+        r.members(
+            &["errors", "message", "name", "error", "path", "requestId"],
+            |r, member| match member {
+                3 => r.member(&mut m0, ::cloudcost_types::fast::FastJson::read),
+                0 => r.member(&mut m1, ::cloudcost_types::fast::FastJson::read),
+                1 => r.member(&mut m2, ::cloudcost_types::fast::FastJson::read),
+                2 => r.member(&mut m3, ::cloudcost_types::fast::FastJson::read),
+                4 => r.member(&mut m4, ::cloudcost_types::fast::FastJson::read),
+                5 => r.member(&mut m5, ::cloudcost_types::fast::FastJson::read),
+                _ => r.skip(),
+            },
+        )?;
         ::std::option::Option::Some(Self {
             error: m0.flatten(),
             errors: m1.flatten(),
@@ -188,16 +200,17 @@ impl ::cloudcost_types::fast::FastJson for ScpErrorDetail {
         let mut m4: ::std::option::Option<
             ::std::option::Option<::cloudcost_types::CompactString>,
         > = ::std::option::Option::None;
-        r.object(|r, key| match key {
-            "code" => r.member(&mut m0, ::cloudcost_types::fast::FastJson::read),
-            "detail" => r.member(&mut m1, ::cloudcost_types::fast::FastJson::read),
-            "global_request_id" => {
-                r.member(&mut m2, ::cloudcost_types::fast::FastJson::read)
-            }
-            "request_id" => r.member(&mut m3, ::cloudcost_types::fast::FastJson::read),
-            "title" => r.member(&mut m4, ::cloudcost_types::fast::FastJson::read),
-            _ => r.skip(),
-        })?;
+        r.members(
+            &["code", "title", "detail", "request_id", "global_request_id"],
+            |r, member| match member {
+                0 => r.member(&mut m0, ::cloudcost_types::fast::FastJson::read),
+                2 => r.member(&mut m1, ::cloudcost_types::fast::FastJson::read),
+                4 => r.member(&mut m2, ::cloudcost_types::fast::FastJson::read),
+                3 => r.member(&mut m3, ::cloudcost_types::fast::FastJson::read),
+                1 => r.member(&mut m4, ::cloudcost_types::fast::FastJson::read),
+                _ => r.skip(),
+            },
+        )?;
         ::std::option::Option::Some(Self {
             code: m0.flatten(),
             detail: m1.flatten(),
@@ -240,31 +253,40 @@ impl ::cloudcost_types::fast::FastJson for Usage {
         let mut m10: ::std::option::Option<
             ::std::option::Option<::cloudcost_types::chrono::NaiveDateTime>,
         > = ::std::option::Option::None;
-        r.object(|r, key| match key {
-            "account_id" => r.member(&mut m0, ::cloudcost_types::fast::FastJson::read),
-            "amounts" => r.member(&mut m1, ::cloudcost_types::fast::FastJson::read),
-            "billing_item_id" => {
-                r.member(&mut m2, ::cloudcost_types::fast::FastJson::read)
-            }
-            "ccbs_product_code" => {
-                r.member(&mut m3, ::cloudcost_types::fast::FastJson::read)
-            }
-            "contract_id" => r.member(&mut m4, ::cloudcost_types::fast::FastJson::read),
-            "id" => r.member(&mut m5, ::cloudcost_types::fast::FastJson::read),
-            "order_status" => r.member(&mut m6, ::cloudcost_types::fast::FastJson::read),
-            "resource_id" => r.member(&mut m7, ::cloudcost_types::fast::FastJson::read),
-            "service_category" => {
-                r.member(&mut m8, ::cloudcost_types::fast::FastJson::read)
-            }
-            "status_code" => r.member(&mut m9, ::cloudcost_types::fast::FastJson::read),
-            "usage_date" => {
-                r.member(
-                    &mut m10,
-                    |r| r.optional(::cloudcost_types::fast::local_date_time),
-                )
-            }
-            _ => r.skip(),
-        })?;
+        r.members(
+            &[
+                "id",
+                "account_id",
+                "service_category",
+                "billing_item_id",
+                "ccbs_product_code",
+                "resource_id",
+                "contract_id",
+                "order_status",
+                "usage_date",
+                "amounts",
+                "status_code",
+            ],
+            |r, member| match member {
+                1 => r.member(&mut m0, ::cloudcost_types::fast::FastJson::read),
+                9 => r.member(&mut m1, ::cloudcost_types::fast::FastJson::read),
+                3 => r.member(&mut m2, ::cloudcost_types::fast::FastJson::read),
+                4 => r.member(&mut m3, ::cloudcost_types::fast::FastJson::read),
+                6 => r.member(&mut m4, ::cloudcost_types::fast::FastJson::read),
+                0 => r.member(&mut m5, ::cloudcost_types::fast::FastJson::read),
+                7 => r.member(&mut m6, ::cloudcost_types::fast::FastJson::read),
+                5 => r.member(&mut m7, ::cloudcost_types::fast::FastJson::read),
+                2 => r.member(&mut m8, ::cloudcost_types::fast::FastJson::read),
+                10 => r.member(&mut m9, ::cloudcost_types::fast::FastJson::read),
+                8 => {
+                    r.member(
+                        &mut m10,
+                        |r| r.optional(::cloudcost_types::fast::local_date_time),
+                    )
+                }
+                _ => r.skip(),
+            },
+        )?;
         ::std::option::Option::Some(Self {
             account_id: m0.flatten(),
             amounts: m1.flatten(),
@@ -288,21 +310,24 @@ impl ::cloudcost_types::fast::FastJson for UsageAmounts {
         let mut m1: ::std::option::Option<
             ::std::option::Option<::cloudcost_types::rust_decimal::Decimal>,
         > = ::std::option::Option::None;
-        r.object(|r, key| match key {
-            "krw" => {
-                r.member(
-                    &mut m0,
-                    |r| r.optional(::cloudcost_types::fast::decimal_string),
-                )
-            }
-            "usd" => {
-                r.member(
-                    &mut m1,
-                    |r| r.optional(::cloudcost_types::fast::decimal_string),
-                )
-            }
-            _ => r.skip(),
-        })?;
+        r.members(
+            &["krw", "usd"],
+            |r, member| match member {
+                0 => {
+                    r.member(
+                        &mut m0,
+                        |r| r.optional(::cloudcost_types::fast::decimal_string),
+                    )
+                }
+                1 => {
+                    r.member(
+                        &mut m1,
+                        |r| r.optional(::cloudcost_types::fast::decimal_string),
+                    )
+                }
+                _ => r.skip(),
+            },
+        )?;
         ::std::option::Option::Some(Self {
             krw: m0.flatten(),
             usd: m1.flatten(),
@@ -321,13 +346,16 @@ impl ::cloudcost_types::fast::FastJson for UsageListResponse {
         let mut m3: ::std::option::Option<
             ::std::option::Option<::std::vec::Vec<Usage>>,
         > = ::std::option::Option::None;
-        r.object(|r, key| match key {
-            "count" => r.member(&mut m0, ::cloudcost_types::fast::FastJson::read),
-            "links" => r.member(&mut m1, ::cloudcost_types::fast::FastJson::read),
-            "timezone" => r.member(&mut m2, ::cloudcost_types::fast::FastJson::read),
-            "usages" => r.member(&mut m3, ::cloudcost_types::fast::FastJson::read),
-            _ => r.skip(),
-        })?;
+        r.members(
+            &["timezone", "count", "links", "usages"],
+            |r, member| match member {
+                1 => r.member(&mut m0, ::cloudcost_types::fast::FastJson::read),
+                2 => r.member(&mut m1, ::cloudcost_types::fast::FastJson::read),
+                0 => r.member(&mut m2, ::cloudcost_types::fast::FastJson::read),
+                3 => r.member(&mut m3, ::cloudcost_types::fast::FastJson::read),
+                _ => r.skip(),
+            },
+        )?;
         ::std::option::Option::Some(Self {
             count: m0.flatten(),
             links: m1.flatten(),

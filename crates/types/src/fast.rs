@@ -87,6 +87,17 @@ impl<'a> Reader<'a> {
     /// The next byte that is not JSON whitespace, not consumed.
     #[inline]
     fn peek(&mut self) -> Option<u8> {
+        // Every JSON whitespace byte is at most b' ': one comparison settles the usual case
+        // (API bodies are compact), the loop handles the rest.
+        match self.bytes().get(self.at) {
+            Some(&c) if c > b' ' => Some(c),
+            _ => self.skip_whitespace(),
+        }
+    }
+
+    /// `peek`'s slower half: past any whitespace.
+    #[inline(never)]
+    fn skip_whitespace(&mut self) -> Option<u8> {
         while let Some(&c) = self.bytes().get(self.at) {
             if matches!(c, b' ' | b'\n' | b'\r' | b'\t') {
                 self.at += 1;
@@ -228,6 +239,80 @@ impl<'a> Reader<'a> {
         }
     }
 
+    /// A structure's `{ "member": value, ... }`: `f` gets the index in `names` of each
+    /// member, or `names.len()` for a member the structure does not have.
+    ///
+    /// Services write members in their model's order, which is the spec's and so the order
+    /// of `names`: the member expected next is tried first, by comparing its quoted name and
+    /// the colon with the bytes at hand. Anything else (another order, whitespace, an escape
+    /// in the key) takes the general path, which reads the key as a string and looks it up,
+    /// so both paths give the same index for the same key. `names` hold no byte a JSON
+    /// string would escape (the generator refuses such a wire name).
+    #[inline]
+    pub fn members(
+        &mut self,
+        names: &[&str],
+        mut f: impl FnMut(&mut Self, usize) -> Option<()>,
+    ) -> Option<()> {
+        self.enter(b'{')?;
+        if self.peek()? == b'}' {
+            self.at += 1;
+            self.depth -= 1;
+            return Some(());
+        }
+        let mut next = 0;
+        loop {
+            let index = match names.get(next) {
+                Some(name) if self.eat_name(name) => next,
+                _ => self.name_index(names)?,
+            };
+            // An unknown member leaves the expectation where it was.
+            if index < names.len() {
+                next = index + 1;
+            }
+            f(self, index)?;
+            match self.peek()? {
+                b',' => self.at += 1,
+                b'}' => {
+                    self.at += 1;
+                    self.depth -= 1;
+                    return Some(());
+                }
+                _ => return None,
+            }
+        }
+    }
+
+    /// `"name":` exactly, at the current byte: consumed if there.
+    #[inline(always)]
+    fn eat_name(&mut self, name: &str) -> bool {
+        let n = name.len();
+        let Some(window) = self.bytes().get(self.at..self.at + n + 3) else {
+            return false;
+        };
+        let matched = window[0] == b'"'
+            && window[n + 1] == b'"'
+            && window[n + 2] == b':'
+            && same_bytes(&window[1..=n], name.as_bytes());
+        if matched {
+            self.at += n + 3;
+        }
+        matched
+    }
+
+    /// The general path of `members`: the key read as any JSON string, then its index.
+    #[inline(never)]
+    fn name_index(&mut self, names: &[&str]) -> Option<usize> {
+        let key = self.string()?;
+        self.eat(b':')?;
+        Some(
+            names
+                .iter()
+                .position(|name| **name == *key)
+                .unwrap_or(names.len()),
+        )
+    }
+
     /// `[ item, ... ]`, with `f` reading each item.
     #[inline]
     pub fn array(&mut self, mut f: impl FnMut(&mut Self) -> Option<()>) -> Option<()> {
@@ -296,6 +381,27 @@ impl<'a> Reader<'a> {
         let start = self.at;
         self.skip()?;
         serde_json::from_str(&self.text[start..self.at]).ok()
+    }
+}
+
+/// `a == b`, inline: member names are short, and a call to `memcmp` for each cost more
+/// than the comparison. Up to 16 bytes, two words that overlap cover the slice (the first
+/// and the last four or eight bytes), as memcmp itself does for short lengths.
+#[inline(always)]
+fn same_bytes(a: &[u8], b: &[u8]) -> bool {
+    fn ends<const N: usize>(a: &[u8], b: &[u8]) -> bool {
+        a.first_chunk::<N>() == b.first_chunk::<N>() && a.last_chunk::<N>() == b.last_chunk::<N>()
+    }
+    if a.len() != b.len() {
+        return false;
+    }
+    match a.len() {
+        0 => true,
+        1 => a[0] == b[0],
+        2..=3 => ends::<2>(a, b),
+        4..=7 => ends::<4>(a, b),
+        8..=16 => ends::<8>(a, b),
+        _ => a == b,
     }
 }
 
@@ -598,6 +704,75 @@ mod tests {
         assert!(agrees::<serde_json::Map<String, serde_json::Value>>(
             r#"{"x":[1,{"y":null}],"z":"\u00e9"}"#
         ));
+    }
+
+    /// A structure read as the generator writes one, against serde's derived decoder.
+    #[derive(Deserialize, PartialEq, Debug)]
+    struct Pair {
+        #[serde(rename = "A")]
+        a: i64,
+        #[serde(rename = "AB", default)]
+        ab: Option<CompactString>,
+    }
+
+    impl FastJson for Pair {
+        fn read(r: &mut Reader<'_>) -> Option<Self> {
+            let (mut m0, mut m1) = (None, None);
+            r.members(&["A", "AB"], |r, member| match member {
+                0 => r.member(&mut m0, FastJson::read),
+                1 => r.member(&mut m1, FastJson::read),
+                _ => r.skip(),
+            })?;
+            Some(Self {
+                a: m0?,
+                ab: m1.flatten(),
+            })
+        }
+    }
+
+    #[test]
+    fn members_in_any_order_and_spelling_are_the_members_serde_finds() {
+        let taken = [
+            r#"{"A":1,"AB":"x"}"#,
+            r#"{"AB":"x","A":1}"#,
+            r#"{"A":1}"#,
+            r#"{"AB":null,"A":1}"#,
+            r#"{ "A" : 1 , "AB" : "x" }"#,
+            r#"{"\u0041":1,"A\u0042":"x"}"#,
+            r#"{"Z":[1,{"A":2}],"A":1,"ABC":0,"AB":"x","A B":1}"#,
+            r#"{"A":1,"AB":"x","Z":{}}"#,
+        ];
+        for text in taken {
+            assert!(agrees::<Pair>(text), "{text}");
+        }
+        let declined = [
+            r#"{"A":1,"A":2}"#,
+            r#"{"A":1,"AB":"x","AB":"y"}"#,
+            r#"{"AB":"x"}"#,
+            r#"{"A":1,"AB":"x""#,
+            r#"{"A""#,
+            r#"{"A":"#,
+            r#"{"A":1,}"#,
+            r#"{"A" 1}"#,
+        ];
+        for text in declined {
+            assert!(!agrees::<Pair>(text), "{text}");
+        }
+    }
+
+    #[test]
+    fn same_bytes_is_equality() {
+        let text = b"AmountUnitKeysMetricsTimePeriodAmounu";
+        for start in 0..text.len() {
+            for len in 0..=text.len() - start {
+                let a = &text[start..start + len];
+                for other in 0..=text.len() - len {
+                    let b = &text[other..other + len];
+                    assert_eq!(same_bytes(a, b), a == b, "{a:?} {b:?}");
+                }
+                assert!(!same_bytes(a, &text[..len.saturating_sub(1)]) || len == 0);
+            }
+        }
     }
 
     /// The maps against serde's own `BTreeMap` (not our serde impl, which shares `Entries`

@@ -239,7 +239,7 @@ fn parse_plain_decimal(text: &str) -> Option<Decimal> {
     }
     // Both parts are read by `digits_value`, which refuses any byte that is not a digit: a
     // second point, a sign, a space or an exponent all fall to the general parser.
-    let (mantissa, scale) = match digits.iter().position(|&b| b == b'.') {
+    let (mantissa, scale) = match point_at(digits) {
         None if digits.len() <= 19 => (digits_value(digits)?, 0),
         None => return None,
         // One point, with a digit on both sides.
@@ -264,6 +264,26 @@ fn parse_plain_decimal(text: &str) -> Option<Decimal> {
         negative,
         scale,
     ))
+}
+
+/// The index of the first `.`, eight bytes at a time (an amount's point is usually within
+/// its first eight bytes; a byte-by-byte search was a quarter of the cost of reading it).
+#[inline]
+fn point_at(bytes: &[u8]) -> Option<usize> {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGHS: u64 = 0x8080_8080_8080_8080;
+    let mut i = 0;
+    while let Some(chunk) = bytes[i..].first_chunk::<8>() {
+        // A zero byte of `x` (a `.` in the chunk) sets its high bit here; the lowest such
+        // bit is always a true zero byte (a borrow only runs upwards from one).
+        let x = u64::from_le_bytes(*chunk) ^ (ONES * u64::from(b'.'));
+        let found = x.wrapping_sub(ONES) & !x & HIGHS;
+        if found != 0 {
+            return Some(i + (found.trailing_zeros() / 8) as usize);
+        }
+        i += 8;
+    }
+    bytes[i..].iter().position(|&b| b == b'.').map(|p| i + p)
 }
 
 /// 10^0 ..= 10^19, the scales a plain decimal can have (a table: `u64::pow` was a fifth of
@@ -699,6 +719,27 @@ mod tests {
         let s: S = serde_json::from_value(value).unwrap();
         assert_eq!(s.s.to_string(), "0.1000");
         assert_eq!(s.n, Decimal::from(7));
+    }
+
+    #[test]
+    fn the_point_is_found_where_a_byte_search_finds_it() {
+        let text = "0123456789.0123456789.01234.....x\u{e9}.";
+        for start in 0..text.len() {
+            for end in start..=text.len() {
+                let Some(bytes) = text.as_bytes().get(start..end) else {
+                    continue;
+                };
+                let expected = bytes.iter().position(|&b| b == b'.');
+                assert_eq!(point_at(bytes), expected, "{bytes:?}");
+            }
+        }
+        // Bytes whose borrow could fake a match in a naive zero-byte test.
+        for byte in 0..=255u8 {
+            let mut chunk = [byte; 9];
+            chunk[4] = b'.';
+            assert_eq!(point_at(&chunk), Some(usize::from(byte != b'.') * 4));
+            assert_eq!(point_at(&[byte; 9]), (byte == b'.').then_some(0));
+        }
     }
 
     #[test]
