@@ -118,7 +118,7 @@ fn check_self_contained(doc: &Value, v: &Value, at: &str) -> std::result::Result
 fn pretty(json: &str) -> String {
     fn newline(out: &mut String, depth: usize) {
         out.push('\n');
-        out.extend(std::iter::repeat("  ").take(depth));
+        out.extend(std::iter::repeat_n("  ", depth));
     }
     let bytes = json.as_bytes();
     let mut out = String::with_capacity(json.len() * 2);
