@@ -69,6 +69,12 @@ fn write(value: &Value, rng: &mut Rng, depth: usize, out: &mut String) {
                     out.push(',');
                 }
             };
+            // Members out of the spec's order (the generated readers expect that order and
+            // must find the same members in any other) and, below, whitespace around names.
+            let mut members: Vec<_> = members.iter().collect();
+            if rng.one_in(6) {
+                members.reverse();
+            }
             for (key, member) in members {
                 if rng.one_in(30) {
                     continue; // a member left out (required ones make serde refuse)
@@ -78,8 +84,11 @@ fn write(value: &Value, rng: &mut Rng, depth: usize, out: &mut String) {
                     unknown_member(rng, depth, out);
                 }
                 sep(out);
+                if rng.one_in(30) {
+                    out.push_str(" \n");
+                }
                 string(key, rng, out);
-                out.push(':');
+                out.push_str(if rng.one_in(30) { " :\t" } else { ":" });
                 if rng.one_in(40) {
                     // A duplicate member: serde refuses it, `null` first or not.
                     out.push_str(if rng.one_in(2) { "null" } else { "\"dup\"" });

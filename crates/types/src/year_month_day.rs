@@ -68,21 +68,32 @@ impl FromStr for YearMonthDay {
     type Err = ParseYearMonthDayError;
 
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        // The usual form, read without chrono's format machinery; chrono decides the rest.
-        if let Some(date) = crate::wire::plain_date(s.as_bytes()) {
-            return Ok(Self::Date(date));
-        }
+        // AWS's pattern is `(\d{4}-\d{2}-\d{2})(T\d{2}:\d{2}:\d{2}Z)?`, and only that shape
+        // is read: chrono's `%Y` also takes a signed or short year (`-017-10-01`), which
+        // would display as `-0017-10-01` and so not re-encode as received.
         let err = || ParseYearMonthDayError(crate::wire::preview(s));
-        if s.len() == 10 {
-            NaiveDate::parse_from_str(s, "%Y-%m-%d")
-                .map(Self::Date)
-                .map_err(|_| err())
-        } else {
-            NaiveDateTime::parse_from_str(s, "%Y-%m-%dT%H:%M:%SZ")
-                .map(|t| Self::DateTime(t.and_utc()))
-                .map_err(|_| err())
+        let b = s.as_bytes();
+        if b.len() == 10 {
+            return crate::wire::plain_date(b).map(Self::Date).ok_or_else(err);
         }
+        if !has_date_time_shape(b) {
+            return Err(err());
+        }
+        // The shape is fixed; chrono checks the calendar and the clock (a leap second too).
+        NaiveDateTime::parse_from_str(s, "%Y-%m-%dT%H:%M:%SZ")
+            .map(|t| Self::DateTime(t.and_utc()))
+            .map_err(|_| err())
     }
+}
+
+/// Whether `b` is `DDDD-DD-DDTDD:DD:DDZ`, each `D` an ASCII digit.
+fn has_date_time_shape(b: &[u8]) -> bool {
+    const SHAPE: &[u8; 20] = b"DDDD-DD-DDTDD:DD:DDZ";
+    b.len() == SHAPE.len()
+        && b.iter().zip(SHAPE).all(|(&c, &want)| match want {
+            b'D' => c.is_ascii_digit(),
+            _ => c == want,
+        })
 }
 
 impl fmt::Display for YearMonthDay {
@@ -116,8 +127,23 @@ mod tests {
             let v: YearMonthDay = s.parse().unwrap();
             assert_eq!(v.to_string(), s);
         }
+        // A leap second is a valid clock reading and re-encodes as received.
+        let leap: YearMonthDay = "2016-12-31T23:59:60Z".parse().unwrap();
+        assert_eq!(leap.to_string(), "2016-12-31T23:59:60Z");
         let error = |s: &str| s.parse::<YearMonthDay>().unwrap_err().to_string();
-        for bad in ["2017-13-01", "2017-09-01T13:00:00", ""] {
+        for bad in [
+            "2017-13-01",
+            "2017-09-01T13:00:00",
+            "",
+            // Found by tests/tests/fast_decode.rs: chrono's `%Y` took it, and it displayed
+            // as "-0017-10-01".
+            "-017-10-01",
+            "+2017-10-01",
+            "2017-1-01x",
+            "+017-09-01T13:00:00Z",
+            "2017-09-01T13:00:0xZ",
+            "2017-09-01t13:00:00Z",
+        ] {
             assert_eq!(
                 error(bad),
                 format!("expected YYYY-MM-DD or YYYY-MM-DDThh:mm:ssZ, found {bad:?}")
