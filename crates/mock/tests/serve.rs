@@ -234,8 +234,7 @@ async fn missing_auth_can_be_answered_as_scp_has_been_seen_to_answer_it() {
         ..MockConfig::default()
     })
     .await
-    .err()
-    .expect("refused");
+    .expect_err("refused");
     assert_eq!(
         err.to_string(),
         "invalid mock configuration: --missing-auth-as NoSuchCode: no service has that error code"

@@ -279,6 +279,9 @@ impl ClientCore {
         self.invoke(op, RequestBody::Query(query)).await
     }
 
+    // The large error is the public calls' own `Error<E>`, built only when a request fails
+    // validation; boxing it here would only add an allocation before it is returned.
+    #[allow(clippy::result_large_err)]
     fn validate<I: Validate, E>(
         &self,
         op: &'static OperationMeta,
