@@ -217,26 +217,11 @@ impl<'a> Reader<'a> {
     /// `{ "member": value, ... }`, with `f` reading each value after its name.
     #[inline]
     pub fn object(&mut self, mut f: impl FnMut(&mut Self, &str) -> Option<()>) -> Option<()> {
-        self.enter(b'{')?;
-        if self.peek()? == b'}' {
-            self.at += 1;
-            self.depth -= 1;
-            return Some(());
-        }
-        loop {
-            let key = self.string()?;
-            self.eat(b':')?;
-            f(self, &key)?;
-            match self.peek()? {
-                b',' => self.at += 1,
-                b'}' => {
-                    self.at += 1;
-                    self.depth -= 1;
-                    return Some(());
-                }
-                _ => return None,
-            }
-        }
+        self.items(b'{', b'}', |r| {
+            let key = r.string()?;
+            r.eat(b':')?;
+            f(r, &key)
+        })
     }
 
     /// A structure's `{ "member": value, ... }`: `f` gets the index in `names` of each
@@ -254,33 +239,18 @@ impl<'a> Reader<'a> {
         names: &[&str],
         mut f: impl FnMut(&mut Self, usize) -> Option<()>,
     ) -> Option<()> {
-        self.enter(b'{')?;
-        if self.peek()? == b'}' {
-            self.at += 1;
-            self.depth -= 1;
-            return Some(());
-        }
         let mut next = 0;
-        loop {
+        self.items(b'{', b'}', |r| {
             let index = match names.get(next) {
-                Some(name) if self.eat_name(name) => next,
-                _ => self.name_index(names)?,
+                Some(name) if r.eat_name(name) => next,
+                _ => r.name_index(names)?,
             };
             // An unknown member leaves the expectation where it was.
             if index < names.len() {
                 next = index + 1;
             }
-            f(self, index)?;
-            match self.peek()? {
-                b',' => self.at += 1,
-                b'}' => {
-                    self.at += 1;
-                    self.depth -= 1;
-                    return Some(());
-                }
-                _ => return None,
-            }
-        }
+            f(r, index)
+        })
     }
 
     /// `"name":` exactly, at the current byte: consumed if there.
@@ -315,25 +285,34 @@ impl<'a> Reader<'a> {
 
     /// `[ item, ... ]`, with `f` reading each item.
     #[inline]
-    pub fn array(&mut self, mut f: impl FnMut(&mut Self) -> Option<()>) -> Option<()> {
-        self.enter(b'[')?;
-        if self.peek()? == b']' {
-            self.at += 1;
-            self.depth -= 1;
-            return Some(());
-        }
-        loop {
-            f(self)?;
-            match self.peek()? {
-                b',' => self.at += 1,
-                b']' => {
-                    self.at += 1;
-                    self.depth -= 1;
-                    return Some(());
+    pub fn array(&mut self, f: impl FnMut(&mut Self) -> Option<()>) -> Option<()> {
+        self.items(b'[', b']', f)
+    }
+
+    /// The one reading of a container's syntax, for arrays and objects alike: `open`,
+    /// then items (each read by `item`) separated by commas, then `close`; the depth
+    /// limit is applied on the way in and released on the way out.
+    #[inline(always)]
+    fn items(
+        &mut self,
+        open: u8,
+        close: u8,
+        mut item: impl FnMut(&mut Self) -> Option<()>,
+    ) -> Option<()> {
+        self.enter(open)?;
+        if self.peek()? != close {
+            loop {
+                item(self)?;
+                match self.peek()? {
+                    b',' => self.at += 1,
+                    c if c == close => break,
+                    _ => return None,
                 }
-                _ => return None,
             }
         }
+        self.at += 1;
+        self.depth -= 1;
+        Some(())
     }
 
     /// One member of a structure: a second occurrence declines, as serde's derived
