@@ -384,32 +384,16 @@ fn same_bytes(a: &[u8], b: &[u8]) -> bool {
     }
 }
 
-/// The index of the first `"`, `\` or control byte, eight bytes at a time (the SWAR test
-/// serde_json's own scanner uses), then byte by byte for the tail.
+/// The index of the first `"`, `\` or control byte, eight bytes at a time, then byte by
+/// byte for the tail.
 #[inline(always)]
 fn special_byte(bytes: &[u8]) -> Option<usize> {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const HIGHS: u64 = 0x8080_8080_8080_8080;
-    let mut i = 0;
-    while let Some(chunk) = bytes[i..].first_chunk::<8>() {
-        let x = u64::from_le_bytes(*chunk);
-        let quote = x ^ (ONES * u64::from(b'"'));
-        let backslash = x ^ (ONES * u64::from(b'\\'));
-        // A zero byte of `quote` or `backslash`, or a byte below 0x20 in `x`, sets its high
-        // bit here; bytes of 0x80 and above (UTF-8) never do, as `!x` clears them.
-        let found = ((quote.wrapping_sub(ONES) & !quote)
-            | (backslash.wrapping_sub(ONES) & !backslash)
-            | (x.wrapping_sub(ONES * 0x20) & !x))
-            & HIGHS;
-        if found != 0 {
-            return Some(i + (found.trailing_zeros() / 8) as usize);
-        }
-        i += 8;
-    }
-    bytes[i..]
-        .iter()
-        .position(|&c| c == b'"' || c == b'\\' || c < 0x20)
-        .map(|p| i + p)
+    use crate::swar::{below, splat};
+    crate::swar::position(
+        bytes,
+        |x| below(x ^ splat(b'"'), 1) | below(x ^ splat(b'\\'), 1) | below(x, 0x20),
+        |c| c == b'"' || c == b'\\' || c < 0x20,
+    )
 }
 
 // ---------------------------------------------------------------------------------------

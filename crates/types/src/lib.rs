@@ -42,6 +42,7 @@ pub mod validate;
 pub mod wire;
 
 mod sorted_map;
+mod swar;
 mod year_month_day;
 
 pub use builder::MissingMember;

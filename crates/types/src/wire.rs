@@ -270,20 +270,8 @@ fn parse_plain_decimal(text: &str) -> Option<Decimal> {
 /// its first eight bytes; a byte-by-byte search was a quarter of the cost of reading it).
 #[inline]
 fn point_at(bytes: &[u8]) -> Option<usize> {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const HIGHS: u64 = 0x8080_8080_8080_8080;
-    let mut i = 0;
-    while let Some(chunk) = bytes[i..].first_chunk::<8>() {
-        // A zero byte of `x` (a `.` in the chunk) sets its high bit here; the lowest such
-        // bit is always a true zero byte (a borrow only runs upwards from one).
-        let x = u64::from_le_bytes(*chunk) ^ (ONES * u64::from(b'.'));
-        let found = x.wrapping_sub(ONES) & !x & HIGHS;
-        if found != 0 {
-            return Some(i + (found.trailing_zeros() / 8) as usize);
-        }
-        i += 8;
-    }
-    bytes[i..].iter().position(|&b| b == b'.').map(|p| i + p)
+    use crate::swar::{below, splat};
+    crate::swar::position(bytes, |x| below(x ^ splat(b'.'), 1), |b| b == b'.')
 }
 
 /// 10^0 ..= 10^19, the scales a plain decimal can have (a table: `u64::pow` was a fifth of
