@@ -106,14 +106,11 @@ impl<K, V> From<LiteMap<K, V>> for SortedMap<K, V> {
     }
 }
 
-/// From code that built a `BTreeMap` before: already sorted, so no sort and no search.
+/// From code that built a `BTreeMap` before: already sorted, so every entry is appended
+/// (no sort, no search).
 impl<K: Ord, V> From<BTreeMap<K, V>> for SortedMap<K, V> {
     fn from(map: BTreeMap<K, V>) -> Self {
-        let mut entries = Entries::new();
-        for (key, value) in map {
-            entries.push(key, value);
-        }
-        entries.finish()
+        map.into_iter().collect()
     }
 }
 
