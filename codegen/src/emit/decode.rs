@@ -1,8 +1,9 @@
 //! The model crate's response decoders (`src/decode.rs`): `FromJson` for what a client
 //! decodes (each operation's output and each error shape) and, for every structure and enum
 //! those reach, a `FastJson` reader (`cloudcost_types::fast`): a `match` on the member's
-//! index among the wire names (`Reader::members`) over a pull reader, with serde's derived `Deserialize` kept as the path that
-//! answers whatever the fast path declines, errors included.
+//! index among the wire names (`Reader::members`) over a pull reader, with serde's derived
+//! `Deserialize` kept as the path that answers whatever the fast path declines, errors
+//! included.
 
 use std::collections::BTreeSet;
 
