@@ -365,6 +365,55 @@ pub struct Ty {
     pub nullable: bool,
     /// The named shape this type came from, if it was a `$ref`.
     pub shape: Option<String>,
+    /// The wire codec the loader chose for this type, when its Rust type (a `Decimal`, a
+    /// date or time) is not the JSON value serde would read directly. Decided once, here,
+    /// so that the model's serde attributes and the fast decoders agree.
+    pub codec: Option<Codec>,
+}
+
+/// How a member whose Rust type differs from its JSON form is read and written: each names
+/// a module of `cloudcost_types::wire` (serde's `with`) and of the fast reader.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Codec {
+    /// A `Decimal` sent as a JSON string (`"39.16"`).
+    DecimalString,
+    /// A `Decimal` sent as a JSON number, read from its text, never through `f64`.
+    DecimalNumber,
+    /// A `NaiveDate` (`2024-08-01`).
+    Date,
+    /// A `DateTime<Utc>` sent as epoch seconds.
+    EpochSeconds,
+    /// A `NaiveDateTime` without a zone (`2024-08-01T00:00:00`).
+    LocalDateTime,
+}
+
+impl Codec {
+    /// The codec for a kind, if it needs one.
+    pub fn of(kind: &TyKind) -> Option<Codec> {
+        Some(match kind {
+            TyKind::Decimal {
+                wire: DecimalWire::String,
+            } => Codec::DecimalString,
+            TyKind::Decimal {
+                wire: DecimalWire::Number,
+            } => Codec::DecimalNumber,
+            TyKind::Date => Codec::Date,
+            TyKind::EpochSeconds => Codec::EpochSeconds,
+            TyKind::LocalDateTime => Codec::LocalDateTime,
+            _ => return None,
+        })
+    }
+
+    /// The module of `cloudcost_types::wire` (and of the fast reader) that reads it.
+    pub fn module(self) -> &'static str {
+        match self {
+            Codec::DecimalString => "decimal_string",
+            Codec::DecimalNumber => "decimal_number",
+            Codec::Date => "date",
+            Codec::EpochSeconds => "epoch_seconds",
+            Codec::LocalDateTime => "local_date_time",
+        }
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]

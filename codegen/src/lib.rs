@@ -26,17 +26,11 @@ pub mod pattern;
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
+pub use emit::GeneratedFile;
 pub use error::{Error, Result, SpecError};
 
 /// The command that produces every generated file; named in each file's header.
 pub const COMMAND: &str = "cargo xtask regenerate";
-
-/// A file the generator produces, relative to the workspace root.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct GeneratedFile {
-    pub path: String,
-    pub contents: String,
-}
 
 /// The spec files under `root/specs`, sorted.
 pub fn spec_paths(root: &Path) -> Result<Vec<String>> {
@@ -156,6 +150,7 @@ pub fn generate_service(service: &ir::Service) -> Result<Vec<GeneratedFile>> {
     let enums = emit::enums::emit(service);
     let builders = emit::builder::emit(service, &types, &names)?;
     let decode = emit::decode::emit(service, &types, &names)?;
+    let errors = emit::errors::emit(service, &names);
     // The client's fluent calls forward to these builders' setters.
     let client = client_files(service, &header, &names, &builders)?;
     let mut modules = vec![
@@ -163,6 +158,7 @@ pub fn generate_service(service: &ir::Service) -> Result<Vec<GeneratedFile>> {
         ("validate", validate),
         ("builder", builders),
         ("decode", decode),
+        ("errors", errors),
     ];
     if emit::cargo::has_enums(service) {
         modules.push(("enums", enums));
@@ -183,6 +179,7 @@ pub fn generate_service(service: &ir::Service) -> Result<Vec<GeneratedFile>> {
             || f.path.ends_with("types.rs")
             || f.path.ends_with("builder.rs")
             || f.path.ends_with("decode.rs")
+            || f.path.ends_with("errors.rs")
         {
             // invariant: every file of this loop was written above as `// {header}\n\n{body}`.
             let (head, body) = f.contents.split_once("\n\n").expect("header line");
@@ -209,7 +206,7 @@ pub fn generate_service(service: &ir::Service) -> Result<Vec<GeneratedFile>> {
 fn client_files(
     service: &ir::Service,
     header: &str,
-    names: &emit::model::FieldNames,
+    names: &emit::common::FieldNames,
     builders: &proc_macro2::TokenStream,
 ) -> Result<Vec<GeneratedFile>> {
     let krate = format!("crates/{}-client", service.family);

@@ -17,7 +17,7 @@ use quote::{format_ident, quote};
 use crate::error::{Error, Result};
 use crate::ir::*;
 
-use super::model::FieldNames;
+use super::common::FieldNames;
 
 /// The builders of every structure in `types` (the model emitter's output).
 pub fn emit(service: &Service, types: &TokenStream, names: &FieldNames) -> Result<TokenStream> {

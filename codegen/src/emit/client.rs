@@ -15,7 +15,7 @@ use crate::error::{Error, Result};
 use crate::ir::*;
 use crate::naming::{model_crate, snake};
 
-use super::model::{doc_attrs, FieldNames};
+use super::common::{doc_attrs, FieldNames};
 
 pub fn manifest(service: &Service, header: &str) -> String {
     let family = &service.family;
@@ -559,6 +559,15 @@ fn error_enum(service: &Service, op: &Operation, names: &FieldNames) -> Result<T
     } else {
         quote!(match self { #codes })
     };
+    let (display, source) = if op.errors.is_empty() {
+        (quote!(match *self {}), quote!(match *self {}))
+    } else {
+        let vs: Vec<syn::Ident> = op.errors.iter().map(|e| format_ident!("{e}")).collect();
+        (
+            quote!(match self { #( Self::#vs(e) => ::std::fmt::Display::fmt(e, f), )* }),
+            quote!(match self { #( Self::#vs(e) => ::std::option::Option::Some(e), )* }),
+        )
+    };
     Ok(quote! {
         #[doc = #doc]
         #[derive(Clone, Debug, PartialEq)]
@@ -571,7 +580,12 @@ fn error_enum(service: &Service, op: &Operation, names: &FieldNames) -> Result<T
         }
 
         impl ::std::fmt::Display for #ident {
-            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result { f.write_str(self.code()) }
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result { #display }
+        }
+
+        /// The `source()` is the modelled exception, for `downcast_ref`.
+        impl ::std::error::Error for #ident {
+            fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> { #source }
         }
 
         impl ::cloudcost_runtime::OperationError for #ident {

@@ -10,10 +10,9 @@ use std::collections::BTreeSet;
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-use crate::emit::model::{adapter, is_option, FieldNames};
+use super::common::{is_option, FieldNames};
 use crate::error::{Error, Result};
 use crate::ir::*;
-use crate::loader::needs_adapter;
 
 /// The `decode.rs` module of `service`'s model crate; `types` is `emit::model`'s output,
 /// whose field types the readers' slots take.
@@ -188,14 +187,11 @@ fn struct_reader(
     }
 }
 
-/// The `cloudcost_types::fast` reader of a member with a wire adapter: named after the
-/// `cloudcost_types::wire` codec `emit::model` gives the member, so the two decoders cannot
-/// disagree on which wire form a member has.
+/// The `cloudcost_types::fast` reader of a member with a wire codec: named after the same
+/// IR codec whose `cloudcost_types::wire` module `emit::model` gives the member, so the two
+/// decoders cannot disagree on which wire form a member has.
 fn codec(ty: &Ty) -> Option<syn::Ident> {
-    if !needs_adapter(ty) {
-        return None;
-    }
-    adapter(&ty.kind).map(|(_, module)| format_ident!("{module}"))
+    ty.codec.map(|c| format_ident!("{}", c.module()))
 }
 
 #[cfg(test)]

@@ -7,7 +7,7 @@ use quote::{format_ident, quote};
 use crate::ir::{Service, ShapeKind};
 use crate::naming::variant_ident;
 
-use super::model::doc_attrs;
+use super::common::doc_attrs;
 
 pub fn emit(service: &Service) -> TokenStream {
     let mut out = TokenStream::new();

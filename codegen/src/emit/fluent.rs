@@ -154,7 +154,7 @@ pub fn call(op: &Operation, builders: &syn::File, item: Option<&TokenStream>) ->
     let send_doc = format!(
         " Builds the request and sends it as [`Client::{with}`](super::Client::{with}) does. A required member left unset is an `Error::Validation` naming it, and nothing is sent."
     );
-    let docs = super::model::doc_attrs(op.docs.as_deref().unwrap_or(&op.name));
+    let docs = super::common::doc_attrs(op.docs.as_deref().unwrap_or(&op.name));
     Ok(Call {
         method: quote! {
             #docs

@@ -6,12 +6,10 @@
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
+use super::{literal, GeneratedFile};
 use crate::error::{Error, Result};
 use crate::ir::*;
 use crate::naming::model_crate;
-use crate::GeneratedFile;
-
-use super::literal;
 
 /// Where the tables go; the folder is generator-owned (see `owned_dirs`).
 const DIR: &str = "crates/mock/src/generated";

@@ -4,8 +4,10 @@ pub mod builder;
 pub mod cargo;
 pub mod cli;
 pub mod client;
+pub mod common;
 pub mod decode;
 pub mod enums;
+pub mod errors;
 pub mod fluent;
 pub mod literal;
 pub mod mock;
@@ -13,6 +15,13 @@ pub mod model;
 pub mod openapi;
 pub mod schema;
 pub mod validate;
+
+/// A file the generator produces, relative to the workspace root.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct GeneratedFile {
+    pub path: String,
+    pub contents: String,
+}
 
 /// Rendering of emitted tokens for the emitters' unit tests: each test builds a small IR
 /// (`crate::loader::testing`) and compares one construct's output, formatted as the

@@ -9,12 +9,9 @@ use quote::quote;
 use serde_json::{json, Map, Value};
 use syn::parse_quote;
 
+use super::common::{codec_type, doc_lines, is_option, is_optional, FieldNames};
 use crate::error::{Error, Result};
 use crate::ir::*;
-use crate::loader::needs_adapter;
-
-/// A generated structure's Rust field name for each wire name, as typify chose them.
-pub type FieldNames = BTreeMap<String, BTreeMap<String, syn::Ident>>;
 
 /// Runs typify over every structure of `service` and post-processes its output.
 pub fn structures(service: &Service) -> Result<(TokenStream, FieldNames)> {
@@ -119,10 +116,7 @@ fn typify_input(service: &Service) -> Value {
             let mut props = Map::new();
             let mut required = Vec::new();
             for m in &s.members {
-                let optional = !m.required
-                    || m.ty.nullable
-                    || m.location != Location::Body
-                        && !matches!(m.location, Location::Query { .. });
+                let optional = is_optional(m);
                 let mut schema = typify_ty(&m.ty);
                 if optional && matches!(m.ty.kind, TyKind::List(_) | TyKind::Map { .. }) {
                     let t = schema["type"].as_str().unwrap_or_default().to_string();
@@ -182,34 +176,6 @@ fn typify_ty(ty: &Ty) -> Value {
     }
 }
 
-/// The Rust type users see for an adapted kind, and the codec module that reads it.
-pub(crate) fn adapter(kind: &TyKind) -> Option<(syn::Type, &'static str)> {
-    Some(match kind {
-        TyKind::Decimal {
-            wire: DecimalWire::String,
-        } => (
-            parse_quote!(::cloudcost_types::rust_decimal::Decimal),
-            "decimal_string",
-        ),
-        TyKind::Decimal {
-            wire: DecimalWire::Number,
-        } => (
-            parse_quote!(::cloudcost_types::rust_decimal::Decimal),
-            "decimal_number",
-        ),
-        TyKind::Date => (parse_quote!(::cloudcost_types::chrono::NaiveDate), "date"),
-        TyKind::EpochSeconds => (
-            parse_quote!(::cloudcost_types::chrono::DateTime<::cloudcost_types::chrono::Utc>),
-            "epoch_seconds",
-        ),
-        TyKind::LocalDateTime => (
-            parse_quote!(::cloudcost_types::chrono::NaiveDateTime),
-            "local_date_time",
-        ),
-        _ => return None,
-    })
-}
-
 fn rewrite_struct(
     s: &mut syn::ItemStruct,
     structure: &Structure,
@@ -250,10 +216,9 @@ fn rewrite_struct(
         if let Location::Header(_) = &member.location {
             field.attrs.retain(|a| !a.path().is_ident("serde"));
             field.attrs.push(parse_quote!(#[serde(skip)]));
-        } else if let Some((real, codec)) = needs_adapter(&member.ty)
-            .then(|| adapter(&member.ty.kind))
-            .flatten()
-        {
+        } else if let Some(codec) = member.ty.codec {
+            let real = codec_type(codec);
+            let codec = codec.module();
             field.attrs.retain(|a| !a.path().is_ident("serde"));
             let module = if optional {
                 format!("::cloudcost_types::wire::{codec}::option")
@@ -342,10 +307,6 @@ fn redacted_debug(
     }
 }
 
-pub(crate) fn is_option(ty: &syn::Type) -> bool {
-    matches!(ty, syn::Type::Path(p) if p.path.segments.last().is_some_and(|s| s.ident == "Option"))
-}
-
 fn serde_rename(attrs: &[syn::Attribute]) -> Option<String> {
     let mut found = None;
     for attr in attrs.iter().filter(|a| a.path().is_ident("serde")) {
@@ -370,27 +331,6 @@ fn replace_docs(attrs: &mut Vec<syn::Attribute>, docs: &str) {
         .collect();
     out.append(attrs);
     *attrs = out;
-}
-
-fn doc_lines(docs: &str) -> Vec<String> {
-    if docs.trim().is_empty() {
-        return Vec::new();
-    }
-    docs.lines()
-        .map(|l| {
-            if l.is_empty() {
-                String::new()
-            } else {
-                format!(" {l}")
-            }
-        })
-        .collect()
-}
-
-/// `#[doc]` attributes for a description.
-pub fn doc_attrs(docs: &str) -> TokenStream {
-    let lines = doc_lines(docs);
-    quote!(#( #[doc = #lines] )*)
 }
 
 fn emit_err(service: &Service, e: impl std::fmt::Display) -> Error {

@@ -8,7 +8,7 @@ use quote::{format_ident, quote};
 use crate::error::{Error, Result};
 use crate::ir::*;
 
-use super::model::FieldNames;
+use super::common::FieldNames;
 
 pub fn emit(service: &Service, names: &FieldNames) -> Result<TokenStream> {
     let mut cx = Cx {

@@ -37,8 +37,6 @@ mod shapes;
 #[cfg(test)]
 pub(crate) mod testing;
 
-pub(crate) use shapes::needs_adapter;
-
 /// Loads and checks one spec. `root` is the workspace root; `rel` the spec path under it.
 pub fn load(root: &Path, rel: &str) -> Result<Service, Error> {
     let path = root.join(rel);

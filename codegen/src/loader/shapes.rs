@@ -270,6 +270,7 @@ impl<'a> Loader<'a> {
         };
         let constraints = self.constraints(at, &kind, ty_name)?;
         Ok(Ty {
+            codec: Codec::of(&kind),
             kind,
             constraints,
             nullable,
@@ -423,6 +424,7 @@ impl<'a> Loader<'a> {
 impl Ty {
     pub(crate) fn plain(kind: TyKind) -> Self {
         Ty {
+            codec: Codec::of(&kind),
             kind,
             constraints: Constraints::default(),
             nullable: false,
@@ -437,25 +439,18 @@ impl Ty {
 fn check_supported(m: &Member) -> Result<(), String> {
     fn nested_adapter(ty: &Ty) -> bool {
         match &ty.kind {
-            TyKind::List(item) => needs_adapter(item) || nested_adapter(item),
-            TyKind::Map { value, .. } => needs_adapter(value) || nested_adapter(value),
+            TyKind::List(item) => item.codec.is_some() || nested_adapter(item),
+            TyKind::Map { value, .. } => value.codec.is_some() || nested_adapter(value),
             _ => false,
         }
     }
     if nested_adapter(&m.ty) {
         return Err("decimals and times inside lists or maps are not supported yet".into());
     }
-    if m.required && m.ty.nullable && needs_adapter(&m.ty) {
+    if m.required && m.ty.nullable && m.ty.codec.is_some() {
         return Err("a required nullable decimal or time is not supported".into());
     }
     Ok(())
-}
-
-pub(crate) fn needs_adapter(ty: &Ty) -> bool {
-    matches!(
-        ty.kind,
-        TyKind::Decimal { .. } | TyKind::Date | TyKind::EpochSeconds | TyKind::LocalDateTime
-    )
 }
 
 /// Objects with properties, or with neither properties nor `additionalProperties`, are

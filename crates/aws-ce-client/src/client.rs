@@ -373,7 +373,29 @@ impl GetCostAndUsageError {
 }
 impl ::std::fmt::Display for GetCostAndUsageError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.code())
+        match self {
+            Self::LimitExceededException(e) => ::std::fmt::Display::fmt(e, f),
+            Self::BillExpirationException(e) => ::std::fmt::Display::fmt(e, f),
+            Self::DataUnavailableException(e) => ::std::fmt::Display::fmt(e, f),
+            Self::InvalidNextTokenException(e) => ::std::fmt::Display::fmt(e, f),
+            Self::RequestChangedException(e) => ::std::fmt::Display::fmt(e, f),
+            Self::ResourceNotFoundException(e) => ::std::fmt::Display::fmt(e, f),
+            Self::BillingViewHealthStatusException(e) => ::std::fmt::Display::fmt(e, f),
+        }
+    }
+}
+/// The `source()` is the modelled exception, for `downcast_ref`.
+impl ::std::error::Error for GetCostAndUsageError {
+    fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
+        match self {
+            Self::LimitExceededException(e) => ::std::option::Option::Some(e),
+            Self::BillExpirationException(e) => ::std::option::Option::Some(e),
+            Self::DataUnavailableException(e) => ::std::option::Option::Some(e),
+            Self::InvalidNextTokenException(e) => ::std::option::Option::Some(e),
+            Self::RequestChangedException(e) => ::std::option::Option::Some(e),
+            Self::ResourceNotFoundException(e) => ::std::option::Option::Some(e),
+            Self::BillingViewHealthStatusException(e) => ::std::option::Option::Some(e),
+        }
     }
 }
 impl ::cloudcost_runtime::OperationError for GetCostAndUsageError {
@@ -456,7 +478,21 @@ impl GetReservationUtilizationError {
 }
 impl ::std::fmt::Display for GetReservationUtilizationError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.code())
+        match self {
+            Self::LimitExceededException(e) => ::std::fmt::Display::fmt(e, f),
+            Self::DataUnavailableException(e) => ::std::fmt::Display::fmt(e, f),
+            Self::InvalidNextTokenException(e) => ::std::fmt::Display::fmt(e, f),
+        }
+    }
+}
+/// The `source()` is the modelled exception, for `downcast_ref`.
+impl ::std::error::Error for GetReservationUtilizationError {
+    fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
+        match self {
+            Self::LimitExceededException(e) => ::std::option::Option::Some(e),
+            Self::DataUnavailableException(e) => ::std::option::Option::Some(e),
+            Self::InvalidNextTokenException(e) => ::std::option::Option::Some(e),
+        }
     }
 }
 impl ::cloudcost_runtime::OperationError for GetReservationUtilizationError {

@@ -35,6 +35,8 @@ mod builder;
 #[rustfmt::skip]
 mod decode;
 #[rustfmt::skip]
+mod errors;
+#[rustfmt::skip]
 mod types;
 #[rustfmt::skip]
 mod validate;

@@ -260,7 +260,23 @@ impl ListUsageTotalsError {
 }
 impl ::std::fmt::Display for ListUsageTotalsError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.code())
+        match self {
+            Self::ValidationException(e) => ::std::fmt::Display::fmt(e, f),
+            Self::AccessDeniedException(e) => ::std::fmt::Display::fmt(e, f),
+            Self::ThrottlingException(e) => ::std::fmt::Display::fmt(e, f),
+            Self::InternalServerException(e) => ::std::fmt::Display::fmt(e, f),
+        }
+    }
+}
+/// The `source()` is the modelled exception, for `downcast_ref`.
+impl ::std::error::Error for ListUsageTotalsError {
+    fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
+        match self {
+            Self::ValidationException(e) => ::std::option::Option::Some(e),
+            Self::AccessDeniedException(e) => ::std::option::Option::Some(e),
+            Self::ThrottlingException(e) => ::std::option::Option::Some(e),
+            Self::InternalServerException(e) => ::std::option::Option::Some(e),
+        }
     }
 }
 impl ::cloudcost_runtime::OperationError for ListUsageTotalsError {
@@ -340,7 +356,23 @@ impl BatchGetFreeTrialInfoError {
 }
 impl ::std::fmt::Display for BatchGetFreeTrialInfoError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.code())
+        match self {
+            Self::ValidationException(e) => ::std::fmt::Display::fmt(e, f),
+            Self::AccessDeniedException(e) => ::std::fmt::Display::fmt(e, f),
+            Self::ThrottlingException(e) => ::std::fmt::Display::fmt(e, f),
+            Self::InternalServerException(e) => ::std::fmt::Display::fmt(e, f),
+        }
+    }
+}
+/// The `source()` is the modelled exception, for `downcast_ref`.
+impl ::std::error::Error for BatchGetFreeTrialInfoError {
+    fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
+        match self {
+            Self::ValidationException(e) => ::std::option::Option::Some(e),
+            Self::AccessDeniedException(e) => ::std::option::Option::Some(e),
+            Self::ThrottlingException(e) => ::std::option::Option::Some(e),
+            Self::InternalServerException(e) => ::std::option::Option::Some(e),
+        }
     }
 }
 impl ::cloudcost_runtime::OperationError for BatchGetFreeTrialInfoError {

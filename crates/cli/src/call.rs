@@ -226,7 +226,7 @@ pub fn build_error(e: cloudcost_runtime::BuildError) -> CallError {
     CallError::Other(cloudcost_runtime::report(&e))
 }
 
-fn call_error<E: std::fmt::Debug + 'static>(e: Error<E>) -> CallError {
+fn call_error<E: std::error::Error + 'static>(e: Error<E>) -> CallError {
     match &e {
         Error::Validation { errors, .. } => CallError::from(errors.clone()),
         Error::Service { meta, .. } | Error::UnknownService { meta } | Error::Http { meta, .. } => {
@@ -252,7 +252,7 @@ pub fn single<P, E, F>(call: F) -> WirePages
 where
     F: Future<Output = Result<P, Error<E>>> + Send + 'static,
     P: Serialize,
-    E: std::fmt::Debug + 'static,
+    E: std::error::Error + 'static,
 {
     Box::pin(stream::once(async move {
         let page = call.await.map_err(call_error)?;
@@ -264,7 +264,7 @@ where
 pub fn pages<P, E>(pages: PageStream<P, Error<E>>) -> WirePages
 where
     P: Serialize + 'static,
-    E: std::fmt::Debug + 'static,
+    E: std::error::Error + 'static,
 {
     Box::pin(pages.map(|page| match page {
         Ok(page) => wire(&page),

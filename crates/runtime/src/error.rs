@@ -326,13 +326,16 @@ impl<E> fmt::Display for Error<E> {
     }
 }
 
-impl<E: fmt::Debug> std::error::Error for Error<E> {
+/// `source()` of a service error is the operation's modelled error enum, whose own
+/// `source()` is the exception structure (`LimitExceededException`, with its members), so a
+/// caller holding only a `dyn Error` (`anyhow`, `Box<dyn Error>`) can `downcast_ref` to it.
+impl<E: std::error::Error + 'static> std::error::Error for Error<E> {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
             Self::Decode { error, .. } => Some(error),
             Self::Transport { source, .. } | Self::Auth { source, .. } => Some(source.as_ref()),
+            Self::Service { error, .. } => Some(error),
             Self::Validation { .. }
-            | Self::Service { .. }
             | Self::UnknownService { .. }
             | Self::Http { .. }
             | Self::BodyTooLarge { .. }
@@ -341,8 +344,9 @@ impl<E: fmt::Debug> std::error::Error for Error<E> {
     }
 }
 
-/// Implemented by each generated per-operation error enum.
-pub trait OperationError: Sized + fmt::Debug {
+/// Implemented by each generated per-operation error enum; its `Display` is the
+/// exception's, and its `source()` the exception structure itself.
+pub trait OperationError: Sized + std::error::Error + 'static {
     /// Decodes the modeled error `code` from an error response body and headers; `None`
     /// when the operation does not model `code`.
     fn from_code(

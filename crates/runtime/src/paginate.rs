@@ -58,9 +58,10 @@ impl Default for PageLimits {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum PaginationError<E> {
-    /// Fetching a page failed (after the client's retries).
-    #[error("fetching a page failed: {0}")]
-    Page(E),
+    /// Fetching a page failed (after the client's retries). The call's error is the
+    /// `source()`, so the chain goes on to the service's modelled error.
+    #[error("fetching a page failed")]
+    Page(#[source] E),
     /// The service returned a next-page token this stream had already followed.
     #[error("the service repeated the page token `{token_preview}`; stopping instead of looping")]
     RepeatedToken {

@@ -270,7 +270,21 @@ impl ListUsagesError {
 }
 impl ::std::fmt::Display for ListUsagesError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.code())
+        match self {
+            Self::BadRequestError(e) => ::std::fmt::Display::fmt(e, f),
+            Self::ForbiddenError(e) => ::std::fmt::Display::fmt(e, f),
+            Self::NotFoundError(e) => ::std::fmt::Display::fmt(e, f),
+        }
+    }
+}
+/// The `source()` is the modelled exception, for `downcast_ref`.
+impl ::std::error::Error for ListUsagesError {
+    fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
+        match self {
+            Self::BadRequestError(e) => ::std::option::Option::Some(e),
+            Self::ForbiddenError(e) => ::std::option::Option::Some(e),
+            Self::NotFoundError(e) => ::std::option::Option::Some(e),
+        }
     }
 }
 impl ::cloudcost_runtime::OperationError for ListUsagesError {

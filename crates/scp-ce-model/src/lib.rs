@@ -32,6 +32,8 @@ mod builder;
 #[rustfmt::skip]
 mod decode;
 #[rustfmt::skip]
+mod errors;
+#[rustfmt::skip]
 mod types;
 #[rustfmt::skip]
 mod validate;

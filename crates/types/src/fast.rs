@@ -4,9 +4,11 @@
 //!
 //! Why: after the allocations were gone (`CompactString`), most of a Cost Explorer page's
 //! decode was serde's machinery, field-name visitors and the `MapAccess` protocol, around
-//! serde_json's string scan (BENCHMARKS.md section 5). On that page the generated readers
-//! take 115 M instructions where serde takes 158 M, and about two thirds of its time
-//! (half on the Reservation Utilization and SCP pages).
+//! serde_json's string scan. The generated readers take fewer instructions and less time on
+//! every response page; BENCHMARKS.md has the current figures and how to measure them.
+//!
+//! **Not a public API.** The module is `#[doc(hidden)]` and outside semver: it is `pub`
+//! only because the generated model crates call it, and it changes with the generator.
 //!
 //! The rule that keeps it exact: **the fast path only ever answers with a value serde
 //! would give.** Anything it does not take the way serde does (malformed JSON, a missing

@@ -9,7 +9,9 @@
 //! - [`enums`]: the serde glue of forward-compatible enums;
 //! - [`validate`]: the constraint checks behind every generated `validate()`;
 //! - [`json`]: decoding that reports the JSON path and byte offset of a failure;
-//! - [`fast`]: the reader behind the generated response decoders, checked against serde.
+//! - `fast`: the reader behind the generated response decoders, checked against serde.
+//!   It is hidden from the docs and outside semver: only generated code calls it, and it
+//!   changes with the generator.
 //!
 //! This crate has no HTTP dependency: model crates stay cheap to compile.
 //!
@@ -36,6 +38,9 @@
 
 mod builder;
 pub mod enums;
+// Hidden and outside semver: the generated decoders call it from other crates, so it has
+// to be `pub`, but its signatures follow the generator, not users.
+#[doc(hidden)]
 pub mod fast;
 pub mod json;
 pub mod validate;
