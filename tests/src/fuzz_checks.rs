@@ -14,9 +14,11 @@
 //! - `decode_validate_requests`: the same for requests, and `validate()` gives the same
 //!   answer before and after the round trip, naming every violation.
 //! - `shorthand`: what the CLI builds from a flag value is JSON that parses back to itself.
-//! - `error_bodies`: error codes are bare (no namespace, no suffix, trimmed, not empty) and
-//!   found where the spec says; the envelope details are where the SCP pointers point; the
-//!   kept body is a bounded prefix of the body.
+//! - `error_bodies`: the error code is the one the protocol's rule (written out here, not
+//!   taken from the runtime) finds in the header or body; every family's details are the
+//!   first ones at the pointers its spec's `errorBody` lists (read from the spec's text);
+//!   the kept body is a bounded prefix of the body. The tests at the end of this file pin
+//!   the runtime and these rules to a hand-written table of bodies and expected codes.
 //! - `mock_request`: the mock answers every request with a valid status, headers a real
 //!   HTTP response can carry and, when it says JSON, a JSON body.
 
@@ -328,16 +330,186 @@ pub fn shorthand(data: &[u8]) {
 
 // ---------------------------------------------------------------------------------------
 // error_bodies
+//
+// The expectations here do not come from the runtime: the code rule is written out below
+// from the protocol documentation (`reference_code`), the SCP pointers are read from the
+// spec's text (`spec_error_body`), and the tests at the end of this file pin both, and
+// the runtime, to a hand-written table of bodies with their codes and details spelled out.
 
-/// The SCP pointers of `specs/scp-ce.yaml` (`errorBody`), as the generated mock table holds
-/// them: read from there rather than copied, so a spec edit reaches the check.
-fn scp_error_body() -> &'static cloudcost_runtime::ErrorBodyMeta {
+/// Every spec, by family, as text (a test below checks that `specs/` holds no other).
+const SPEC_TEXTS: &[(&str, &str)] = &[
+    ("aws-ce", include_str!("../../specs/aws-ce.yaml")),
+    (
+        "aws-inspector2",
+        include_str!("../../specs/aws-inspector2.yaml"),
+    ),
+    ("scp-ce", include_str!("../../specs/scp-ce.yaml")),
+];
+
+/// The `errorBody` pointers of the spec of `family`, read from the spec's text with
+/// `serde_yaml` (not through the generator or the tables it writes).
+fn spec_error_body(family: &str) -> &'static SpecErrorBody {
+    static SPECS: OnceLock<Vec<(&'static str, SpecErrorBody)>> = OnceLock::new();
+    let specs = SPECS.get_or_init(|| {
+        SPEC_TEXTS
+            .iter()
+            .copied()
+            .map(|(family, text)| (family, SpecErrorBody::read(family, text)))
+            .collect()
+    });
+    specs
+        .iter()
+        .find(|(f, _)| *f == family)
+        .map(|(_, body)| body)
+        .unwrap_or_else(|| panic!("no spec for the family {family:?}"))
+}
+
+/// A spec's `x-cloudcost-service.errorBody`: JSON pointers, tried in order.
+#[derive(Debug, Default, PartialEq, Eq)]
+struct SpecErrorBody {
+    code: Vec<String>,
+    message: Vec<String>,
+    request_id: Vec<String>,
+}
+
+impl SpecErrorBody {
+    fn read(family: &str, text: &str) -> Self {
+        let spec: serde_yaml::Value = serde_yaml::from_str(text)
+            .unwrap_or_else(|e| panic!("specs/{family}.yaml does not parse: {e}"));
+        let body = &spec["x-cloudcost-service"]["errorBody"];
+        assert!(
+            body.is_mapping(),
+            "specs/{family}.yaml has no x-cloudcost-service.errorBody"
+        );
+        let list = |key: &str| -> Vec<String> {
+            match &body[key] {
+                serde_yaml::Value::Null => Vec::new(),
+                serde_yaml::Value::Sequence(items) => items
+                    .iter()
+                    .map(|p| {
+                        p.as_str()
+                            .unwrap_or_else(|| panic!("{family}: errorBody.{key}: {p:?}"))
+                            .to_owned()
+                    })
+                    .collect(),
+                other => panic!("{family}: errorBody.{key} is not a list: {other:?}"),
+            }
+        };
+        SpecErrorBody {
+            code: list("code"),
+            message: list("message"),
+            request_id: list("requestId"),
+        }
+    }
+
+    /// What the runtime was generated with equals what the spec says.
+    fn assert_matches(&self, family: &str, generated: &cloudcost_runtime::ErrorBodyMeta) {
+        let same = |spec: &[String], generated: &[&str]| {
+            spec.iter()
+                .map(String::as_str)
+                .eq(generated.iter().copied())
+        };
+        assert!(
+            same(&self.code, generated.code)
+                && same(&self.message, generated.message)
+                && same(&self.request_id, generated.request_id),
+            "{family}: the generated errorBody {generated:?} is not the spec's {self:?}"
+        );
+    }
+}
+
+/// The mock's (generated) error body meta of `family`: the one the runtime reads with.
+fn generated_error_body(family: &str) -> &'static cloudcost_runtime::ErrorBodyMeta {
     &cloudcost_mock::services()
         .iter()
-        .find(|s| s.family == "scp-ce")
-        // invariant: specs/scp-ce.yaml is one of the specs the mock table is generated from.
-        .expect("the scp-ce family is in the mock's table")
+        .find(|s| s.family == family)
+        .unwrap_or_else(|| panic!("the family {family:?} is not in the mock's table"))
         .error_body
+}
+
+/// The bare code of a raw error type, as the Smithy protocol documentation states the
+/// rule (awsJson1_1 and restJson1, "Operation error serialization"): take the contents
+/// before the first `:`, then the contents after the first `#`; blanks around it are not
+/// part of it, and nothing left means no code. Written out here by position, apart from
+/// the runtime's `sanitize_error_code`.
+fn reference_bare_code(raw: &str) -> Option<String> {
+    let end = raw.find(':').unwrap_or(raw.len());
+    let before_colon = &raw[..end];
+    let start = before_colon.find('#').map_or(0, |hash| hash + 1);
+    let code = before_colon[start..].trim();
+    if code.is_empty() {
+        None
+    } else {
+        Some(code.to_owned())
+    }
+}
+
+/// The code of an AWS JSON error response, by the order `crates/runtime/src/error_code.rs`
+/// documents (and the Smithy documentation lists the places): the `X-Amzn-ErrorType`
+/// header; else the body's `"__type"`, `"code"`, `"Code"` members, exact key, the first
+/// that is a string naming a code.
+fn reference_code(header: Option<&str>, body: Option<&Value>) -> Option<String> {
+    if let Some(code) = header.and_then(reference_bare_code) {
+        return Some(code);
+    }
+    let Some(Value::Object(members)) = body else {
+        return None;
+    };
+    for key in ["__type", "code", "Code"] {
+        if let Some(Value::String(raw)) = members.get(key) {
+            if let Some(code) = reference_bare_code(raw) {
+                return Some(code);
+            }
+        }
+    }
+    None
+}
+
+/// An RFC 6901 lookup as `ErrorBodyMeta`'s documentation describes it: an object key
+/// matches exactly or, when no key does, the first (in the map's order) that matches
+/// ignoring ASCII case; an array step is an index (`0` or digits without a leading zero).
+fn reference_lookup<'v>(value: &'v Value, pointer: &str) -> Option<&'v Value> {
+    let Some(rest) = pointer.strip_prefix('/') else {
+        return None;
+    };
+    let (raw, more) = match rest.find('/') {
+        Some(slash) => (&rest[..slash], Some(&rest[slash..])),
+        None => (rest, None),
+    };
+    let token = raw.replace("~1", "/").replace("~0", "~");
+    let next = match value {
+        Value::Object(members) => members.get(&token).or_else(|| {
+            members
+                .iter()
+                .find(|(key, _)| key.to_ascii_lowercase() == token.to_ascii_lowercase())
+                .map(|(_, v)| v)
+        })?,
+        Value::Array(items) => {
+            let digits = !token.is_empty() && token.bytes().all(|b| b.is_ascii_digit());
+            if !digits || (token.len() > 1 && token.starts_with('0')) {
+                return None;
+            }
+            items.get(token.parse::<usize>().ok()?)?
+        }
+        _ => return None,
+    };
+    match more {
+        Some(more) => reference_lookup(next, more),
+        None => Some(next),
+    }
+}
+
+/// The first of `pointers` at which `body` holds a non-blank string or a number (as its
+/// text): what the spec's `errorBody` says a detail is.
+fn reference_detail(body: Option<&Value>, pointers: &[String]) -> Option<String> {
+    let body = body?;
+    pointers
+        .iter()
+        .find_map(|p| match reference_lookup(body, p)? {
+            Value::String(s) if !s.trim().is_empty() => Some(s.clone()),
+            Value::Number(n) => Some(n.to_string()),
+            _ => None,
+        })
 }
 
 /// Target `error_bodies`: the first byte `n` says how the input splits: with `n < 128`,
@@ -359,67 +531,47 @@ pub fn error_bodies(data: &[u8]) {
     };
     let header = header.as_deref();
 
-    // A bare code: no namespace, no suffix, trimmed, not empty.
-    let bare = |code: &str, from: &str| {
-        assert!(!code.is_empty(), "empty code from {from:?}");
-        assert!(
-            !code.contains(':'),
-            "code {code:?} keeps a suffix ({from:?})"
-        );
-        assert_eq!(code.trim(), code, "code {code:?} not trimmed ({from:?})");
-    };
+    // The header alone: the code the documented rule gives, no more, no less.
     if let Some(h) = header {
-        if let Some(code) = sanitize_error_code(h) {
-            bare(code, h);
-            assert!(h.contains(code), "code {code:?} is not part of {h:?}");
-        }
+        assert_eq!(
+            sanitize_error_code(h).map(str::to_owned),
+            reference_bare_code(h),
+            "the bare code of the header {h:?}"
+        );
     }
 
     let value = error_body::parse(body);
     let plain = serde_json::from_slice::<Value>(body).ok();
     assert_eq!(value, plain, "error_body::parse differs from serde_json");
 
+    // The code: the header, else `__type`, `code`, `Code`, each reduced to the bare code.
+    let expected = reference_code(header, plain.as_ref());
     let code = error_code(header, body);
+    assert_eq!(
+        code,
+        expected,
+        "error_code({header:?}, {:?})",
+        String::from_utf8_lossy(body)
+    );
     let code_from_value = error_code_from_value(header, value.as_ref()).map(str::to_owned);
     assert_eq!(
-        code, code_from_value,
-        "error_code and error_code_from_value disagree"
+        code_from_value, expected,
+        "error_code_from_value({header:?}, {value:?})"
     );
-    if let Some(code) = &code {
-        bare(code, "header or body");
-        match header.and_then(sanitize_error_code) {
-            Some(from_header) => assert_eq!(code, from_header, "the header does not win"),
-            None => {
-                let object = value.as_ref().and_then(Value::as_object);
-                let found = ["__type", "code", "Code"].iter().any(|f| {
-                    object
-                        .and_then(|o| o.get(*f))
-                        .and_then(Value::as_str)
-                        .is_some_and(|raw| raw.contains(code.as_str()))
-                });
-                assert!(found, "code {code:?} is in none of the body's code fields");
-            }
-        }
-    }
 
-    let pointers = scp_error_body();
-    let details = error_body::details(value.as_ref(), pointers);
-    let stated = |found: &Option<String>, pointers: &[&str]| {
-        let Some(found) = found else {
-            return;
+    // The details, for every family: the first of the spec's pointers that holds one.
+    for &(family, _) in SPEC_TEXTS {
+        let spec = spec_error_body(family);
+        let generated = generated_error_body(family);
+        spec.assert_matches(family, generated);
+        let found = error_body::details(value.as_ref(), generated);
+        let expected = error_body::ErrorBodyDetails {
+            code: reference_detail(plain.as_ref(), &spec.code),
+            message: reference_detail(plain.as_ref(), &spec.message),
+            request_id: reference_detail(plain.as_ref(), &spec.request_id),
         };
-        let v = value.as_ref().expect("details only from a parsed body");
-        let at_pointer = pointers.iter().any(|p| match error_body::lookup(v, p) {
-            Some(Value::String(s)) => s == found,
-            Some(Value::Number(n)) => n.to_string() == *found,
-            _ => false,
-        });
-        assert!(at_pointer, "{found:?} is at none of {pointers:?}");
-        assert!(!found.trim().is_empty(), "a blank detail {found:?}");
-    };
-    stated(&details.code, pointers.code);
-    stated(&details.message, pointers.message);
-    stated(&details.request_id, pointers.request_id);
+        assert_eq!(found, expected, "{family}: the details of {plain:?}");
+    }
 
     // Lookups: an exact key is found; any pointer, however odd, only looks.
     if let Some(v) = &value {
@@ -1085,4 +1237,301 @@ fn shorthand_text(value: &Value) -> String {
         }
     }
     inner(value, false)
+}
+
+// ---------------------------------------------------------------------------------------
+
+#[cfg(test)]
+mod tests {
+    //! The error-body expectations, written out: every form of error body the specs and
+    //! the runtime's documentation name, with the code and details a reader would expect,
+    //! checked against the runtime and against the references the fuzz check uses.
+
+    use super::*;
+    use cloudcost_runtime::error_body::{self, ErrorBodyDetails};
+    use cloudcost_runtime::error_code::{error_code, error_code_from_value};
+
+    /// `(X-Amzn-ErrorType header, body, code)`: the code of an AWS JSON error response.
+    const CODES: &[(Option<&str>, &str, Option<&str>)] = &[
+        // awsJson1.1 (Cost Explorer): `__type` with a namespace, with a suffix, with both,
+        // bare.
+        (
+            None,
+            r#"{"__type":"com.amazonaws.ce#LimitExceededException","message":"Rate exceeded"}"#,
+            Some("LimitExceededException"),
+        ),
+        (
+            None,
+            r#"{"__type":"LimitExceededException:http://internal.amazon.com/coral/com.amazon.coral.availability/","Message":"m"}"#,
+            Some("LimitExceededException"),
+        ),
+        (
+            None,
+            r#"{"__type":"aws.protocols#ValidationException:http://example.com/x#frag"}"#,
+            Some("ValidationException"),
+        ),
+        (
+            None,
+            r#"{"__type":"DataUnavailableException"}"#,
+            Some("DataUnavailableException"),
+        ),
+        (
+            None,
+            r#"{"__type":" BillExpirationException "}"#,
+            Some("BillExpirationException"),
+        ),
+        // Only the first `#` separates the namespace; the first `:` starts the suffix.
+        (None, r#"{"__type":"ns#Code#More"}"#, Some("Code#More")),
+        (None, r#"{"__type":"Code:x#y"}"#, Some("Code")),
+        // restJson1 (Inspector2): the header, with the same namespace and suffix forms.
+        (
+            Some("ValidationException"),
+            r#"{"message":"bad","reason":"FIELD_VALIDATION_FAILED"}"#,
+            Some("ValidationException"),
+        ),
+        (
+            Some(
+                "AccessDeniedException:http://internal.amazon.com/coral/com.amazon.coral.service/",
+            ),
+            "{}",
+            Some("AccessDeniedException"),
+        ),
+        (
+            Some("com.amazonaws.inspector2#ThrottlingException"),
+            "",
+            Some("ThrottlingException"),
+        ),
+        // restJson1 bodies without the header: `code`, `Code`.
+        (
+            None,
+            r#"{"code":"ResourceNotFoundException","message":"m"}"#,
+            Some("ResourceNotFoundException"),
+        ),
+        (
+            None,
+            r#"{"Code":"InternalServerException"}"#,
+            Some("InternalServerException"),
+        ),
+        // The order: the header, then `__type`, then `code`, then `Code`.
+        (
+            Some("ServiceQuotaExceededException"),
+            r#"{"__type":"com.amazonaws.ce#LimitExceededException"}"#,
+            Some("ServiceQuotaExceededException"),
+        ),
+        (
+            None,
+            r#"{"code":"Second","__type":"aws#First"}"#,
+            Some("First"),
+        ),
+        (None, r#"{"Code":"Third","code":"Second"}"#, Some("Second")),
+        // A header or member without a code gives way to the next place.
+        (
+            Some(""),
+            r#"{"__type":"com.amazonaws.ce#BillExpirationException"}"#,
+            Some("BillExpirationException"),
+        ),
+        (
+            Some("aws.protocols#"),
+            r#"{"code":"ConflictException"}"#,
+            Some("ConflictException"),
+        ),
+        (
+            None,
+            r#"{"__type":"aws.protocols#","code":"ConflictException"}"#,
+            Some("ConflictException"),
+        ),
+        (None, r#"{"__type":7,"code":"X"}"#, Some("X")),
+        // No code: not JSON, not an object, no such member, a blank one, another case.
+        (None, "", None),
+        (None, "<html>502 Bad Gateway</html>", None),
+        (None, r#"["__type"]"#, None),
+        (None, r#"{"message":"m"}"#, None),
+        (None, r#"{"__type":"  "}"#, None),
+        (None, r#"{"CODE":"x","TYPE":"y"}"#, None),
+        (Some(":http://x"), r#"{"__type":{"a":1}}"#, None),
+        // SCP's envelope names its code in `errors[0].code`, which is not an AWS code.
+        (
+            None,
+            r#"{"errors":[{"code":"IAM.AUTH.0001","title":"Forbidden","detail":"d"}]}"#,
+            None,
+        ),
+    ];
+
+    #[test]
+    fn codes_are_the_written_ones() {
+        for &(header, body, code) in CODES {
+            let what = format!("header {header:?}, body {body}");
+            let parsed = serde_json::from_str::<Value>(body).ok();
+            assert_eq!(
+                error_code(header, body.as_bytes()).as_deref(),
+                code,
+                "{what}"
+            );
+            assert_eq!(
+                error_code_from_value(header, parsed.as_ref()),
+                code,
+                "{what}"
+            );
+            assert_eq!(
+                reference_code(header, parsed.as_ref()).as_deref(),
+                code,
+                "the reference: {what}"
+            );
+            // And the fuzz check passes on it.
+            let mut input = Vec::new();
+            if let Some(header) = header {
+                let len = u8::try_from(header.len())
+                    .ok()
+                    .filter(|&l| l < 128)
+                    .unwrap_or_else(|| panic!("the header is too long for an input: {what}"));
+                input.push(128 + len);
+                input.extend_from_slice(header.as_bytes());
+            } else {
+                input.push(0);
+            }
+            input.extend_from_slice(body.as_bytes());
+            error_bodies(&input);
+        }
+    }
+
+    /// `(family, body, (code, message, request id))`: the details of an error body.
+    #[allow(clippy::type_complexity)]
+    const DETAILS: &[(&str, &str, (Option<&str>, Option<&str>, Option<&str>))] = &[
+        // SCP's envelope; without a detail the title is the message, without a request id
+        // the global one.
+        (
+            "scp-ce",
+            r#"{"errors":[{"code":"IAM.AUTH.0001","title":"Forbidden","detail":"no permission for costexplorer:ListUsages","status":"403","request_id":"req-1","global_request_id":"g-1"}]}"#,
+            (
+                Some("IAM.AUTH.0001"),
+                Some("no permission for costexplorer:ListUsages"),
+                Some("req-1"),
+            ),
+        ),
+        (
+            "scp-ce",
+            r#"{"errors":[{"code":"E1","title":"Bad Request","global_request_id":"g-2"}]}"#,
+            (Some("E1"), Some("Bad Request"), Some("g-2")),
+        ),
+        // Only the first entry counts.
+        (
+            "scp-ce",
+            r#"{"errors":[{"title":"first"},{"code":"E2","detail":"second"}]}"#,
+            (None, Some("first"), None),
+        ),
+        // SCP's gateway, a Spring-style 404, a FastAPI-style array.
+        (
+            "scp-ce",
+            r#"{"status":"UNAUTHORIZED","name":"InvalidSignature","message":"signature mismatch"}"#,
+            (Some("InvalidSignature"), Some("signature mismatch"), None),
+        ),
+        (
+            "scp-ce",
+            r#"{"timestamp":"2024-08-01T00:00:00.000+00:00","path":"/v1/usages","status":404,"error":"Not Found","requestId":"8f2a"}"#,
+            (Some("Not Found"), None, Some("8f2a")),
+        ),
+        (
+            "scp-ce",
+            r#"[{"loc":["query","limit"],"msg":"value is not a valid integer","type":"type_error.integer","ctx":{}}]"#,
+            (
+                Some("type_error.integer"),
+                Some("value is not a valid integer"),
+                None,
+            ),
+        ),
+        // Keys in another case; a numeric code; blanks skipped; nothing found.
+        (
+            "scp-ce",
+            r#"{"ERRORS":[{"Code":"E3","Detail":"upper"}],"REQUEST_ID":"r-3"}"#,
+            (Some("E3"), Some("upper"), Some("r-3")),
+        ),
+        (
+            "scp-ce",
+            r#"{"errors":[{"code":1234,"detail":"numeric"}]}"#,
+            (Some("1234"), Some("numeric"), None),
+        ),
+        (
+            "scp-ce",
+            r#"{"errors":[{"code":"  ","detail":" "}],"name":"N","message":"m"}"#,
+            (Some("N"), Some("m"), None),
+        ),
+        ("scp-ce", r#"{"errors":[]}"#, (None, None, None)),
+        ("scp-ce", "<html>502 Bad Gateway</html>", (None, None, None)),
+        ("scp-ce", "", (None, None, None)),
+        // AWS: the message at `message` in any case, else `errorMessage`; no service code
+        // or request id in the body.
+        (
+            "aws-ce",
+            r#"{"__type":"com.amazonaws.ce#LimitExceededException","Message":"Rate exceeded","requestId":"x"}"#,
+            (None, Some("Rate exceeded"), None),
+        ),
+        (
+            "aws-ce",
+            r#"{"__type":"DataUnavailableException","errorMessage":"no data"}"#,
+            (None, Some("no data"), None),
+        ),
+        (
+            "aws-inspector2",
+            r#"{"message":"bad","reason":"FIELD_VALIDATION_FAILED","code":"X"}"#,
+            (None, Some("bad"), None),
+        ),
+        ("aws-inspector2", r#"{"Message":"  "}"#, (None, None, None)),
+    ];
+
+    #[test]
+    fn details_are_the_written_ones() {
+        for &(family, body, (code, message, request_id)) in DETAILS {
+            let parsed = error_body::parse(body.as_bytes());
+            let expected = ErrorBodyDetails {
+                code: code.map(str::to_owned),
+                message: message.map(str::to_owned),
+                request_id: request_id.map(str::to_owned),
+            };
+            let found = error_body::details(parsed.as_ref(), generated_error_body(family));
+            assert_eq!(found, expected, "{family}: {body}");
+            let spec = spec_error_body(family);
+            let reference = ErrorBodyDetails {
+                code: reference_detail(parsed.as_ref(), &spec.code),
+                message: reference_detail(parsed.as_ref(), &spec.message),
+                request_id: reference_detail(parsed.as_ref(), &spec.request_id),
+            };
+            assert_eq!(reference, expected, "the reference, {family}: {body}");
+            let mut input = vec![0];
+            input.extend_from_slice(body.as_bytes());
+            error_bodies(&input);
+        }
+    }
+
+    #[test]
+    fn every_spec_is_read() {
+        let dir = crate::root().join("specs");
+        let mut on_disk: Vec<String> = std::fs::read_dir(&dir)
+            .unwrap_or_else(|e| panic!("cannot list {}: {e}", dir.display()))
+            .filter_map(|entry| {
+                let name = entry.ok()?.file_name().into_string().ok()?;
+                Some(name.strip_suffix(".yaml")?.to_owned())
+            })
+            .collect();
+        on_disk.sort();
+        let read: Vec<&str> = SPEC_TEXTS.iter().map(|(family, _)| *family).collect();
+        assert_eq!(on_disk, read, "SPEC_TEXTS must list every spec in specs/");
+        for (family, _) in SPEC_TEXTS {
+            spec_error_body(family).assert_matches(family, generated_error_body(family));
+        }
+    }
+
+    #[test]
+    fn a_wrong_expectation_fails() {
+        // The table check would see a wrong code: the references are not the runtime.
+        let body = br#"{"__type":"com.amazonaws.ce#LimitExceededException"}"#;
+        assert_ne!(
+            error_code(None, body).as_deref(),
+            Some("com.amazonaws.ce#LimitExceededException")
+        );
+        assert_eq!(
+            reference_bare_code("a#b:c#d").as_deref(),
+            Some("b"),
+            "the reference strips the suffix first"
+        );
+    }
 }
