@@ -3,9 +3,10 @@
 //! timeout must cut every one of them. Loopback only; every client stops by itself after a
 //! few seconds.
 //!
-//! The test holds both ends of each connection, about 2,000 file descriptors: if the
-//! process's open-file limit (`ulimit -n`) is lower, it uses as many connections as fit and
-//! says so (raise the limit, e.g. `ulimit -n 4096`, to run all 1,000).
+//! The test holds both ends of each connection, about 2,200 file descriptors with spares.
+//! It first raises the process's soft open-file limit (`ulimit -n`) toward the hard one
+//! (`setrlimit`), and fails, naming both limits, when even the hard limit is too low to
+//! hold all 1,000: it never runs on fewer connections than it claims.
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
@@ -28,32 +29,60 @@ const PROMPT: Duration = Duration::from_secs(1);
 /// File descriptors kept free for the runtime, the probes and the test harness.
 const SPARE_FDS: usize = 200;
 
-/// The soft open-file limit, from `/proc/self/limits` (Linux); `None` elsewhere.
-fn open_file_limit() -> Option<usize> {
-    let text = std::fs::read_to_string("/proc/self/limits").ok()?;
-    let line = text.lines().find(|l| l.starts_with("Max open files"))?;
-    let soft = line
-        .trim_start_matches("Max open files")
-        .split_whitespace()
-        .next()?;
-    if soft == "unlimited" {
-        return Some(usize::MAX);
-    }
-    soft.parse().ok()
+/// The open-file limit the test needs: both ends of every slow connection, and spares.
+const NEEDED_FDS: usize = 2 * SLOW + SPARE_FDS;
+
+/// The process's open-file limits, `(soft, hard)`.
+fn open_file_limits() -> (libc::rlim_t, libc::rlim_t) {
+    let mut limits = libc::rlimit {
+        rlim_cur: 0,
+        rlim_max: 0,
+    };
+    // SAFETY: `getrlimit` only writes the `rlimit` it is given, which outlives the call.
+    let rc = unsafe { libc::getrlimit(libc::RLIMIT_NOFILE, &mut limits) };
+    assert_eq!(
+        rc,
+        0,
+        "getrlimit(RLIMIT_NOFILE): {}",
+        std::io::Error::last_os_error()
+    );
+    (limits.rlim_cur, limits.rlim_max)
 }
 
-/// How many slow connections this process can hold, both ends counted.
-fn slow_connections() -> usize {
-    match open_file_limit() {
-        Some(limit) if limit < 2 * SLOW + SPARE_FDS => {
-            let fit = limit.saturating_sub(SPARE_FDS) / 2;
+/// Raises the soft open-file limit to [`NEEDED_FDS`] (no further than the hard limit), and
+/// fails the test when the soft limit is still below it: the test opens all [`SLOW`]
+/// connections or none.
+fn ensure_open_file_limit() {
+    let needed = libc::rlim_t::try_from(NEEDED_FDS).unwrap_or(libc::rlim_t::MAX);
+    let (soft, hard) = open_file_limits();
+    if soft != libc::RLIM_INFINITY && soft < needed {
+        let raised = libc::rlimit {
+            rlim_cur: if hard == libc::RLIM_INFINITY {
+                needed
+            } else {
+                needed.min(hard)
+            },
+            rlim_max: hard,
+        };
+        // SAFETY: `setrlimit` only reads the `rlimit` it is given, which outlives the call.
+        let rc = unsafe { libc::setrlimit(libc::RLIMIT_NOFILE, &raised) };
+        if rc != 0 {
             eprintln!(
-                "slowloris: the open-file limit is {limit}; using {fit} slow connections \
-                 instead of {SLOW} (raise it with `ulimit -n 4096` to run all)"
+                "slowloris: setrlimit(RLIMIT_NOFILE, {}) failed: {}",
+                raised.rlim_cur,
+                std::io::Error::last_os_error()
             );
-            fit
         }
-        _ => SLOW,
+    }
+    let (soft_now, hard) = open_file_limits();
+    assert!(
+        soft_now == libc::RLIM_INFINITY || soft_now >= needed,
+        "slowloris: the open-file limit is {soft_now} (soft, was {soft}; hard {hard}), below \
+         the {needed} this test needs for {SLOW} slow connections; raise the hard limit \
+         (e.g. `ulimit -Hn 4096`) and run it again"
+    );
+    if soft_now != soft {
+        println!("slowloris: raised the soft open-file limit from {soft} to {soft_now}");
     }
 }
 
@@ -190,7 +219,8 @@ fn client(server: &MockServer) -> inspector2::Client {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_thousand_slow_connections_do_not_delay_a_normal_client_and_are_cut_off() {
-    let n = slow_connections();
+    ensure_open_file_limit();
+    let n = SLOW;
 
     // Default limits: the slow connections stay for the whole 3 s of probing (the header
     // timeout is 10 s, the idle timeout 5 s), well within the 4,096-connection cap.
