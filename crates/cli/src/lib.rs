@@ -18,16 +18,26 @@
 //! - [`output`]: merging pages, and flattening responses into table/CSV rows;
 //! - [`resume`]: `NextToken` / `--starting-token` after `--max-items`;
 //! - [`json`]: an ordered JSON tree that keeps numbers exact;
-//! - [`app`]: the clap command tree and the run loop.
+//! - [`command`]: the clap command tree; [`app`]: the entry that hands a command to its room;
+//!   `run`: one operation's request, client and printing; `pages`: following pages;
+//! - [`mock`]: `cloudcost mock` and the server `--mock` starts ([`mock::embedded`]);
+//! - [`exit`]: the exit statuses every room shares.
+//!
+//! The rooms import downwards only: `app` uses `command`, `run` and `mock`; `run` uses
+//! `pages`, `output` and `mock::embedded`; `mock` uses only `exit`.
 
 #![forbid(unsafe_code)]
 
 pub mod app;
 pub mod call;
+pub mod command;
+pub mod exit;
 pub mod json;
 pub mod mock;
 pub mod output;
+mod pages;
 pub mod resume;
+mod run;
 pub mod schema;
 pub mod shorthand;
 

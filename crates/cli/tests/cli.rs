@@ -317,9 +317,80 @@ fn help_describes_every_flag() {
         "--fault-rate",
         "--faults",
         "--strict-auth",
+        "--max-connections",
     ] {
         assert!(help.contains(needle), "`{needle}` missing:\n{help}");
     }
+    // The server's options only: the client's mean nothing to it.
+    for absent in [
+        "--output",
+        "--endpoint-url",
+        "--region",
+        "--profile",
+        "--mock ",
+    ] {
+        assert!(!help.contains(absent), "`{absent}` in mock --help:\n{help}");
+    }
+}
+
+#[test]
+fn client_options_go_before_the_service_or_after_the_operation_but_not_on_mock() {
+    // After the operation, as the AWS CLI takes them.
+    let o = run(&[
+        "inspector2",
+        "batch-get-free-trial-info",
+        "--account-ids",
+        "111122223333",
+        "--mock",
+        "--output",
+        "csv",
+    ]);
+    assert_success(&o);
+    assert!(
+        stdout(&o)
+            .lines()
+            .next()
+            .is_some_and(|header| header.contains(',')),
+        "{}",
+        stdout(&o)
+    );
+    // Before the service.
+    let o = run(&[
+        "--mock",
+        "--output",
+        "csv",
+        "inspector2",
+        "batch-get-free-trial-info",
+        "--account-ids",
+        "111122223333",
+    ]);
+    assert_success(&o);
+    assert!(!stdout(&o).trim_start().starts_with('{'), "{}", stdout(&o));
+    // One at each level still conflicts.
+    let o = run(&[
+        "--mock",
+        "inspector2",
+        "batch-get-free-trial-info",
+        "--account-ids",
+        "111122223333",
+        "--endpoint-url",
+        "http://127.0.0.1:9",
+    ]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("--mock and --endpoint-url"),
+        "{}",
+        stderr(&o)
+    );
+    // A client option before `mock` is refused, not silently ignored.
+    let o = run(&["--region", "eu-west-1", "mock", "--addr", "127.0.0.1:0"]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("--region is an option of the client calls"),
+        "{}",
+        stderr(&o)
+    );
+    assert!(stdout(&o).is_empty());
 }
 
 #[test]

@@ -1,32 +1,104 @@
-//! `cloudcost mock` and `--mock`: the `cloudcost-mock` library behind the command line.
+//! The mock room: `cloudcost mock` (its command, options and server) and, in [`embedded`],
+//! the server `--mock` starts for one call. It uses the exit statuses and nothing else of
+//! the CLI; the client's rooms use it, never the other way.
 
 use std::io::Write;
 
 use std::time::Duration;
 
-use clap::{Arg, ArgMatches};
-use cloudcost_mock::{Dataset, FaultKind, Faults, Limits, MockConfig, MockServer};
+use clap::{Arg, ArgAction, ArgMatches, Command};
+use cloudcost_mock::{Dataset, FaultKind, Faults, Limits, MockConfig};
 
-use crate::app::{EXIT_FAILURE, EXIT_OK, EXIT_USAGE};
+use crate::exit::{EXIT_FAILURE, EXIT_OK, EXIT_USAGE};
 
-/// The request header that selects the mock's modeled error.
-pub use cloudcost_mock::ERROR_HEADER;
+pub mod embedded;
 
 /// Synthetic dataset defaults when only `--dataset synthetic` is given.
 const DEFAULT_PAGES: u32 = 5;
 const DEFAULT_PAGE_SIZE: u32 = 10;
 
-/// Starts the embedded mock (`--mock`) on a free loopback port.
-pub async fn start_embedded() -> Result<MockServer, String> {
-    MockServer::start(MockConfig::default())
-        .await
-        .map_err(|e| format!("--mock: {e}"))
+/// `cloudcost mock` and its options: the server's only, none of the client's.
+pub fn command() -> Command {
+    Command::new("mock")
+        .about("Run the mock server of every operation until Ctrl-C.")
+        .long_about(
+            "Run the mock server of every operation until Ctrl-C. Prints `listening on <url>` \
+             on stdout once it accepts connections; point a client's endpoint URL at it. \
+             Requests need their scheme's auth headers (any keys); --strict-auth also \
+             verifies the signatures with the fixed test keys.",
+        )
+        .arg(
+            Arg::new("addr")
+                .long("addr")
+                .value_name("IP:PORT")
+                .value_parser(clap::value_parser!(std::net::SocketAddr))
+                .default_value("127.0.0.1:0")
+                .help("Address to listen on; port 0 picks a free port."),
+        )
+        .arg(
+            Arg::new("dataset")
+                .long("dataset")
+                .value_parser(["examples", "synthetic"])
+                .default_value("examples")
+                .help("The documented examples, or a deterministic synthetic dataset for paging."),
+        )
+        .arg(
+            Arg::new("pages")
+                .long("pages")
+                .value_name("N")
+                .value_parser(clap::value_parser!(u32).range(1..))
+                .help("Synthetic dataset: number of pages [default: 5]."),
+        )
+        .arg(
+            Arg::new("page-size")
+                .long("page-size")
+                .value_name("M")
+                .value_parser(clap::value_parser!(u32).range(1..))
+                .help("Synthetic dataset: items per page, unless the request sets its page size [default: 10]."),
+        )
+        .arg(
+            Arg::new("seed")
+                .long("seed")
+                .value_name("S")
+                .value_parser(clap::value_parser!(u64))
+                .default_value("0")
+                .help("Seed of the synthetic dataset and of fault injection."),
+        )
+        .arg(
+            Arg::new("fault-rate")
+                .long("fault-rate")
+                .value_name("R")
+                .value_parser(parse_rate)
+                .default_value("0")
+                .help("Fraction of requests, 0 to 1, that fail with one of --faults."),
+        )
+        .arg(
+            Arg::new("faults")
+                .long("faults")
+                .value_name("KINDS")
+                .value_delimiter(',')
+                .value_parser(clap::value_parser!(String))
+                .help("Comma-separated faults to inject: throttle, 500, 503, reset, truncate, slow."),
+        )
+        .arg(
+            Arg::new("strict-auth")
+                .long("strict-auth")
+                .action(ArgAction::SetTrue)
+                .help("Verify SigV4 and SCP signatures against the fixed test keys."),
+        )
+        .arg(
+            Arg::new("missing-auth-as")
+                .long("missing-auth-as")
+                .value_name("CODE")
+                .help("Answer requests without credentials with this error code (in the services that have it) instead of the documented one; `NotFound` answers SCP's unauthenticated requests with 404, as SCP has been seen to."),
+        )
+        .args(limit_args())
 }
 
-/// Stops the embedded mock, if one runs, after letting requests in flight finish.
-pub async fn stop(server: Option<MockServer>) {
-    if let Some(server) = server {
-        server.shutdown().await;
+fn parse_rate(text: &str) -> Result<f64, String> {
+    match text.parse::<f64>() {
+        Ok(r) if (0.0..=1.0).contains(&r) => Ok(r),
+        _ => Err(format!("expected a number from 0 to 1, found `{text}`")),
     }
 }
 
@@ -39,8 +111,7 @@ const MAX_CONNECTIONS: u64 = 1_000_000;
 /// `cloudcost mock`'s limit flags: `--header-read-timeout`, `--idle-timeout`,
 /// `--body-read-timeout` (seconds, fractions allowed) and `--max-connections`. They have
 /// no clap default: a flag not given keeps `Limits::default()`'s value, which the help
-/// shows. `mock_command()` in app.rs is to add them with `.args(crate::mock::limit_args())`;
-/// until it does, `cloudcost mock` rejects them and serves with the default limits.
+/// shows.
 pub fn limit_args() -> Vec<Arg> {
     let defaults = Limits::default();
     let seconds = |name: &'static str, default: Duration, help: &str| {

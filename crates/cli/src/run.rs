@@ -1,0 +1,315 @@
+//! Running one operation from the command line: the client's options, the request (from
+//! `--input-json` and the member flags), the client configuration, and what is printed.
+
+use std::io::{Read, Write};
+
+use clap::parser::ValueSource;
+use clap::ArgMatches;
+
+use crate::call::{AuthMeta, Call, CallError, OperationDef, ServiceDef};
+use crate::command::{member_flags, member_id, negated_id};
+use crate::exit::{fail, EXIT_API_ERROR, EXIT_FAILURE, EXIT_OK, EXIT_USAGE};
+use crate::json::Json;
+use crate::mock::embedded;
+use crate::output::{self, Format};
+use crate::pages::{follow_pages, Rows, Stop};
+use crate::resume::Resume;
+use crate::schema::{self, Kind, Schema};
+use crate::shorthand;
+
+/// The client's options. Each may come before the service (`root`) or after the operation
+/// (`op`, where clap propagates the service command's copies); the later one wins, as in
+/// the AWS CLI.
+struct Globals {
+    format: Format,
+    endpoint_url: Option<String>,
+    region: Option<String>,
+    profile: Option<String>,
+    mock: bool,
+}
+
+impl Globals {
+    fn from(root: &ArgMatches, op: &ArgMatches) -> Result<Globals, String> {
+        // The matches that hold `id` as the user gave it: the operation's, then the root's.
+        let given = |id: &str| {
+            [op, root].into_iter().find(|m| {
+                matches!(
+                    m.value_source(id),
+                    Some(ValueSource::CommandLine | ValueSource::EnvVariable)
+                )
+            })
+        };
+        let text = |id: &str| given(id).and_then(|m| m.get_one::<String>(id).cloned());
+        let globals = Globals {
+            format: text("output")
+                .and_then(|s| Format::parse(&s))
+                .unwrap_or(Format::Json),
+            endpoint_url: text("endpoint-url"),
+            region: text("region"),
+            profile: text("profile"),
+            mock: given("mock").is_some_and(|m| m.get_flag("mock")),
+        };
+        // clap checks the conflict within one level; across levels it is checked here.
+        if globals.mock && globals.endpoint_url.is_some() {
+            return Err("--mock and --endpoint-url cannot be used together".into());
+        }
+        Ok(globals)
+    }
+}
+
+/// Runs one operation of the command line and returns the exit status; `root` holds the
+/// options given before the service, `m` the operation's.
+pub async fn operation(
+    service: &ServiceDef,
+    op: &OperationDef,
+    root: &ArgMatches,
+    m: &ArgMatches,
+) -> i32 {
+    let globals = match Globals::from(root, m) {
+        Ok(g) => g,
+        Err(e) => return fail(EXIT_USAGE, &e),
+    };
+    let schema = match Schema::parse(op.request_schema) {
+        Ok(s) => s,
+        Err(e) => return fail(EXIT_FAILURE, &format!("{}: {e}", op.name)),
+    };
+    let request = match build_request(service, &schema, m) {
+        Ok(r) => r,
+        Err(e) => return report(&e),
+    };
+    let pagination = op.pagination.as_ref();
+    let max_items = m
+        .try_get_one::<u64>("max-items")
+        .ok()
+        .flatten()
+        .map(|n| usize::try_from(*n).unwrap_or(usize::MAX));
+    let start = match m.try_get_one::<String>("starting-token").ok().flatten() {
+        None => Resume::default(),
+        Some(text) => match Resume::decode(text) {
+            Ok(start) => start,
+            Err(e) => return fail(EXIT_USAGE, &e),
+        },
+    };
+    let mut request = request;
+    if let (Some(p), Some(token)) = (pagination, &start.token) {
+        request.set(p.input_token, Json::String(token.clone()));
+    }
+    let all_pages = pagination.is_some()
+        && (max_items.is_some()
+            || start != Resume::default()
+            || m.try_get_one::<bool>("all-pages").ok().flatten() == Some(&true));
+
+    let mock = if globals.mock {
+        match embedded::start().await {
+            Ok(server) => Some(server),
+            Err(e) => return fail(EXIT_FAILURE, &e),
+        }
+    } else {
+        None
+    };
+    let config = match client_config(service, &globals, mock.as_ref().map(|s| s.url())) {
+        Ok(c) => c,
+        Err(e) => {
+            embedded::stop(mock).await;
+            return fail(EXIT_FAILURE, &e);
+        }
+    };
+    // Table and CSV rows need the response schema; read it before anything is sent.
+    let response_schema = match globals.format {
+        Format::Json => None,
+        Format::Table | Format::Csv => match Schema::parse(op.response_schema) {
+            Ok(s) => Some(s),
+            Err(e) => {
+                embedded::stop(mock).await;
+                return fail(EXIT_FAILURE, &format!("{}: {e}", op.name));
+            }
+        },
+    };
+    // JSON keeps the merged document (one JSON value cannot be printed before its end);
+    // table and CSV rows are written page by page, keeping nothing of the pages.
+    let mut merger = output::Merger::new(
+        pagination,
+        &request,
+        output::MergeOptions {
+            max_items,
+            drop_token: all_pages,
+            start,
+        },
+        globals.format == Format::Json,
+    );
+    let mut rows = response_schema.as_ref().map(|schema| Rows {
+        schema,
+        writer: output::RowWriter::new(std::io::BufWriter::new(std::io::stdout()), globals.format),
+    });
+    let result = follow_pages(
+        op,
+        Call {
+            config,
+            request: request.clone(),
+            all_pages,
+        },
+        &mut merger,
+        rows.as_mut(),
+    )
+    .await;
+    embedded::stop(mock).await;
+    match result {
+        Ok(()) => {}
+        // A reader that stopped early (`| head`) is not a failure of the call.
+        Err(Stop::PipeClosed) => return EXIT_OK,
+        Err(Stop::Call(e)) => return report(&e),
+        Err(Stop::Output(e)) => {
+            return fail(
+                EXIT_FAILURE,
+                &format!("--output {}: {e}", globals.format.name()),
+            )
+        }
+    }
+    if globals.format != Format::Json {
+        // Rows have no place for it; say it where a person reads and a pipe does not.
+        if let Some(next) = merger.next_token() {
+            eprintln!("more items remain: --starting-token {next}");
+        }
+        return EXIT_OK;
+    }
+    let text = merger.finish().to_pretty();
+    let mut stdout = std::io::stdout().lock();
+    match stdout
+        .write_all(text.as_bytes())
+        .and_then(|_| stdout.flush())
+    {
+        Ok(()) => EXIT_OK,
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => EXIT_OK,
+        Err(e) => fail(EXIT_FAILURE, &format!("could not write the output: {e}")),
+    }
+}
+
+fn report(e: &CallError) -> i32 {
+    let code = match e {
+        CallError::InvalidRequest(_) => EXIT_USAGE,
+        CallError::Api { .. } => EXIT_API_ERROR,
+        CallError::Other(_) => EXIT_FAILURE,
+    };
+    fail(code, &e.to_string())
+}
+
+/// Reads `--input-json`: inline JSON, `@file`, or `-` for stdin.
+fn read_input_json(spec: &str) -> Result<Json, String> {
+    let (text, origin) = if spec == "-" {
+        let mut text = String::new();
+        std::io::stdin()
+            .read_to_string(&mut text)
+            .map_err(|e| format!("--input-json: could not read stdin: {e}"))?;
+        (text, "stdin".to_string())
+    } else if let Some(path) = spec.strip_prefix('@') {
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| format!("--input-json: could not read {path}: {e}"))?;
+        (text, path.to_string())
+    } else {
+        (spec.to_string(), "the value".to_string())
+    };
+    let json =
+        Json::parse(&text).map_err(|e| format!("--input-json: {origin} is not JSON: {e}"))?;
+    match json {
+        Json::Object(_) => Ok(json),
+        other => Err(format!(
+            "--input-json: expected a JSON object (the request), found {}",
+            other.kind()
+        )),
+    }
+}
+
+/// The request: `--input-json`, then each member flag given, then a structural check of
+/// the result. Every problem is reported at once, with the flag it came from.
+fn build_request(service: &ServiceDef, schema: &Schema, m: &ArgMatches) -> Result<Json, CallError> {
+    let mut problems = Vec::new();
+    let mut request = match m.get_one::<String>("input-json") {
+        Some(spec) => match read_input_json(spec) {
+            Ok(json) => json,
+            Err(e) => return Err(CallError::InvalidRequest(vec![e])),
+        },
+        None => Json::Object(Vec::new()),
+    };
+    let flags = member_flags(service, schema);
+    for f in &flags {
+        if let Kind::Boolean = f.node.kind() {
+            if m.get_flag(member_id(f.member)) {
+                request.set(f.member, Json::Bool(true));
+            } else if m.get_flag(negated_id(f.member)) {
+                request.set(f.member, Json::Bool(false));
+            }
+            continue;
+        }
+        let Some(values) = m.get_many::<String>(member_id(f.member)) else {
+            continue;
+        };
+        let values: Vec<String> = values.cloned().collect();
+        match shorthand::flag_value(&values, f.node) {
+            Ok(v) => request.set(f.member, v),
+            Err(e) => problems.push(format!("--{}: {e}", f.flag)),
+        }
+    }
+    if !problems.is_empty() {
+        return Err(CallError::InvalidRequest(problems));
+    }
+    let found = schema::check(&request, schema.root());
+    if found.is_empty() {
+        return Ok(request);
+    }
+    Err(CallError::InvalidRequest(
+        found
+            .into_iter()
+            .map(|p| {
+                let top = p.path.split(['.', '[']).next().unwrap_or("");
+                match flags.iter().find(|f| f.member == top) {
+                    Some(f) => format!("{}: {} (--{})", p.path, p.message, f.flag),
+                    None => format!("{}: {}", p.path, p.message),
+                }
+            })
+            .collect(),
+    ))
+}
+
+/// The client configuration from the global options, or the embedded mock's.
+fn client_config(
+    service: &ServiceDef,
+    g: &Globals,
+    mock_url: Option<String>,
+) -> Result<cloudcost_runtime::Config, String> {
+    if let Some(url) = mock_url {
+        return embedded::client_config(url, g.region.clone());
+    }
+    let mut b = cloudcost_runtime::Config::builder();
+    if let Some(url) = &g.endpoint_url {
+        b = b.endpoint_url(url.clone());
+    }
+    if let Some(region) = &g.region {
+        b = b.region(region.clone());
+    }
+    if let Some(profile) = &g.profile {
+        b = b.profile(profile.clone());
+        if matches!(service.auth, AuthMeta::ScpHmac { .. }) {
+            b = b.scp_credentials(scp_profile_credentials(profile)?);
+        }
+    }
+    Ok(b.build())
+}
+
+/// SCP credentials of a named profile: the runtime reads `SCP_PROFILE`, so an explicit
+/// `--profile` is read here from the same file (`SCP_CREDENTIALS_FILE` or
+/// `~/.scp/credentials`).
+fn scp_profile_credentials(profile: &str) -> Result<cloudcost_runtime::ScpCredentials, String> {
+    let path = match std::env::var_os("SCP_CREDENTIALS_FILE") {
+        Some(p) if !p.is_empty() => std::path::PathBuf::from(p),
+        _ => {
+            let home = std::env::var_os("HOME")
+                .or_else(|| std::env::var_os("USERPROFILE"))
+                .ok_or("--profile: no home directory to find ~/.scp/credentials in")?;
+            std::path::PathBuf::from(home)
+                .join(".scp")
+                .join("credentials")
+        }
+    };
+    cloudcost_runtime::ScpCredentials::from_config_file(&path, profile)
+        .map_err(|e| format!("--profile {profile}: {e}"))
+}
