@@ -13,7 +13,7 @@
 //! `emit::literal` spells the Rust literals of IR facts (auth, modeled errors, pagination,
 //! error bodies) that the client, mock and CLI tables share.
 //!
-//! [`generate`] is pure: it returns the files and writes nothing. [`write`] and [`check`] are
+//! [`generate`] is pure: it returns the files and writes nothing. [`write`](fn@write) and [`check`] are
 //! the two ways the xtask uses that list.
 
 pub mod emit;

@@ -2,7 +2,7 @@
 //! the IR. Every check that can fail names the file and the JSON pointer of the offending
 //! node, so a broken spec is fixed from the message alone.
 //!
-//! This module holds the entry points, the [`Loader`] (the document, its file name and where
+//! This module holds the entry points, the `Loader` (the document, its file name and where
 //! its examples live) and the helpers every section uses to read a typed value at a pointer.
 //! Each spec section has its own module, read in this order:
 //!

@@ -235,7 +235,8 @@ pub fn command() -> Command {
     cmd.subcommand(crate::mock::command())
 }
 
-/// The ids of [`client_args`], for reading them and for refusing them where they mean nothing.
+/// The ids of the client call options, for reading them and for refusing them where they
+/// mean nothing.
 pub const CLIENT_ARGS: [&str; 5] = ["output", "endpoint-url", "region", "profile", "mock"];
 
 /// The options of a client call.

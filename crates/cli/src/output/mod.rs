@@ -4,7 +4,7 @@
 //!
 //! - [`merge`](mod@merge): pages into one document, or cut to the items to print, as the AWS CLI does;
 //! - [`flatten`](mod@flatten): a response into rows, one per item, nested lists exploded;
-//! - [`write`]: rows as aligned text or CSV, page by page.
+//! - [`write`](mod@write): rows as aligned text or CSV, page by page.
 
 pub mod flatten;
 pub mod merge;
