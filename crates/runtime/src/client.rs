@@ -6,11 +6,8 @@
 //!                                            └──── classify, back off ◀─┘
 //! ```
 
-use std::fmt;
 use std::future::Future;
 use std::pin::Pin;
-#[cfg(feature = "aws")]
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use bytes::Bytes;
@@ -21,13 +18,15 @@ use serde::Serialize;
 use tracing::Instrument;
 
 #[cfg(feature = "aws")]
-use crate::aws_auth::{self, ProvideAwsCredentials};
+use crate::aws_auth;
 use crate::config::Config;
+use crate::endpoint::resolve_endpoint;
 use crate::error::{Error, ErrorMeta, OperationError, TimeoutKind};
-use crate::meta::{AuthMeta, ErrorCodeSource, OperationMeta, ServiceMeta};
+use crate::meta::{ErrorCodeSource, OperationMeta, ServiceMeta};
 use crate::retry::{classify_http, classify_io, parse_retry_after, ErrorKind, RetryBudget};
 #[cfg(feature = "scp")]
-use crate::scp::{ScpCredentials, ScpCredentialsError, ScpSigner};
+use crate::scp::ScpCredentialsError;
+use crate::signer::{signer_for, Signer};
 
 /// The `User-Agent` of every request: `cloudcost/<version of this crate>`.
 pub const USER_AGENT: &str = concat!("cloudcost/", env!("CARGO_PKG_VERSION"));
@@ -95,37 +94,6 @@ pub enum BuildError {
         #[source]
         source: reqwest::Error,
     },
-}
-
-enum Signer {
-    #[cfg(feature = "aws")]
-    Aws {
-        credentials: Arc<dyn ProvideAwsCredentials>,
-        region: String,
-        signing_name: &'static str,
-    },
-    #[cfg(feature = "scp")]
-    Scp(Box<ScpSigner>),
-}
-
-impl fmt::Debug for Signer {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            #[cfg(feature = "aws")]
-            Self::Aws {
-                credentials,
-                region,
-                signing_name,
-            } => f
-                .debug_struct("SigV4")
-                .field("credentials", credentials)
-                .field("region", region)
-                .field("signing_name", signing_name)
-                .finish(),
-            #[cfg(feature = "scp")]
-            Self::Scp(signer) => signer.fmt(f),
-        }
-    }
 }
 
 /// A client of one service: what a generated `Client` wraps.
@@ -620,69 +588,6 @@ impl ClientCore {
     }
 }
 
-/// The signer of `service`'s auth scheme, and the region the endpoint is built with.
-fn signer_for(
-    service: &'static ServiceMeta,
-    config: &Config,
-) -> Result<(Signer, Option<String>), BuildError> {
-    let title = service.title;
-    Ok(match service.auth {
-        #[cfg(feature = "aws")]
-        AuthMeta::SigV4 {
-            signing_name,
-            signing_region,
-        } => {
-            let region = config
-                .region
-                .clone()
-                .or_else(|| aws_auth::default_region(config.profile.as_deref()));
-            let signing = signing_region.map(str::to_owned).or_else(|| region.clone());
-            let signing = signing.ok_or(BuildError::MissingRegion { service: title })?;
-            let credentials = config
-                .aws_credentials
-                .clone()
-                .unwrap_or_else(|| aws_auth::default_credentials_chain(config.profile.as_deref()));
-            (
-                Signer::Aws {
-                    credentials,
-                    region: signing,
-                    signing_name,
-                },
-                region,
-            )
-        }
-        #[cfg(feature = "scp")]
-        AuthMeta::ScpHmac { api_version } => {
-            let credentials = match &config.scp_credentials {
-                Some(c) => c.clone(),
-                None => ScpCredentials::load().map_err(|source| BuildError::Credentials {
-                    service: title,
-                    source,
-                })?,
-            };
-            let signer = ScpSigner::new(credentials, api_version)
-                .with_accept_language(config.accept_language.clone());
-            (Signer::Scp(Box::new(signer)), config.region.clone())
-        }
-        // A generated client turns its family's feature on; only a hand-made ServiceMeta
-        // can get here.
-        #[cfg(not(feature = "aws"))]
-        AuthMeta::SigV4 { .. } => {
-            return Err(BuildError::FeatureDisabled {
-                service: title,
-                feature: "aws",
-            })
-        }
-        #[cfg(not(feature = "scp"))]
-        AuthMeta::ScpHmac { .. } => {
-            return Err(BuildError::FeatureDisabled {
-                service: title,
-                feature: "scp",
-            })
-        }
-    })
-}
-
 fn transport_error(e: reqwest::Error) -> AttemptError {
     // Connection resets, refused connections and timeouts are retried; find the io error.
     let mut source: Option<&(dyn std::error::Error + 'static)> = Some(&e);
@@ -701,70 +606,6 @@ fn transport_error(e: reqwest::Error) -> AttemptError {
     AttemptError::Transport { source: e, kind }
 }
 
-/// The endpoint: the override, or the service's template with `{region}` and the other
-/// variables filled in (config setting, else its environment variable, else the default).
-fn resolve_endpoint(
-    service: &'static ServiceMeta,
-    override_url: Option<&str>,
-    region: Option<&str>,
-    settings: &[(String, String)],
-    env: &dyn Fn(&str) -> Option<String>,
-) -> Result<url::Url, BuildError> {
-    let url = match override_url {
-        Some(url) => url.to_owned(),
-        None => {
-            let mut url = service.endpoint.to_owned();
-            if url.contains("{region}") {
-                let region = region.ok_or(BuildError::MissingRegion {
-                    service: service.title,
-                })?;
-                url = url.replace("{region}", region);
-            }
-            for (name, _) in settings {
-                if !service.endpoint_variables.iter().any(|v| v.name == name) {
-                    return Err(BuildError::InvalidEndpointVariable {
-                        service: service.title,
-                        name: name.clone(),
-                        reason: "the endpoint template has no such variable".into(),
-                    });
-                }
-            }
-            for variable in service.endpoint_variables {
-                let (value, from) = match settings.iter().find(|(n, _)| n == variable.name) {
-                    Some((_, value)) => (value.clone(), "the client configuration".to_owned()),
-                    None => match variable.env.and_then(|var| Some((env(var)?, var))) {
-                        Some((value, var)) => (value, format!("environment variable {var}")),
-                        None => (variable.default.to_owned(), "the default".to_owned()),
-                    },
-                };
-                if !variable.allowed.is_empty() && !variable.allowed.contains(&value.as_str()) {
-                    return Err(BuildError::InvalidEndpointVariable {
-                        service: service.title,
-                        name: variable.name.to_owned(),
-                        reason: format!(
-                            "{value:?} (from {from}) is not one of {}",
-                            variable.allowed.join(", ")
-                        ),
-                    });
-                }
-                url = url.replace(&format!("{{{}}}", variable.name), &value);
-            }
-            url
-        }
-    };
-    let mut parsed = url::Url::parse(&url).map_err(|source| BuildError::InvalidEndpoint {
-        service: service.title,
-        url: url.clone(),
-        source,
-    })?;
-    // `join` treats the last path segment as a file unless the path ends in `/`.
-    if !parsed.path().ends_with('/') {
-        let path = format!("{}/", parsed.path());
-        parsed.set_path(&path);
-    }
-    Ok(parsed)
-}
-
 fn header_name(name: &str) -> Result<HeaderName, AttemptError> {
     HeaderName::from_bytes(name.as_bytes())
         .map_err(|_| AttemptError::Build(format!("invalid header name {name:?}")))
@@ -774,89 +615,4 @@ fn header_name(name: &str) -> Result<HeaderName, AttemptError> {
 fn header_value(name: &str, value: &str) -> Result<HeaderValue, AttemptError> {
     HeaderValue::from_str(value)
         .map_err(|_| AttemptError::Build(format!("header {name} has an invalid value")))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::meta::EndpointVariable;
-
-    static SCP_LIKE: ServiceMeta = ServiceMeta {
-        title: "SCP-like",
-        endpoint: "https://costexplorer.{environment}.samsungsdscloud.com",
-        endpoint_variables: &[EndpointVariable {
-            name: "environment",
-            default: "s",
-            allowed: &["s", "g", "e"],
-            env: Some("SCP_ENVIRONMENT"),
-        }],
-        auth: AuthMeta::ScpHmac {
-            api_version: "costexplorer 1.0",
-        },
-        error_codes: ErrorCodeSource::HttpStatus,
-        common_errors: &[],
-        error_body: crate::meta::ErrorBodyMeta {
-            code: &[],
-            message: &[],
-            request_id: &[],
-        },
-    };
-
-    fn resolve(settings: &[(&str, &str)], env: Option<&str>) -> Result<String, String> {
-        let settings: Vec<(String, String)> = settings
-            .iter()
-            .map(|(n, v)| (n.to_string(), v.to_string()))
-            .collect();
-        let lookup = |name: &str| (name == "SCP_ENVIRONMENT").then(|| env.map(str::to_owned))?;
-        resolve_endpoint(&SCP_LIKE, None, None, &settings, &lookup)
-            .map(|u| u.to_string())
-            .map_err(|e| e.to_string())
-    }
-
-    #[test]
-    fn endpoint_variables_come_from_config_then_environment_then_default() {
-        assert_eq!(
-            resolve(&[], None).unwrap(),
-            "https://costexplorer.s.samsungsdscloud.com/"
-        );
-        assert_eq!(
-            resolve(&[], Some("g")).unwrap(),
-            "https://costexplorer.g.samsungsdscloud.com/"
-        );
-        assert_eq!(
-            resolve(&[("environment", "e")], Some("g")).unwrap(),
-            "https://costexplorer.e.samsungsdscloud.com/"
-        );
-    }
-
-    #[test]
-    fn endpoint_variables_outside_the_spec_are_refused() {
-        assert_eq!(
-            resolve(&[], Some("x")).unwrap_err(),
-            "SCP-like: endpoint variable `environment`: \"x\" (from environment variable \
-             SCP_ENVIRONMENT) is not one of s, g, e"
-        );
-        assert_eq!(
-            resolve(&[("environment", "kr")], None).unwrap_err(),
-            "SCP-like: endpoint variable `environment`: \"kr\" (from the client configuration) \
-             is not one of s, g, e"
-        );
-        assert_eq!(
-            resolve(&[("region", "s")], None).unwrap_err(),
-            "SCP-like: endpoint variable `region`: the endpoint template has no such variable"
-        );
-    }
-
-    #[test]
-    fn an_endpoint_url_replaces_the_template() {
-        let url = resolve_endpoint(
-            &SCP_LIKE,
-            Some("http://127.0.0.1:9/base"),
-            None,
-            &[("environment".into(), "x".into())],
-            &|_| None,
-        )
-        .unwrap();
-        assert_eq!(url.as_str(), "http://127.0.0.1:9/base/");
-    }
 }

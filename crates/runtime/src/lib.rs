@@ -55,6 +55,7 @@ pub mod aws_auth;
 mod body;
 pub mod client;
 pub mod config;
+mod endpoint;
 pub mod error;
 pub mod error_body;
 pub mod error_code;
@@ -64,6 +65,7 @@ pub mod query;
 pub mod retry;
 #[cfg(feature = "scp")]
 pub mod scp;
+mod signer;
 
 #[cfg(feature = "aws")]
 pub use aws_auth::{
