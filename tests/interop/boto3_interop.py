@@ -1,22 +1,31 @@
 """boto3 against `cloudcost mock`: a client nobody here wrote must parse every response with
-the expected values, raise the modeled exception class for each error the mock returns, and
+the expected values, raise the modeled exception class (with the protocol's status) for each
+error the mock returns, decode a page the mock synthesises exactly as our CLI decodes it, and
 page through a synthetic dataset with its own paginator.
+
+The AWS families and their operations are read from specs/*.yaml (every family whose auth
+is SigV4), not listed here: a new operation or family is covered, or fails, by itself.
 
 Usage: python boto3_interop.py ROOT CLOUDCOST_BINARY
 Prints one line per test and ends with `N passed, M failed`; exits non-zero on a failure.
 """
 
 import datetime
+import glob
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
+import tempfile
 import unittest
 import urllib.request
+from decimal import Decimal
 
 import boto3
 import botocore
+import yaml
 from botocore.config import Config
 from botocore.exceptions import ClientError
 
@@ -29,6 +38,128 @@ ACCESS_KEY = "AKIDCLOUDCOSTMOCK000"
 SECRET_KEY = "cloudcost-mock-aws-secret-access-key"
 ERROR_HEADER = "x-cloudcost-mock-error"
 PAGES, PAGE_SIZE = 205, 2
+
+# The spec's protocol names, as botocore names them.
+BOTOCORE_PROTOCOLS = {"awsJson1_1": "json", "restJson1": "rest-json"}
+
+# The request each operation is called with: its documented request example when there is
+# one (specs/examples/<family>/<Operation>.request.json), else this, else `{}`. Inspector2
+# documents no examples.
+REQUESTS = {
+    "BatchGetFreeTrialInfo": {"accountIds": ["123456789012"]},
+}
+
+
+class Family:
+    """An AWS family of specs/*.yaml: its name, CLI name, botocore service and protocol, and
+    its operations (operationIds, in the spec's order)."""
+
+    def __init__(self, path):
+        with open(path, encoding="utf-8") as f:
+            spec = yaml.safe_load(f)
+        svc = spec["x-cloudcost-service"]
+        self.family = svc["family"]
+        self.cli = svc["cliName"]
+        self.protocol = svc["protocol"]
+        reference = svc.get("reference") or {}
+        if reference.get("source") != "botocore" or not reference.get("service"):
+            raise RuntimeError(f"{path}: an AWS family without a botocore reference service: {reference!r}")
+        self.service = reference["service"]
+        self.operations = [
+            op["operationId"]
+            for item in spec["paths"].values()
+            for op in item.values()
+            if isinstance(op, dict) and "operationId" in op
+        ]
+
+    def __repr__(self):
+        return self.family
+
+
+def aws_families():
+    """Every family of specs/*.yaml that signs with SigV4."""
+    families = []
+    for path in sorted(glob.glob(os.path.join(ROOT, "specs", "*.yaml"))):
+        with open(path, encoding="utf-8") as f:
+            svc = yaml.safe_load(f)["x-cloudcost-service"]
+        if svc["auth"]["scheme"] == "sigv4":
+            families.append(Family(path))
+    return families
+
+
+FAMILIES = aws_families()
+
+
+def operations():
+    """(family, operationId) for every AWS operation of the specs."""
+    return [(family, op) for family in FAMILIES for op in family.operations]
+
+
+def request_for(family, operation):
+    path = os.path.join(ROOT, "specs", "examples", family.family, f"{operation}.request.json")
+    if operation not in REQUESTS and os.path.isfile(path):
+        with open(path) as f:
+            return json.load(f)
+    return REQUESTS.get(operation, {})
+
+
+def kebab(name):
+    return re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "-", name).lower()
+
+
+def method(c, operation):
+    """botocore's method name for an operation name."""
+    names = [m for m, api in c.meta.method_to_api_mapping.items() if api == operation]
+    if len(names) != 1:
+        raise AssertionError(f"botocore's {c.meta.service_model.service_name} has no method for {operation}: {names}")
+    return getattr(c, names[0])
+
+
+def expected_status(protocol, shape):
+    """The HTTP status of a modeled error, by the protocol's rule: the status the model gives
+    it (Smithy's @httpError, botocore's `httpStatusCode`); else, in awsJson1.1, 400 (every
+    Cost Explorer error is a 400, told apart by `__type`); else, in restJson1, 400 for a
+    client error and 500 for a server error (Smithy's default for @error without
+    @httpError)."""
+    error = shape.metadata.get("error", {})
+    if "httpStatusCode" in error:
+        return error["httpStatusCode"]
+    if protocol == "json":
+        return 400
+    if protocol == "rest-json":
+        return 400 if error.get("senderFault") else 500
+    raise AssertionError(f"no status rule for the protocol {protocol!r} ({shape.name})")
+
+
+def normalised(value):
+    """A decoded response in one form for comparison: numbers as decimals (a float as the
+    shortest decimal that reads back to it, which is all botocore keeps of a number; an
+    exact decimal from our JSON rounded to that double too), timestamps as epoch seconds
+    (our CLI prints the wire's epoch seconds, botocore a datetime)."""
+    if isinstance(value, dict):
+        return {k: normalised(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [normalised(v) for v in value]
+    if value is None or isinstance(value, (bool, str)):
+        return value
+    if isinstance(value, datetime.datetime):
+        if value.tzinfo is None:
+            raise AssertionError(f"a timestamp without a time zone: {value!r}")
+        return Decimal(repr(value.timestamp()))
+    if isinstance(value, int):
+        return Decimal(value)
+    if isinstance(value, (float, Decimal)):
+        return Decimal(repr(float(value)))
+    raise AssertionError(f"a value of an unexpected type {type(value).__name__}: {value!r}")
+
+
+def items_in(page):
+    """How many entries the page's lists hold, nested ones included."""
+    if isinstance(page, dict):
+        return sum(items_in(v) for v in page.values())
+    if isinstance(page, list):
+        return len(page) + sum(items_in(v) for v in page)
+    return 0
 
 
 class Mock:
@@ -147,52 +278,57 @@ class Interop(unittest.TestCase):
                 self.assertEqual(info["start"].utcoffset(), datetime.timedelta(0))
         raw = raw_post(self.synthetic.url, "/freetrialinfo/batchget", {"accountIds": ["123456789012"]})
         parsed = client("inspector2", self.synthetic.url).batch_get_free_trial_info(accountIds=["123456789012"])
-        for want, got in zip(raw["accounts"], parsed["accounts"]):
-            for w, g in zip(want["freeTrialInfo"], got["freeTrialInfo"]):
+        self.assertTrue(raw["accounts"], "the synthetic page has no accounts")
+        self.assertEqual(len(parsed["accounts"]), len(raw["accounts"]))
+        for want, got in zip(raw["accounts"], parsed["accounts"], strict=True):
+            self.assertTrue(want["freeTrialInfo"], "an account without freeTrialInfo")
+            self.assertEqual(len(got["freeTrialInfo"]), len(want["freeTrialInfo"]))
+            for w, g in zip(want["freeTrialInfo"], got["freeTrialInfo"], strict=True):
                 self.assertEqual(g["start"].timestamp(), w["start"])
                 self.assertEqual(g["end"].timestamp(), w["end"])
                 self.assertEqual(g["status"], w["status"])
 
     # --------------------------------------------------------------------- errors
 
-    def assert_every_modeled_error(self, service, operation, call):
-        c = client(service, self.examples.url)
-        model = c.meta.service_model.operation_model(operation)
-        self.assertTrue(model.error_shapes)
-        for shape in model.error_shapes:
-            code = shape.metadata.get("error", {}).get("code", shape.name)
-            with self.subTest(operation=operation, error=shape.name):
-                c = client(service, self.examples.url)
-                send_header(c, ERROR_HEADER, code)
-                exception = getattr(c.exceptions, shape.name)
-                with self.assertRaises(exception) as caught:
-                    call(c)
-                error = caught.exception.response["Error"]
-                self.assertEqual(error["Code"], code)
-                self.assertTrue(error.get("Message"), caught.exception.response)
-                status = shape.metadata.get("error", {}).get("httpStatusCode")
-                if status:
-                    self.assertEqual(caught.exception.response["ResponseMetadata"]["HTTPStatusCode"], status)
+    def test_the_specs_aws_families_are_botocores(self):
+        # What the rest of the suite iterates over: at least the two families, each with
+        # operations, each spec's protocol the one botocore's model has.
+        self.assertGreaterEqual(len(FAMILIES), 2, f"AWS families in specs/*.yaml: {FAMILIES}")
+        for family in FAMILIES:
+            with self.subTest(family=family.family):
+                self.assertTrue(family.operations, f"{family.family} has no operations")
+                self.assertIn(family.protocol, BOTOCORE_PROTOCOLS)
+                c = client(family.service, self.examples.url)
+                self.assertEqual(c.meta.service_model.protocol, BOTOCORE_PROTOCOLS[family.protocol])
+                for op in family.operations:
+                    self.assertIn(op, c.meta.service_model.operation_names)
 
-    def test_every_cost_explorer_error_raises_its_modeled_exception(self):
-        self.assert_every_modeled_error(
-            "ce",
-            "GetCostAndUsage",
-            lambda c: c.get_cost_and_usage(
-                TimePeriod={"Start": "2017-09-01", "End": "2017-10-01"}, Granularity="MONTHLY", Metrics=["BlendedCost"]
-            ),
-        )
-        self.assert_every_modeled_error(
-            "ce",
-            "GetReservationUtilization",
-            lambda c: c.get_reservation_utilization(TimePeriod={"Start": "2017-09-01", "End": "2017-10-01"}),
-        )
-
-    def test_every_inspector2_error_raises_its_modeled_exception(self):
-        self.assert_every_modeled_error("inspector2", "ListUsageTotals", lambda c: c.list_usage_totals())
-        self.assert_every_modeled_error(
-            "inspector2", "BatchGetFreeTrialInfo", lambda c: c.batch_get_free_trial_info(accountIds=["123456789012"])
-        )
+    def test_every_modeled_error_raises_its_modeled_exception_with_its_status(self):
+        ops = operations()
+        self.assertTrue(ops, "no AWS operation in specs/*.yaml")
+        for family, operation in ops:
+            c = client(family.service, self.examples.url)
+            protocol = c.meta.service_model.protocol
+            model = c.meta.service_model.operation_model(operation)
+            request = request_for(family, operation)
+            with self.subTest(operation=operation):
+                self.assertTrue(model.error_shapes, f"botocore models no error of {operation}")
+            for shape in model.error_shapes:
+                code = shape.metadata.get("error", {}).get("code", shape.name)
+                with self.subTest(operation=operation, error=shape.name):
+                    c = client(family.service, self.examples.url)
+                    send_header(c, ERROR_HEADER, code)
+                    exception = getattr(c.exceptions, shape.name)
+                    with self.assertRaises(exception) as caught:
+                        method(c, operation)(**request)
+                    error = caught.exception.response["Error"]
+                    self.assertEqual(error["Code"], code)
+                    self.assertTrue(error.get("Message"), caught.exception.response)
+                    self.assertEqual(
+                        caught.exception.response["ResponseMetadata"]["HTTPStatusCode"],
+                        expected_status(protocol, shape),
+                        f"{protocol} status of {shape.name}",
+                    )
 
     def test_throttling_carries_retry_after(self):
         c = client("inspector2", self.examples.url)
@@ -266,6 +402,35 @@ class Interop(unittest.TestCase):
         with self.assertRaises(ClientError) as caught:
             ce.get_cost_and_usage(TimePeriod={"Start": "2017-09-01", "End": "2017-10-01"}, Granularity="MONTHLY", Metrics=["BlendedCost"])
         self.assertEqual(caught.exception.response["Error"]["Code"], "InvalidSignatureException")
+
+    # ---------------------------------------------------- pages the mock encodes
+
+    def test_a_synthetic_page_decodes_the_same_in_botocore_and_in_our_cli(self):
+        # The documented examples above are verbatim files; here the page is one the mock
+        # encodes itself (synthetic values through the model types), read by botocore and
+        # by `cloudcost <service> <operation>` (the generated decoder, printed back as JSON).
+        ops = operations()
+        self.assertTrue(ops, "no AWS operation in specs/*.yaml")
+        with tempfile.TemporaryDirectory() as home:
+            env = {
+                "PATH": os.environ.get("PATH", ""),
+                "HOME": home,
+                "AWS_ACCESS_KEY_ID": ACCESS_KEY,
+                "AWS_SECRET_ACCESS_KEY": SECRET_KEY,
+                "AWS_REGION": "us-east-1",
+            }
+            for family, operation in ops:
+                with self.subTest(operation=operation):
+                    request = request_for(family, operation)
+                    c = client(family.service, self.synthetic.url)
+                    theirs = without_metadata(method(c, operation)(**request))
+                    args = [BINARY, "--endpoint-url", self.synthetic.url, family.cli, kebab(operation),
+                            "--input-json", json.dumps(request)]
+                    out = subprocess.run(args, env=env, capture_output=True, timeout=60)
+                    self.assertEqual(out.returncode, 0, f"{' '.join(args)}: {out.stderr.decode(errors='replace')}")
+                    ours = json.loads(out.stdout, parse_float=Decimal)
+                    self.assertGreater(items_in(ours), 0, f"an empty page: {ours}")
+                    self.assertEqual(normalised(theirs), normalised(ours))
 
     # ----------------------------------------------------------------- pagination
 

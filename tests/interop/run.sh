@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Interoperability with code nobody here wrote, against the real `cloudcost` binary:
 #   boto3_interop.py  boto3 (from PyPI, pinned in requirements.txt) against `cloudcost mock`
-#                     for the four AWS operations;
+#                     and the `cloudcost` CLI, for every AWS operation of specs/*.yaml;
 #   scp_oracle.py     an independent stdlib-only Python oracle of SCP request signing, written
 #                     from the official Go SDK's algorithm: captures what `cloudcost scp
 #                     list-usages` sends and compares it byte for byte, and sends requests it
