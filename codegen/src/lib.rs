@@ -100,6 +100,15 @@ pub fn generate(root: &Path) -> Result<Vec<GeneratedFile>> {
     // Cross-service tables of the hand-written crates that serve every family.
     files.extend(emit::mock::files(&services, &header_all(&services))?);
     files.push(cli_file(&services, &header_all(&services))?);
+    let header = header_all(&services);
+    files.push(GeneratedFile {
+        path: format!("{}/Cargo.toml", emit::families::DIR),
+        contents: emit::families::manifest(&services, &header),
+    });
+    files.push(GeneratedFile {
+        path: format!("{}/src/lib.rs", emit::families::DIR),
+        contents: format!("// {header}\n\n{}", emit::families::lib_rs(&services)),
+    });
     Ok(files)
 }
 

@@ -25,3 +25,17 @@ pub fn snake(name: &str) -> String {
 pub fn model_crate(family: &str) -> String {
     format!("cloudcost-{family}-model")
 }
+
+/// Crate name of a family's client crate.
+pub fn client_crate(family: &str) -> String {
+    format!("cloudcost-{family}-client")
+}
+
+/// The crate that re-exports every family's crates (`emit::families`).
+pub const FAMILIES_CRATE: &str = "cloudcost-families";
+
+/// The name under which `cloudcost-families` re-exports a family's `kind` crate (`model` or
+/// `client`): `aws-ce` → `aws_ce_model`.
+pub fn family_module(family: &str, kind: &str) -> String {
+    format!("{}_{kind}", snake(family))
+}

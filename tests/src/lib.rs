@@ -46,34 +46,20 @@ pub fn round_trip<T: DeserializeOwned + Serialize + Debug + PartialEq>(
 type Decoder = fn(&[u8]) -> Result<RoundTrip, String>;
 
 macro_rules! registry {
-    ($($family:literal => $krate:ident [$($ty:ident),* $(,)?]),* $(,)?) => {
+    ($($family:literal => [$($name:ident: $ty:ty),* $(,)?]),* $(,)?) => {
         /// The round-trip function for a type of a family, if the registry knows it.
         pub fn decoder(family: &str, name: &str) -> Option<Decoder> {
             match (family, name) {
-                $($( ($family, stringify!($ty)) => Some(round_trip::<$krate::$ty>), )*)*
+                $($( ($family, stringify!($name)) => Some(round_trip::<$ty>), )*)*
                 _ => None,
             }
         }
     };
 }
 
-registry! {
-    "aws-ce" => cloudcost_aws_ce_model [
-        GetCostAndUsageRequest, GetCostAndUsageResponse,
-        GetReservationUtilizationRequest, GetReservationUtilizationResponse,
-        LimitExceededException, BillExpirationException, DataUnavailableException,
-        InvalidNextTokenException, RequestChangedException, ResourceNotFoundException,
-        BillingViewHealthStatusException,
-    ],
-    "aws-inspector2" => cloudcost_aws_inspector2_model [
-        ListUsageTotalsRequest, ListUsageTotalsResponse,
-        BatchGetFreeTrialInfoRequest, BatchGetFreeTrialInfoResponse,
-        ValidationException, AccessDeniedException, ThrottlingException, InternalServerException,
-    ],
-    "scp-ce" => cloudcost_scp_ce_model [
-        ListUsagesRequest, UsageListResponse, BadRequestError, ForbiddenError, NotFoundError,
-    ],
-}
+// Every family's request, response and error types, from the generated crate of every
+// family: a family added as a spec is registered with no edit here.
+cloudcost_families::model_types!(registry);
 
 /// Differences between a documented JSON value and our encoding of it, as paths.
 ///

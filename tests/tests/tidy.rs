@@ -65,13 +65,18 @@ const MODULE_DOC_ALLOWLIST: &[(&str, &str)] = &[];
 
 /// Where generated files live: `crates/*-model/`, `crates/*-client/src/` and
 /// `crates/*-client/Cargo.toml` (the clients' `examples/` are hand-written),
-/// `crates/mock/src/generated/`, `crates/cli/src/generated/`, `schemas/` and `openapi/`.
+/// `crates/mock/src/generated/`, `crates/cli/src/generated/`, `crates/families/` (the crate
+/// of every family), `schemas/` and `openapi/`.
 fn is_generated_location(path: &str) -> bool {
     let mut parts = path.splitn(3, '/');
     let (first, second, rest) = (parts.next(), parts.next(), parts.next());
     match (first, second, rest) {
         (Some("schemas" | "openapi"), Some(_), _) => true,
-        (Some("crates"), Some(name), Some(rest)) if name.ends_with("-model") => !rest.is_empty(),
+        (Some("crates"), Some(name), Some(rest))
+            if name.ends_with("-model") || name == "families" =>
+        {
+            !rest.is_empty()
+        }
         (Some("crates"), Some(name), Some(rest)) if name.ends_with("-client") => {
             rest.starts_with("src/") || rest == "Cargo.toml"
         }

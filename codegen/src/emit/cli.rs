@@ -13,7 +13,7 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use crate::ir::*;
-use crate::naming::snake;
+use crate::naming::{family_module, snake, FAMILIES_CRATE};
 
 /// The CLI's own subcommands, which no service may take as its `cliName`.
 pub const RESERVED_COMMANDS: &[&str] = &["mock", "help"];
@@ -32,7 +32,10 @@ pub fn emit(services: &[Service]) -> TokenStream {
     let mut modules = Vec::new();
     for service in services {
         let module = format_ident!("{}", snake(&service.family));
-        let client = format_ident!("cloudcost_{}_client", snake(&service.family));
+        // Through the crate of every family, so the CLI's manifest never names a family.
+        let families = format_ident!("{}", FAMILIES_CRATE.replace('-', "_"));
+        let client = format_ident!("{}", family_module(&service.family, "client"));
+        let client = quote!(#families::#client);
         let (cli_name, family, title) = (&service.cli_name, &service.family, &service.title);
         let mut ops = Vec::new();
         let mut fns = Vec::new();

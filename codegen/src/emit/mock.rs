@@ -9,7 +9,7 @@ use quote::{format_ident, quote};
 use super::{literal, GeneratedFile};
 use crate::error::{Error, Result};
 use crate::ir::*;
-use crate::naming::model_crate;
+use crate::naming::{family_module, FAMILIES_CRATE};
 
 /// Where the tables go; the folder is generator-owned (see `owned_dirs`).
 const DIR: &str = "crates/mock/src/generated";
@@ -69,7 +69,10 @@ fn schema(service: &Service, shape: &str) -> TokenStream {
 }
 
 fn service_table(service: &Service) -> Result<TokenStream> {
-    let model = format_ident!("{}", model_crate(&service.family).replace('-', "_"));
+    // Through the crate of every family, so the mock's manifest never names a family.
+    let families = format_ident!("{}", FAMILIES_CRATE.replace('-', "_"));
+    let module = format_ident!("{}", family_module(&service.family, "model"));
+    let model = quote!(#families::#module);
     let family = &service.family;
     let title = &service.title;
     let protocol = format_ident!(
@@ -172,7 +175,7 @@ fn answer(a: &SituationError) -> TokenStream {
     quote!(Answer { code: #code, members: &[#(#members),*], field_list: #field_list })
 }
 
-fn operation(service: &Service, op: &Operation, model: &syn::Ident) -> TokenStream {
+fn operation(service: &Service, op: &Operation, model: &TokenStream) -> TokenStream {
     let name = &op.name;
     let method = &op.method;
     let path = &op.path;
@@ -213,7 +216,7 @@ fn operation(service: &Service, op: &Operation, model: &syn::Ident) -> TokenStre
 
 #[cfg(test)]
 mod tests {
-    use quote::format_ident;
+    use quote::quote;
 
     use crate::emit::testing::expr;
     use crate::loader::testing::load;
@@ -254,7 +257,7 @@ x-cloudcost-service:
             expr(super::operation(
                 &s,
                 &s.operations[0],
-                &format_ident!("cloudcost_test_model")
+                &quote!(cloudcost_families::test_model)
             )),
             r#"const X: () = OperationSpec {
     name: "Ping",
@@ -263,8 +266,8 @@ x-cloudcost-service:
     target: None,
     request_schema: include_str!("../../../../schemas/test/Empty.json"),
     response_schema: include_str!("../../../../schemas/test/Empty.json"),
-    check_request: check::<cloudcost_test_model::Empty>,
-    encode_response: encode::<cloudcost_test_model::Empty>,
+    check_request: check::<cloudcost_families::test_model::Empty>,
+    encode_response: encode::<cloudcost_families::test_model::Empty>,
     examples: &[],
     pagination: None,
     errors: &[],

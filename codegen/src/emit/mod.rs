@@ -8,6 +8,7 @@ pub mod common;
 pub mod decode;
 pub mod enums;
 pub mod errors;
+pub mod families;
 pub mod fluent;
 pub mod literal;
 pub mod mock;

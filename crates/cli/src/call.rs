@@ -278,8 +278,8 @@ where
 #[cfg(test)]
 mod tests {
     use super::*;
-    use cloudcost_aws_ce_client::model::GetCostAndUsageRequest;
-    use cloudcost_scp_ce_client::model::ListUsagesRequest;
+    use cloudcost_families::aws_ce_client::model::GetCostAndUsageRequest;
+    use cloudcost_families::scp_ce_client::model::ListUsagesRequest;
 
     fn problems<T: DeserializeOwned + Validate + fmt::Debug>(json: &str) -> Vec<String> {
         match request::<T>(&Json::parse(json).unwrap()) {

@@ -123,7 +123,7 @@ pub static SERVICES: &[ServiceDef] = &[
 ];
 /// Calls of AWS Cost Explorer (`specs/aws-ce.yaml`).
 mod aws_ce {
-    use cloudcost_aws_ce_client::{model, Client};
+    use cloudcost_families::aws_ce_client::{model, Client};
     use crate::call::{self, Call, CallError, WirePages};
     /// `GetCostAndUsage`: decodes and validates the request, then calls it (or pages through it).
     pub(super) fn get_cost_and_usage(call: Call) -> Result<WirePages, CallError> {
@@ -160,7 +160,7 @@ mod aws_ce {
 }
 /// Calls of Amazon Inspector2 (`specs/aws-inspector2.yaml`).
 mod aws_inspector2 {
-    use cloudcost_aws_inspector2_client::{model, Client};
+    use cloudcost_families::aws_inspector2_client::{model, Client};
     use crate::call::{self, Call, CallError, WirePages};
     /// `ListUsageTotals`: decodes and validates the request, then calls it (or pages through it).
     pub(super) fn list_usage_totals(call: Call) -> Result<WirePages, CallError> {
@@ -189,7 +189,7 @@ mod aws_inspector2 {
 }
 /// Calls of Samsung Cloud Platform Cost Explorer (`specs/scp-ce.yaml`).
 mod scp_ce {
-    use cloudcost_scp_ce_client::{model, Client};
+    use cloudcost_families::scp_ce_client::{model, Client};
     use crate::call::{self, Call, CallError, WirePages};
     /// `ListUsages`: decodes and validates the request, then calls it (or pages through it).
     pub(super) fn list_usages(call: Call) -> Result<WirePages, CallError> {

@@ -44,7 +44,7 @@ pub static SERVICE: ServiceSpec = ServiceSpec {
             schema: include_str!(
                 "../../../../schemas/aws-ce/BillExpirationException.json"
             ),
-            encode: encode::<cloudcost_aws_ce_model::BillExpirationException>,
+            encode: encode::<cloudcost_families::aws_ce_model::BillExpirationException>,
             headers: &[],
         },
         ErrorShape {
@@ -53,7 +53,9 @@ pub static SERVICE: ServiceSpec = ServiceSpec {
             schema: include_str!(
                 "../../../../schemas/aws-ce/BillingViewHealthStatusException.json"
             ),
-            encode: encode::<cloudcost_aws_ce_model::BillingViewHealthStatusException>,
+            encode: encode::<
+                cloudcost_families::aws_ce_model::BillingViewHealthStatusException,
+            >,
             headers: &[],
         },
         ErrorShape {
@@ -62,7 +64,7 @@ pub static SERVICE: ServiceSpec = ServiceSpec {
             schema: include_str!(
                 "../../../../schemas/aws-ce/DataUnavailableException.json"
             ),
-            encode: encode::<cloudcost_aws_ce_model::DataUnavailableException>,
+            encode: encode::<cloudcost_families::aws_ce_model::DataUnavailableException>,
             headers: &[],
         },
         ErrorShape {
@@ -71,7 +73,9 @@ pub static SERVICE: ServiceSpec = ServiceSpec {
             schema: include_str!(
                 "../../../../schemas/aws-ce/InvalidNextTokenException.json"
             ),
-            encode: encode::<cloudcost_aws_ce_model::InvalidNextTokenException>,
+            encode: encode::<
+                cloudcost_families::aws_ce_model::InvalidNextTokenException,
+            >,
             headers: &[],
         },
         ErrorShape {
@@ -80,7 +84,7 @@ pub static SERVICE: ServiceSpec = ServiceSpec {
             schema: include_str!(
                 "../../../../schemas/aws-ce/LimitExceededException.json"
             ),
-            encode: encode::<cloudcost_aws_ce_model::LimitExceededException>,
+            encode: encode::<cloudcost_families::aws_ce_model::LimitExceededException>,
             headers: &[],
         },
         ErrorShape {
@@ -89,7 +93,7 @@ pub static SERVICE: ServiceSpec = ServiceSpec {
             schema: include_str!(
                 "../../../../schemas/aws-ce/RequestChangedException.json"
             ),
-            encode: encode::<cloudcost_aws_ce_model::RequestChangedException>,
+            encode: encode::<cloudcost_families::aws_ce_model::RequestChangedException>,
             headers: &[],
         },
         ErrorShape {
@@ -98,7 +102,9 @@ pub static SERVICE: ServiceSpec = ServiceSpec {
             schema: include_str!(
                 "../../../../schemas/aws-ce/ResourceNotFoundException.json"
             ),
-            encode: encode::<cloudcost_aws_ce_model::ResourceNotFoundException>,
+            encode: encode::<
+                cloudcost_families::aws_ce_model::ResourceNotFoundException,
+            >,
             headers: &[],
         },
     ],
@@ -156,8 +162,12 @@ pub static SERVICE: ServiceSpec = ServiceSpec {
             response_schema: include_str!(
                 "../../../../schemas/aws-ce/GetCostAndUsageResponse.json"
             ),
-            check_request: check::<cloudcost_aws_ce_model::GetCostAndUsageRequest>,
-            encode_response: encode::<cloudcost_aws_ce_model::GetCostAndUsageResponse>,
+            check_request: check::<
+                cloudcost_families::aws_ce_model::GetCostAndUsageRequest,
+            >,
+            encode_response: encode::<
+                cloudcost_families::aws_ce_model::GetCostAndUsageResponse,
+            >,
             examples: &[
                 include_str!(
                     "../../../../specs/examples/aws-ce/GetCostAndUsage.response.json"
@@ -191,10 +201,10 @@ pub static SERVICE: ServiceSpec = ServiceSpec {
                 "../../../../schemas/aws-ce/GetReservationUtilizationResponse.json"
             ),
             check_request: check::<
-                cloudcost_aws_ce_model::GetReservationUtilizationRequest,
+                cloudcost_families::aws_ce_model::GetReservationUtilizationRequest,
             >,
             encode_response: encode::<
-                cloudcost_aws_ce_model::GetReservationUtilizationResponse,
+                cloudcost_families::aws_ce_model::GetReservationUtilizationResponse,
             >,
             examples: &[
                 include_str!(

@@ -36,7 +36,9 @@ pub static SERVICE: ServiceSpec = ServiceSpec {
             schema: include_str!(
                 "../../../../schemas/aws-inspector2/AccessDeniedException.json"
             ),
-            encode: encode::<cloudcost_aws_inspector2_model::AccessDeniedException>,
+            encode: encode::<
+                cloudcost_families::aws_inspector2_model::AccessDeniedException,
+            >,
             headers: &[],
         },
         ErrorShape {
@@ -45,7 +47,9 @@ pub static SERVICE: ServiceSpec = ServiceSpec {
             schema: include_str!(
                 "../../../../schemas/aws-inspector2/InternalServerException.json"
             ),
-            encode: encode::<cloudcost_aws_inspector2_model::InternalServerException>,
+            encode: encode::<
+                cloudcost_families::aws_inspector2_model::InternalServerException,
+            >,
             headers: &[("retryAfterSeconds", "Retry-After")],
         },
         ErrorShape {
@@ -54,7 +58,9 @@ pub static SERVICE: ServiceSpec = ServiceSpec {
             schema: include_str!(
                 "../../../../schemas/aws-inspector2/ThrottlingException.json"
             ),
-            encode: encode::<cloudcost_aws_inspector2_model::ThrottlingException>,
+            encode: encode::<
+                cloudcost_families::aws_inspector2_model::ThrottlingException,
+            >,
             headers: &[("retryAfterSeconds", "Retry-After")],
         },
         ErrorShape {
@@ -63,7 +69,9 @@ pub static SERVICE: ServiceSpec = ServiceSpec {
             schema: include_str!(
                 "../../../../schemas/aws-inspector2/ValidationException.json"
             ),
-            encode: encode::<cloudcost_aws_inspector2_model::ValidationException>,
+            encode: encode::<
+                cloudcost_families::aws_inspector2_model::ValidationException,
+            >,
             headers: &[],
         },
     ],
@@ -122,10 +130,10 @@ pub static SERVICE: ServiceSpec = ServiceSpec {
                 "../../../../schemas/aws-inspector2/ListUsageTotalsResponse.json"
             ),
             check_request: check::<
-                cloudcost_aws_inspector2_model::ListUsageTotalsRequest,
+                cloudcost_families::aws_inspector2_model::ListUsageTotalsRequest,
             >,
             encode_response: encode::<
-                cloudcost_aws_inspector2_model::ListUsageTotalsResponse,
+                cloudcost_families::aws_inspector2_model::ListUsageTotalsResponse,
             >,
             examples: &[],
             pagination: Some(Pagination {
@@ -153,10 +161,10 @@ pub static SERVICE: ServiceSpec = ServiceSpec {
                 "../../../../schemas/aws-inspector2/BatchGetFreeTrialInfoResponse.json"
             ),
             check_request: check::<
-                cloudcost_aws_inspector2_model::BatchGetFreeTrialInfoRequest,
+                cloudcost_families::aws_inspector2_model::BatchGetFreeTrialInfoRequest,
             >,
             encode_response: encode::<
-                cloudcost_aws_inspector2_model::BatchGetFreeTrialInfoResponse,
+                cloudcost_families::aws_inspector2_model::BatchGetFreeTrialInfoResponse,
             >,
             examples: &[],
             pagination: None,

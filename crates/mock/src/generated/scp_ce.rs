@@ -42,21 +42,21 @@ pub static SERVICE: ServiceSpec = ServiceSpec {
             code: "BadRequest",
             status: 400u16,
             schema: include_str!("../../../../schemas/scp-ce/BadRequestError.json"),
-            encode: encode::<cloudcost_scp_ce_model::BadRequestError>,
+            encode: encode::<cloudcost_families::scp_ce_model::BadRequestError>,
             headers: &[],
         },
         ErrorShape {
             code: "Forbidden",
             status: 403u16,
             schema: include_str!("../../../../schemas/scp-ce/ForbiddenError.json"),
-            encode: encode::<cloudcost_scp_ce_model::ForbiddenError>,
+            encode: encode::<cloudcost_families::scp_ce_model::ForbiddenError>,
             headers: &[],
         },
         ErrorShape {
             code: "NotFound",
             status: 404u16,
             schema: include_str!("../../../../schemas/scp-ce/NotFoundError.json"),
-            encode: encode::<cloudcost_scp_ce_model::NotFoundError>,
+            encode: encode::<cloudcost_families::scp_ce_model::NotFoundError>,
             headers: &[],
         },
     ],
@@ -114,8 +114,10 @@ pub static SERVICE: ServiceSpec = ServiceSpec {
             response_schema: include_str!(
                 "../../../../schemas/scp-ce/UsageListResponse.json"
             ),
-            check_request: check::<cloudcost_scp_ce_model::ListUsagesRequest>,
-            encode_response: encode::<cloudcost_scp_ce_model::UsageListResponse>,
+            check_request: check::<cloudcost_families::scp_ce_model::ListUsagesRequest>,
+            encode_response: encode::<
+                cloudcost_families::scp_ce_model::UsageListResponse,
+            >,
             examples: &[
                 include_str!(
                     "../../../../specs/examples/scp-ce/ListUsages.response.json"
