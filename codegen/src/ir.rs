@@ -348,6 +348,12 @@ pub struct Member {
     pub required: bool,
     pub location: Location,
     pub sensitive: bool,
+    /// Whether the member's Rust field holds its structure behind a `Box`: set by the
+    /// loader for a direct member (not a list's item or a map's value, which a `Vec` or a
+    /// map already holds on the heap) whose structure is recursive, so that the type has a
+    /// size. Optional members are then `Option<Box<T>>`, required ones `Box<T>`, whatever
+    /// the shapes are called (see `loader::cycles`).
+    pub boxed: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]

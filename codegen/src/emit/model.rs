@@ -202,7 +202,30 @@ fn rewrite_struct(
                     "typify produced a field for `{wire}`, which the spec does not have"
                 ),
             })?;
-        let optional = is_option(&field.ty);
+        let optional = is_optional(member);
+        if let TyKind::Struct(target) = &member.ty.kind {
+            // The IR says where a recursive type is boxed (`Member::boxed`); typify's own
+            // choice depends on the order it meets the types in, so it is replaced.
+            let target = quote::format_ident!("{target}");
+            let inner: syn::Type = if member.boxed {
+                parse_quote!(::std::boxed::Box<#target>)
+            } else {
+                parse_quote!(#target)
+            };
+            field.ty = if optional {
+                parse_quote!(::std::option::Option<#inner>)
+            } else {
+                inner
+            };
+        } else if optional != is_option(&field.ty) {
+            return Err(Error::Emit {
+                context: struct_name.clone(),
+                message: format!(
+                    "typify made `{wire}` {}optional, the spec does not",
+                    if optional { "not " } else { "" }
+                ),
+            });
+        }
         let mut member_docs = member.docs.clone().unwrap_or_default();
         if let Location::Header(header) = &member.location {
             if !member_docs.is_empty() {
@@ -432,6 +455,65 @@ impl ::std::fmt::Debug for Money {
 "#
         );
         assert_eq!(names["Money"]["amount"].to_string(), "amount");
+    }
+
+    #[test]
+    fn recursive_members_are_boxed_as_the_ir_says_whatever_the_shapes_are_called() {
+        // typify meets `Aardvark` first and, left alone, made its member
+        // `Box<Option<Node>>`: required to the builder, `null` on the wire.
+        let s = load(
+            r#"
+components:
+  schemas:
+    Aardvark:
+      type: object
+      properties:
+        node: {$ref: '#/components/schemas/Node'}
+    Node:
+      type: object
+      properties:
+        not: {$ref: '#/components/schemas/Node'}
+        all: {type: array, items: {$ref: '#/components/schemas/Node'}}
+    Zebra:
+      type: object
+      required: [node]
+      properties:
+        node: {$ref: '#/components/schemas/Node'}
+"#,
+        );
+        let (tokens, _) = super::structures(&s).unwrap();
+        let flat = |name: &str| -> String {
+            items(tokens.clone(), |t| {
+                t.contains(&format!("pub struct {name} "))
+            })
+            .split_whitespace()
+            .collect()
+        };
+        assert!(
+            flat("Aardvark").contains("pubnode:::std::option::Option<::std::boxed::Box<Node>>,"),
+            "{}",
+            flat("Aardvark")
+        );
+        assert!(
+            flat("Aardvark").contains("skip_serializing_if=\"::std::option::Option::is_none\""),
+            "{}",
+            flat("Aardvark")
+        );
+        assert!(
+            flat("Node").contains("pubnot:::std::option::Option<::std::boxed::Box<Node>>,"),
+            "{}",
+            flat("Node")
+        );
+        assert!(
+            flat("Node").contains("::std::vec::Vec<Node>"),
+            "{}",
+            flat("Node")
+        );
+        assert!(
+            flat("Zebra").contains("pubnode:::std::boxed::Box<Node>,"),
+            "{}",
+            flat("Zebra")
+        );
     }
 
     #[test]

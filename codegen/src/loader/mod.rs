@@ -27,6 +27,7 @@ use serde_json::{Map, Value};
 use crate::error::{Error, SpecError};
 use crate::ir::*;
 
+mod cycles;
 mod errors;
 mod examples;
 mod operations;
@@ -223,6 +224,7 @@ impl<'a> Loader<'a> {
         self.operations(&mut service)?;
         // After the operations: they add the input structures built from query parameters.
         self.check_supported_members(&service)?;
+        cycles::mark_boxed(&mut service);
         self.rules(&mut service)?;
         self.situations(&mut service, facts.svc, &facts.svc_ptr)?;
         Ok(service)

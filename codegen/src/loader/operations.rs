@@ -369,6 +369,7 @@ impl<'a> Loader<'a> {
                 required: self.opt_bool(p, &p_ptr, "required")?,
                 location: Location::Query { explode },
                 sensitive: false,
+                boxed: false,
             });
         }
         Ok(members)

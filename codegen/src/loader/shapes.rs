@@ -160,6 +160,8 @@ impl<'a> Loader<'a> {
             required,
             location,
             sensitive: self.opt_bool(at.v, at.ptr, "x-cloudcost-sensitive")?,
+            // Decided once every shape is known (`cycles::mark_boxed`).
+            boxed: false,
         })
     }
 
