@@ -56,6 +56,15 @@ pub fn services() -> &'static [&'static spec::ServiceSpec] {
     generated::SERVICES
 }
 
+/// The synthetic value the mock builds for a JSON Schema document (one of `schemas/`), for
+/// item `index` of dataset `seed`: what `--dataset synthetic` answers, for tests that check
+/// such values decode. Recursive shapes stop at their first repeat (optional members left
+/// out, lists empty), so the value is finite and valid.
+pub fn synthetic_value(schema: &serde_json::Value, seed: u64, index: u64) -> serde_json::Value {
+    let patterns = synth::PatternCache::default();
+    synth::Synth::new(schema, seed, &patterns).value(schema, "", index)
+}
+
 /// How the mock behaves.
 #[derive(Clone, Debug, PartialEq)]
 pub struct MockConfig {

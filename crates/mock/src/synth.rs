@@ -11,9 +11,14 @@ use std::sync::{Arc, Mutex};
 use regex::Regex;
 use serde_json::{json, Map, Value};
 
-/// Past this depth objects are left out: the response schemas have no cycles, but a
-/// schema that did must not recurse forever.
+/// Past this many nested `$ref`s a value is built minimal: only its required members, and
+/// lists and maps at their fewest items. A recursive shape (Cost Explorer's `Expression`)
+/// stops at its first repeat already; this bounds deep chains of distinct shapes too.
 const MAX_DEPTH: usize = 12;
+
+/// A schema whose required members recurse without end has no finite value; past this
+/// depth the value is `null` (such a spec is a mistake the mock cannot answer).
+const MAX_REQUIRED_DEPTH: usize = 64;
 
 /// SplitMix64's output function: a bijective mix of 64 bits.
 pub fn mix(mut z: u64) -> u64 {
@@ -87,7 +92,7 @@ impl<'a> Synth<'a> {
     /// The value of `schema` for item `index`; `path` names where it sits (`totals.usage`)
     /// and keeps sibling values apart.
     pub fn value(&self, schema: &Value, path: &str, index: u64) -> Value {
-        self.at(schema, path, index, 0)
+        self.at(schema, path, index, &mut Vec::new())
     }
 
     /// The node a local `$ref` names (`Null` when it names nothing).
@@ -103,13 +108,22 @@ impl<'a> Synth<'a> {
         mix(self.seed ^ mix(hash_str(path) ^ mix(index)))
     }
 
-    fn at(&self, schema: &Value, path: &str, index: u64, depth: usize) -> Value {
+    /// The value at `path`; `refs` holds the `$ref`s being expanded around it, outermost
+    /// first. A recursive shape stops at its first repeat: an optional member that would
+    /// repeat a shape on `refs` is left out and a list of it is empty, so the value is
+    /// valid (never a `null` the schema forbids) and finite.
+    fn at(&self, schema: &Value, path: &str, index: u64, refs: &mut Vec<String>) -> Value {
         if let Some(r) = schema.get("$ref").and_then(Value::as_str) {
-            return self.at(self.lookup(r), path, index, depth + 1);
+            if refs.len() > MAX_REQUIRED_DEPTH {
+                return Value::Null;
+            }
+            refs.push(r.to_string());
+            let v = self.at(self.lookup(r), path, index, refs);
+            refs.pop();
+            return v;
         }
-        if depth > MAX_DEPTH {
-            return Value::Null;
-        }
+        // Minimal: past MAX_DEPTH, only what the schema requires.
+        let minimal = refs.len() > MAX_DEPTH;
         let roll = self.roll(path, index);
         if let Some(values) = enum_values(schema) {
             return values
@@ -134,9 +148,18 @@ impl<'a> Synth<'a> {
         }
         if has("object") {
             if let Some(props) = schema.get("properties").and_then(Value::as_object) {
+                let required = |name: &str| {
+                    schema
+                        .get("required")
+                        .and_then(Value::as_array)
+                        .is_some_and(|r| r.iter().any(|n| n.as_str() == Some(name)))
+                };
                 let mut out = Map::new();
                 for (name, prop) in props {
-                    let v = self.at(prop, &format!("{path}.{name}"), index, depth + 1);
+                    if !required(name) && (minimal || repeats(prop, refs)) {
+                        continue;
+                    }
+                    let v = self.at(prop, &format!("{path}.{name}"), index, refs);
                     if !v.is_null() {
                         out.insert(name.clone(), v);
                     }
@@ -144,15 +167,17 @@ impl<'a> Synth<'a> {
                 return Value::Object(out);
             }
             if let Some(values) = schema.get("additionalProperties").filter(|v| v.is_object()) {
+                if minimal || repeats(values, refs) {
+                    return json!({});
+                }
                 let keys = schema.get("propertyNames").cloned().unwrap_or(json!({}));
                 let mut out = Map::new();
                 for k in 0..2u64 {
-                    let key = match self.at(&keys, &format!("{path}{{}}"), index * 2 + k, depth + 1)
-                    {
+                    let key = match self.at(&keys, &format!("{path}{{}}"), index * 2 + k, refs) {
                         Value::String(s) => s,
                         _ => format!("key{}", k + 1),
                     };
-                    let v = self.at(values, &format!("{path}.{key}"), index, depth + 1);
+                    let v = self.at(values, &format!("{path}.{key}"), index, refs);
                     out.insert(key, v);
                 }
                 return Value::Object(out);
@@ -166,10 +191,14 @@ impl<'a> Synth<'a> {
                 .get("maxItems")
                 .and_then(Value::as_u64)
                 .unwrap_or(u64::MAX);
-            let n = 2u64.clamp(min.min(max), max);
+            let n = if minimal || repeats(&items, refs) {
+                min.min(max)
+            } else {
+                2u64.clamp(min.min(max), max)
+            };
             return Value::Array(
                 (0..n)
-                    .map(|i| self.at(&items, &format!("{path}[]"), index * n + i, depth + 1))
+                    .map(|i| self.at(&items, &format!("{path}[]"), index * n + i, refs))
                     .collect(),
             );
         }
@@ -391,6 +420,26 @@ fn enum_values(schema: &Value) -> Option<&Vec<Value>> {
         .find_map(|b| b.get("enum").and_then(Value::as_array))
 }
 
+/// Whether `schema` stands for a shape already being expanded (a recursion).
+fn repeats(schema: &Value, refs: &[String]) -> bool {
+    refers(schema).is_some_and(|r| refs.iter().any(|x| x == r))
+}
+
+/// The `$ref` a schema stands for: its own, or that of a nullable wrapper's branch
+/// (`anyOf: [{$ref}, {type: null}]`).
+fn refers(schema: &Value) -> Option<&str> {
+    if let Some(r) = schema.get("$ref").and_then(Value::as_str) {
+        return Some(r);
+    }
+    ["anyOf", "oneOf", "allOf"].iter().find_map(|k| {
+        schema
+            .get(*k)?
+            .as_array()?
+            .iter()
+            .find_map(|b| b.get("$ref").and_then(Value::as_str))
+    })
+}
+
 fn types(schema: &Value) -> Vec<&str> {
     match schema.get("type") {
         Some(Value::String(t)) => vec![t.as_str()],
@@ -412,6 +461,92 @@ fn chrono_day(index: u64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Every `null` in `v`, by path.
+    fn nulls(v: &Value, path: &str, out: &mut Vec<String>) {
+        match v {
+            Value::Null => out.push(path.to_string()),
+            Value::Array(items) => {
+                for (i, item) in items.iter().enumerate() {
+                    nulls(item, &format!("{path}[{i}]"), out);
+                }
+            }
+            Value::Object(members) => {
+                for (k, item) in members {
+                    nulls(item, &format!("{path}.{k}"), out);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    #[test]
+    fn a_recursive_shape_stops_at_its_first_repeat_without_nulls() {
+        // A filter expression: optional `Not` of itself, a list of itself, a required name;
+        // and a chain of required members one level deeper than the recursion.
+        let root = json!({
+            "type": "object",
+            "properties": {"filter": {"$ref": "#/definitions/Expr"}},
+            "definitions": {
+                "Expr": {
+                    "type": "object",
+                    "required": ["name"],
+                    "properties": {
+                        "name": {"type": "string"},
+                        "not": {"$ref": "#/definitions/Expr"},
+                        "and": {"type": "array", "items": {"$ref": "#/definitions/Expr"}},
+                        "byKey": {"type": "object", "additionalProperties": {"$ref": "#/definitions/Expr"}},
+                        "leaf": {"$ref": "#/definitions/Leaf"}
+                    }
+                },
+                "Leaf": {"type": "object", "required": ["v"], "properties": {"v": {"type": "integer"}}}
+            }
+        });
+        let patterns = PatternCache::default();
+        let v = Synth::new(&root, 3, &patterns).value(&root, "", 0);
+        let mut found = Vec::new();
+        nulls(&v, "", &mut found);
+        assert!(found.is_empty(), "nulls at {found:?} in {v}");
+        let filter = &v["filter"];
+        assert!(filter["name"].is_string(), "{v}");
+        assert!(filter.get("not").is_none(), "{v}");
+        assert_eq!(filter["and"], json!([]), "{v}");
+        assert_eq!(filter["byKey"], json!({}), "{v}");
+        assert!(filter["leaf"]["v"].is_i64(), "{v}");
+    }
+
+    #[test]
+    fn past_the_depth_limit_only_required_members_are_built() {
+        // A chain of 20 distinct shapes, each optionally holding the next and requiring `id`.
+        let mut definitions = Map::new();
+        for i in 0..20 {
+            definitions.insert(
+                format!("S{i}"),
+                json!({
+                    "type": "object",
+                    "required": ["id"],
+                    "properties": {
+                        "id": {"type": "integer"},
+                        "next": {"$ref": format!("#/definitions/S{}", i + 1)},
+                        "list": {"type": "array", "items": {"type": "integer"}}
+                    }
+                }),
+            );
+        }
+        definitions.insert("S20".into(), json!({"type": "object", "properties": {}}));
+        let root = json!({"$ref": "#/definitions/S0", "definitions": definitions});
+        let patterns = PatternCache::default();
+        let v = Synth::new(&root, 0, &patterns).value(&root, "", 0);
+        let mut depth = 0;
+        let mut at = &v;
+        while let Some(next) = at.get("next") {
+            assert!(at["id"].is_i64(), "{v}");
+            depth += 1;
+            at = next;
+        }
+        assert_eq!(depth, MAX_DEPTH, "the chain stops at the limit: {v}");
+        assert!(at["id"].is_i64() && at.get("list").is_none(), "{v}");
+    }
 
     #[test]
     fn a_string_is_built_from_a_pattern_no_candidate_matches() {
