@@ -27,12 +27,13 @@ enum Task {
         #[arg(long, value_name = "DIR")]
         root: Option<PathBuf>,
     },
-    /// Run every test: the Rust workspace's, then the exported schemas checked by Python's
-    /// jsonschema and by TypeScript, then boto3 against `cloudcost mock` and the
+    /// Run every test: the Rust workspace's and the benchmark workspace's (bench/tests),
+    /// then the exported schemas checked by Python's jsonschema and by TypeScript, then boto3 against `cloudcost mock` and the
     /// independent SCP signing oracle (Python and npm packages are installed locally into
     /// .venv and node_modules on first use).
     Test {
-        /// Skip the Python and TypeScript checks and the boto3 interop test.
+        /// Skip the Python and TypeScript checks and the boto3 interop test (the Rust
+        /// steps, the benchmark workspace's tests among them, still run).
         #[arg(long)]
         rust_only: bool,
     },
@@ -150,6 +151,16 @@ fn test(root: &Path, rust_only: bool) -> ExitCode {
         .args(["test", "-p", "cloudcost-codegen", "-p", "xtask"])
         .current_dir(root);
     steps.push(("cargo test: the generator", generator));
+    // The benchmark workspace's tests (bench/tests/): the bodies BENCHMARKS.md measures
+    // decode into their types with the counts and sizes it quotes, through the generated
+    // decoders. A separate workspace (its own Cargo.lock and target/), so the runs above
+    // never build it; its default features leave the AWS SDK out. The bodies are the
+    // measured ones (about 30 MB in all): a few seconds in a debug build.
+    let mut bench = Command::new(&cargo);
+    bench
+        .args(["test", "--manifest-path", "bench/Cargo.toml", "--tests"])
+        .current_dir(root);
+    steps.push(("cargo test: the benchmark bodies (bench/tests)", bench));
     if !rust_only {
         let mut schemas = Command::new("bash");
         schemas
