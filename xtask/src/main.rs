@@ -28,9 +28,9 @@ enum Task {
         root: Option<PathBuf>,
     },
     /// Run every test: the Rust workspace's and the benchmark workspace's (bench/tests),
-    /// then the exported schemas checked by Python's jsonschema and by TypeScript, then boto3 against `cloudcost mock` and the
-    /// independent SCP signing oracle (Python and npm packages are installed locally into
-    /// .venv and node_modules on first use).
+    /// then the exported schemas checked by Python's jsonschema and by TypeScript, then
+    /// boto3 against `cloudcost mock` and the independent SCP signing oracle (Python and
+    /// npm packages are installed locally into .venv and node_modules on first use).
     Test {
         /// Skip the Python and TypeScript checks and the boto3 interop test (the Rust
         /// steps, the benchmark workspace's tests among them, still run).
