@@ -1,15 +1,17 @@
 #!/usr/bin/env node
 // Compile every schemas/<family>/*.json with json-schema-to-typescript into
-// out/<family>/<Type>.ts, write out/<family>/usage.ts assigning each family's first
-// documented request example (verbatim JSON, read through specs/*.yaml) to its generated
-// request type, and type-check everything with the local tsc (strict, noEmit).
+// out/<family>/<Type>.ts, write one out/<family>/examples/<n>.ts per documented example of
+// specs/*.yaml, requests and responses alike, assigning the example (verbatim JSON) to its
+// generated type, and type-check everything with the local tsc (strict, noEmit). Each
+// example is one check, failed when tsc reports an error in its file. An operation without
+// a documented request example, or without a documented response example, is a failure.
 //
 // Usage: node gen_ts.mjs [WORKSPACE_ROOT]   (default: two levels up from this file)
 // Prints one line per check and ends with `N passed, M failed`; exits 1 on any failure.
 
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
-import { basename, dirname, join, relative, resolve } from "node:path";
+import { basename, dirname, join, relative, resolve, sep } from "node:path";
 import { fileURLToPath } from "node:url";
 
 import { load as loadYaml } from "js-yaml";
@@ -36,33 +38,46 @@ const isDir = (p) => existsSync(p) && statSync(p).isDirectory();
 const refName = (schema) =>
   schema && typeof schema.$ref === "string" ? schema.$ref.split("/").pop() : undefined;
 
-// First documented request example of a spec: { schemaName, file } or undefined.
-// Same rules as validate_examples.py: requestBody.content.<mt>.examples (schema = the
-// content schema's $ref name), else x-cloudcost-request-examples (schema =
-// x-cloudcost-input, else <operationId>Request); externalValue is relative to specs/.
-function firstRequestExample(spec, specPath) {
-  for (const item of Object.values(spec.paths ?? {})) {
+// Every documented example of a spec, with the operations it documents. Same rules as
+// validate_examples.py: requestBody.content.<mt>.examples (schema = the content schema's
+// $ref name), x-cloudcost-request-examples (schema = x-cloudcost-input, else
+// <operationId>Request), responses.200.content.<mt>.examples (schema = the content
+// schema's $ref name); externalValue is relative to the spec's directory.
+// Returns [{ operation, examples: [{ direction, label, schemaName, file }] }].
+function documentedExamples(spec, specPath) {
+  const operations = [];
+  for (const [pathKey, item] of Object.entries(spec.paths ?? {})) {
     if (!item || typeof item !== "object") continue;
     for (const [method, op] of Object.entries(item)) {
       if (!HTTP_METHODS.includes(method) || !op || typeof op !== "object") continue;
-      for (const content of Object.values(op.requestBody?.content ?? {})) {
-        const schemaName = refName(content?.schema);
-        for (const ex of Object.values(content?.examples ?? {})) {
-          if (schemaName && typeof ex?.externalValue === "string") {
-            return { schemaName, file: resolve(dirname(specPath), ex.externalValue) };
-          }
+      const operation = op.operationId ?? `${method.toUpperCase()} ${pathKey}`;
+      const examples = [];
+      const add = (direction, label, schemaName, ex) => {
+        if (typeof ex?.externalValue !== "string") {
+          examples.push({ direction, label, schemaName, file: undefined, problem: "no externalValue" });
+          return;
+        }
+        examples.push({ direction, label, schemaName, file: resolve(dirname(specPath), ex.externalValue) });
+      };
+      for (const [mt, content] of Object.entries(op.requestBody?.content ?? {})) {
+        for (const [name, ex] of Object.entries(content?.examples ?? {})) {
+          add("request", `request ${mt} ${name}`, refName(content?.schema), ex);
         }
       }
-      const schemaName =
-        op["x-cloudcost-input"] ?? (op.operationId ? `${op.operationId}Request` : undefined);
-      for (const ex of Object.values(op["x-cloudcost-request-examples"] ?? {})) {
-        if (schemaName && typeof ex?.externalValue === "string") {
-          return { schemaName, file: resolve(dirname(specPath), ex.externalValue) };
+      const inputName = op["x-cloudcost-input"] ?? (op.operationId ? `${op.operationId}Request` : undefined);
+      for (const [name, ex] of Object.entries(op["x-cloudcost-request-examples"] ?? {})) {
+        add("request", `request ${name}`, inputName, ex);
+      }
+      const ok = op.responses?.["200"] ?? op.responses?.[200];
+      for (const [mt, content] of Object.entries(ok?.content ?? {})) {
+        for (const [name, ex] of Object.entries(content?.examples ?? {})) {
+          add("response", `response ${mt} ${name}`, refName(content?.schema), ex);
         }
       }
+      operations.push({ operation, examples });
     }
   }
-  return undefined;
+  return operations;
 }
 
 function specsByFamily() {
@@ -129,40 +144,65 @@ async function main() {
   }
   if (compiled === 0) fail("schemas", `no schemas/<family>/*.json under ${root}`);
 
-  // One usage file per family: the first documented request example, verbatim, assigned
-  // to the generated request type, so that tsc checks the example against the type.
+  // One file per documented example: the example, verbatim, assigned to its generated
+  // type, so that tsc checks the example against the type (excess members included).
   const specs = specsByFamily();
+  const exampleFiles = []; // { what, file: path relative to here (as tsc prints it) }
+  for (const [family, entry] of specs) {
+    if (!generated.has(family)) {
+      fail(`examples ${family}`, `${rel(entry.specPath)} declares it, but there is no schemas/${family}/`);
+    }
+  }
   for (const family of families) {
     const entry = specs.get(family);
     if (!entry) {
-      console.log(`NOTE no specs/*.yaml declares family ${family}: no usage.ts`);
+      fail(`examples ${family}`, `no specs/*.yaml declares the family of schemas/${family}/`);
       continue;
     }
-    const ex = firstRequestExample(entry.spec, entry.specPath);
-    if (!ex) {
-      console.log(`NOTE ${rel(entry.specPath)} documents no request example yet: no ${family}/usage.ts`);
-      continue;
+    const operations = documentedExamples(entry.spec, entry.specPath);
+    if (operations.length === 0) fail(`examples ${family}`, `${rel(entry.specPath)} has no operations`);
+    const examplesOut = join(outDir, family, "examples");
+    mkdirSync(examplesOut, { recursive: true });
+    for (const { operation, examples } of operations) {
+      for (const direction of ["request", "response"]) {
+        if (!examples.some((ex) => ex.direction === direction)) {
+          fail(
+            `examples ${family} ${operation} ${direction}`,
+            `MISSING: ${rel(entry.specPath)} documents no ${direction} example for ${operation}, ` +
+              `so no ${direction} of it is type-checked`,
+          );
+        }
+      }
+      for (const ex of examples) {
+        const what = `tsc: ${family} ${operation} ${ex.label}: ${ex.file ? rel(ex.file) : "?"} as ${ex.schemaName}`;
+        if (ex.problem) {
+          fail(what, ex.problem);
+          continue;
+        }
+        if (!ex.schemaName || !generated.get(family).has(ex.schemaName)) {
+          fail(what, `no generated type for schemas/${family}/${ex.schemaName}.json`);
+          continue;
+        }
+        let text;
+        try {
+          text = readFileSync(ex.file, "utf8").trim();
+          JSON.parse(text); // must be JSON; the verbatim text (exact numbers) goes into the source
+        } catch (e) {
+          fail(what, `cannot read the example: ${e.message}`);
+          continue;
+        }
+        const name = `${exampleFiles.length}.ts`;
+        const source =
+          `/* Generated by tests/schema-check/gen_ts.mjs: ${rel(ex.file)} (verbatim) ` +
+          `as a ${ex.schemaName}. */\n` +
+          `import type { ${ex.schemaName} } from "../${ex.schemaName}";\n\n` +
+          `export const x: ${ex.schemaName} = ${text};\n`;
+        writeFileSync(join(examplesOut, name), source);
+        exampleFiles.push({ what, file: join("out", family, "examples", name) });
+      }
     }
-    if (!generated.get(family).has(ex.schemaName)) {
-      fail(`usage ${family}`, `no generated type for ${rel(join(schemasDir, family, ex.schemaName + ".json"))}`);
-      continue;
-    }
-    let text;
-    try {
-      text = readFileSync(ex.file, "utf8").trim();
-      JSON.parse(text); // must be JSON; the verbatim text (exact numbers) goes into the source
-    } catch (e) {
-      fail(`usage ${family}`, `cannot read example ${rel(ex.file)}: ${e.message}`);
-      continue;
-    }
-    const usage =
-      `/* Generated by tests/schema-check/gen_ts.mjs: ${rel(ex.file)} (verbatim) ` +
-      `as a ${ex.schemaName}. */\n` +
-      `import type { ${ex.schemaName} } from "./${ex.schemaName}";\n\n` +
-      `export const x: ${ex.schemaName} = ${text};\n`;
-    writeFileSync(join(outDir, family, "usage.ts"), usage);
-    console.log(`NOTE ${family}/usage.ts: ${rel(ex.file)} as ${ex.schemaName}`);
   }
+  if (exampleFiles.length === 0) fail("examples", "no documented example in specs/*.yaml");
 
   writeFileSync(
     join(outDir, "tsconfig.json"),
@@ -188,6 +228,7 @@ async function main() {
   const what = `tsc -p out/tsconfig.json --noEmit`;
   if (!existsSync(tscBin)) {
     fail(what, `${rel(tscBin)} not found: run npm ci in tests/schema-check`);
+    for (const { what: exampleWhat } of exampleFiles) fail(exampleWhat, "not type-checked: no tsc");
   } else {
     const r = spawnSync(tscBin, ["-p", join("out", "tsconfig.json"), "--noEmit", "--pretty", "false"], {
       cwd: here,
@@ -198,6 +239,16 @@ async function main() {
     if (r.error) fail(what, r.error.message);
     else if (r.status !== 0) fail(what, `exit status ${r.status}`);
     else pass(what);
+    // Each example by itself: an error reported in its file fails it. tsc prints paths
+    // relative to its working directory (here), with "/" separators.
+    const errorLines = output.split("\n").filter((line) => /\berror TS\d+/.test(line));
+    for (const { what: exampleWhat, file } of exampleFiles) {
+      const prefix = `${file.split(sep).join("/")}(`;
+      const errors = errorLines.filter((line) => line.startsWith(prefix));
+      if (r.error) fail(exampleWhat, "tsc did not run");
+      else if (errors.length > 0) fail(exampleWhat, errors.join("\n"));
+      else pass(exampleWhat);
+    }
   }
   console.log(`${passed} passed, ${failed} failed`);
   process.exitCode = failed > 0 ? 1 : 0;
