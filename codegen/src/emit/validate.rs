@@ -294,6 +294,24 @@ impl Cx {
                     let (min, max) = (decimal_bound(&c.minimum)?, decimal_bound(&c.maximum)?);
                     out.extend(quote!(v.decimal_range(#value, #min, #max);));
                 }
+                // Length and pattern (string wire form only, as the loader allows): checked
+                // on the text the request will carry, which `wire::DecimalString` writes
+                // with `Display`, as the service checks what it receives.
+                let mut text_checks = TokenStream::new();
+                if c.min_length.is_some() || c.max_length.is_some() {
+                    let (min, max) = (u(c.min_length), u(c.max_length));
+                    text_checks.extend(quote!(v.length(&text, #min, #max);));
+                }
+                if let Some(p) = c.pattern.as_ref().filter(|p| !matches_everything(p)) {
+                    let id = self.pattern(p);
+                    text_checks.extend(quote!(v.pattern(&text, &#id);));
+                }
+                if !text_checks.is_empty() {
+                    out.extend(quote! {
+                        let text = ::std::string::ToString::to_string(#value);
+                        #text_checks
+                    });
+                }
             }
             // Typed values: their parser already enforces the documented format (the
             // YearMonthDay pattern, dates), so a constructed value cannot violate it.
@@ -385,6 +403,27 @@ mod tests {
         let s = load(fragment);
         let (_, names) = crate::emit::model::structures(&s).unwrap();
         items(super::emit(&s, &names).unwrap(), keep)
+    }
+
+    #[test]
+    fn a_decimal_strings_length_and_pattern_are_checked_on_the_text_it_sends() {
+        let out = validate(
+            r#"
+components:
+  schemas:
+    Money:
+      type: object
+      required: [amount]
+      properties:
+        amount: {type: string, format: decimal, maxLength: 20, pattern: '^([0-9]*\.)?[0-9]+$'}
+"#,
+            |t| t.contains("for Money"),
+        );
+        let flat: String = out.split_whitespace().collect();
+        assert!(
+            flat.contains("lettext=::std::string::ToString::to_string(value);v.length(&text,None,Some(20u64));v.pattern(&text,&PATTERN_0);"),
+            "{out}"
+        );
     }
 
     #[test]

@@ -301,9 +301,17 @@ impl<'a> Loader<'a> {
             default: at.v.get("default").cloned(),
             example: at.v.get("example").cloned(),
         };
+        // A decimal sent as a string has text to constrain (AWS models give amounts a
+        // pattern such as `([0-9]*\.)?[0-9]+`); `validate()` checks the text it will send.
         let string_like = matches!(
             kind,
-            TyKind::String | TyKind::YearMonthDay | TyKind::Date | TyKind::LocalDateTime
+            TyKind::String
+                | TyKind::YearMonthDay
+                | TyKind::Date
+                | TyKind::LocalDateTime
+                | TyKind::Decimal {
+                    wire: DecimalWire::String
+                }
         );
         let list_like = matches!(kind, TyKind::List(_) | TyKind::Map { .. });
         let number_like = matches!(
@@ -814,6 +822,29 @@ components:
         assert_eq!(
             error("components: {schemas: {Name: {type: string, nullable: 'yes'}}}"),
             "specs/test.yaml#/components/schemas/Name/nullable: expected true or false, found a string"
+        );
+    }
+
+    #[test]
+    fn a_decimal_string_takes_length_and_pattern_but_a_decimal_number_does_not() {
+        let s = load(
+            r#"
+components:
+  schemas:
+    Empty:
+      properties:
+        a: {type: string, format: decimal, maxLength: 20, pattern: '^([0-9]*\.)?[0-9]+$'}
+"#,
+        );
+        let a = &member(structure(&s, "Empty"), "a").ty.constraints;
+        assert_eq!(a.max_length, Some(20));
+        assert_eq!(
+            a.pattern.as_ref().map(|p| p.source.as_str()),
+            Some("^([0-9]*\\.)?[0-9]+$")
+        );
+        assert_eq!(
+            error("components: {schemas: {Empty: {properties: {a: {type: number, format: decimal, pattern: '^[0-9]+$'}}}}}"),
+            "specs/test.yaml#/components/schemas/Empty/properties/a/pattern: `pattern` does not apply to type number"
         );
     }
 

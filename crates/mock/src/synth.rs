@@ -135,12 +135,26 @@ impl<'a> Synth<'a> {
         let has = |t: &str| types.contains(&t);
         let format = schema.get("format").and_then(Value::as_str);
         if format == Some("decimal") {
-            // Exact decimal text: whole part and 10 fraction digits, as the APIs send.
-            return json!(format!(
-                "{}.{:010}",
-                roll % 100_000,
-                mix(roll) % 10_000_000_000
-            ));
+            // Exact decimal text: whole part and 10 fraction digits, as the APIs send; the
+            // whole part alone where that breaks the spec's length or pattern.
+            let full = format!("{}.{:010}", roll % 100_000, mix(roll) % 10_000_000_000);
+            let fits = |text: &str| {
+                let long = schema
+                    .get("maxLength")
+                    .and_then(Value::as_u64)
+                    .is_some_and(|max| text.len() as u64 > max);
+                let unmatched = schema
+                    .get("pattern")
+                    .and_then(Value::as_str)
+                    .is_some_and(|p| !self.patterns.full_match(p, text));
+                !long && !unmatched
+            };
+            let text = if fits(&full) {
+                full
+            } else {
+                (roll % 10).to_string()
+            };
+            return json!(text);
         }
         if format == Some("epoch-seconds") {
             // 2024-01-01T00:00:00Z plus a day per index.
