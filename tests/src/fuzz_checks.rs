@@ -332,36 +332,46 @@ pub fn shorthand(data: &[u8]) {
 // error_bodies
 //
 // The expectations here do not come from the runtime: the code rule is written out below
-// from the protocol documentation (`reference_code`), the SCP pointers are read from the
-// spec's text (`spec_error_body`), and the tests at the end of this file pin both, and
+// from the protocol documentation (`reference_code`), every family's pointers are read from
+// its spec's text (`specs`), and the tests at the end of this file pin both, and
 // the runtime, to a hand-written table of bodies with their codes and details spelled out.
 
-/// Every spec, by family, as text (a test below checks that `specs/` holds no other).
-const SPEC_TEXTS: &[(&str, &str)] = &[
-    ("aws-ce", include_str!("../../specs/aws-ce.yaml")),
-    (
-        "aws-inspector2",
-        include_str!("../../specs/aws-inspector2.yaml"),
-    ),
-    ("scp-ce", include_str!("../../specs/scp-ce.yaml")),
-];
-
-/// The `errorBody` pointers of the spec of `family`, read from the spec's text with
-/// `serde_yaml` (not through the generator or the tables it writes).
-fn spec_error_body(family: &str) -> &'static SpecErrorBody {
-    static SPECS: OnceLock<Vec<(&'static str, SpecErrorBody)>> = OnceLock::new();
-    let specs = SPECS.get_or_init(|| {
-        SPEC_TEXTS
+/// Every spec of `specs/*.yaml`, by family, with its `errorBody` pointers, read from the
+/// spec's text with `serde_yaml` (not through the generator or the tables it writes).
+fn specs() -> &'static [(String, SpecErrorBody)] {
+    static SPECS: OnceLock<Vec<(String, SpecErrorBody)>> = OnceLock::new();
+    SPECS.get_or_init(|| {
+        let dir = crate::root().join("specs");
+        let mut paths: Vec<_> = std::fs::read_dir(&dir)
+            .unwrap_or_else(|e| panic!("cannot list {}: {e}", dir.display()))
+            .map(|entry| {
+                entry
+                    .unwrap_or_else(|e| panic!("cannot list {}: {e}", dir.display()))
+                    .path()
+            })
+            .filter(|path| path.extension().is_some_and(|ext| ext == "yaml"))
+            .collect();
+        paths.sort();
+        assert!(!paths.is_empty(), "no specs/*.yaml under {}", dir.display());
+        paths
             .iter()
-            .copied()
-            .map(|(family, text)| (family, SpecErrorBody::read(family, text)))
+            .map(|path| {
+                let text = std::fs::read_to_string(path)
+                    .unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
+                SpecErrorBody::read(&path.display().to_string(), &text)
+            })
             .collect()
-    });
-    specs
+    })
+}
+
+/// The `errorBody` pointers of the spec of `family`.
+#[cfg(test)]
+fn spec_error_body(family: &str) -> &'static SpecErrorBody {
+    specs()
         .iter()
-        .find(|(f, _)| *f == family)
+        .find(|(f, _)| f == family)
         .map(|(_, body)| body)
-        .unwrap_or_else(|| panic!("no spec for the family {family:?}"))
+        .unwrap_or_else(|| panic!("no specs/*.yaml declares the family {family:?}"))
 }
 
 /// A spec's `x-cloudcost-service.errorBody`: JSON pointers, tried in order.
@@ -373,13 +383,18 @@ struct SpecErrorBody {
 }
 
 impl SpecErrorBody {
-    fn read(family: &str, text: &str) -> Self {
-        let spec: serde_yaml::Value = serde_yaml::from_str(text)
-            .unwrap_or_else(|e| panic!("specs/{family}.yaml does not parse: {e}"));
+    /// The family and the `errorBody` of the spec at `path` (for messages) with `text`.
+    fn read(path: &str, text: &str) -> (String, Self) {
+        let spec: serde_yaml::Value =
+            serde_yaml::from_str(text).unwrap_or_else(|e| panic!("{path} does not parse: {e}"));
+        let family = spec["x-cloudcost-service"]["family"]
+            .as_str()
+            .unwrap_or_else(|| panic!("{path} has no x-cloudcost-service.family"))
+            .to_owned();
         let body = &spec["x-cloudcost-service"]["errorBody"];
         assert!(
             body.is_mapping(),
-            "specs/{family}.yaml has no x-cloudcost-service.errorBody"
+            "{path} has no x-cloudcost-service.errorBody"
         );
         let list = |key: &str| -> Vec<String> {
             match &body[key] {
@@ -388,18 +403,19 @@ impl SpecErrorBody {
                     .iter()
                     .map(|p| {
                         p.as_str()
-                            .unwrap_or_else(|| panic!("{family}: errorBody.{key}: {p:?}"))
+                            .unwrap_or_else(|| panic!("{path}: errorBody.{key}: {p:?}"))
                             .to_owned()
                     })
                     .collect(),
-                other => panic!("{family}: errorBody.{key} is not a list: {other:?}"),
+                other => panic!("{path}: errorBody.{key} is not a list: {other:?}"),
             }
         };
-        SpecErrorBody {
+        let body = SpecErrorBody {
             code: list("code"),
             message: list("message"),
             request_id: list("requestId"),
-        }
+        };
+        (family, body)
     }
 
     /// What the runtime was generated with equals what the spec says.
@@ -469,9 +485,7 @@ fn reference_code(header: Option<&str>, body: Option<&Value>) -> Option<String> 
 /// matches exactly or, when no key does, the first (in the map's order) that matches
 /// ignoring ASCII case; an array step is an index (`0` or digits without a leading zero).
 fn reference_lookup<'v>(value: &'v Value, pointer: &str) -> Option<&'v Value> {
-    let Some(rest) = pointer.strip_prefix('/') else {
-        return None;
-    };
+    let rest = pointer.strip_prefix('/')?;
     let (raw, more) = match rest.find('/') {
         Some(slash) => (&rest[..slash], Some(&rest[slash..])),
         None => (rest, None),
@@ -481,7 +495,7 @@ fn reference_lookup<'v>(value: &'v Value, pointer: &str) -> Option<&'v Value> {
         Value::Object(members) => members.get(&token).or_else(|| {
             members
                 .iter()
-                .find(|(key, _)| key.to_ascii_lowercase() == token.to_ascii_lowercase())
+                .find(|(key, _)| key.eq_ignore_ascii_case(&token))
                 .map(|(_, v)| v)
         })?,
         Value::Array(items) => {
@@ -560,8 +574,7 @@ pub fn error_bodies(data: &[u8]) {
     );
 
     // The details, for every family: the first of the spec's pointers that holds one.
-    for &(family, _) in SPEC_TEXTS {
-        let spec = spec_error_body(family);
+    for (family, spec) in specs() {
         let generated = generated_error_body(family);
         spec.assert_matches(family, generated);
         let found = error_body::details(value.as_ref(), generated);
@@ -1503,20 +1516,14 @@ mod tests {
     }
 
     #[test]
-    fn every_spec_is_read() {
-        let dir = crate::root().join("specs");
-        let mut on_disk: Vec<String> = std::fs::read_dir(&dir)
-            .unwrap_or_else(|e| panic!("cannot list {}: {e}", dir.display()))
-            .filter_map(|entry| {
-                let name = entry.ok()?.file_name().into_string().ok()?;
-                Some(name.strip_suffix(".yaml")?.to_owned())
-            })
-            .collect();
-        on_disk.sort();
-        let read: Vec<&str> = SPEC_TEXTS.iter().map(|(family, _)| *family).collect();
-        assert_eq!(on_disk, read, "SPEC_TEXTS must list every spec in specs/");
-        for (family, _) in SPEC_TEXTS {
-            spec_error_body(family).assert_matches(family, generated_error_body(family));
+    fn every_spec_is_read_and_generated_as_written() {
+        let families: Vec<&str> = specs().iter().map(|(family, _)| family.as_str()).collect();
+        // The families the tables above use, at least.
+        for family in ["aws-ce", "aws-inspector2", "scp-ce"] {
+            assert!(families.contains(&family), "{family} not in {families:?}");
+        }
+        for (family, spec) in specs() {
+            spec.assert_matches(family, generated_error_body(family));
         }
     }
 
