@@ -188,7 +188,11 @@ fn every_documented_example_decodes_round_trips_and_is_snapshotted() {
         }
     }
     assert!(seen > 0, "no documented example found");
-    assert_eq!(seen, files.len(), "examples named by the specs vs files in specs/examples/");
+    assert_eq!(
+        seen,
+        files.len(),
+        "examples named by the specs vs files in specs/examples/"
+    );
 }
 
 #[test]
@@ -200,7 +204,11 @@ fn every_operation_type_is_registered() {
         .map(|f| f.operations.len())
         .sum();
     assert!(!operations.is_empty());
-    assert_eq!(operations.len(), generated, "operations read here vs generated");
+    assert_eq!(
+        operations.len(),
+        generated,
+        "operations read here vs generated"
+    );
     for op in operations {
         assert!(op.types.len() >= 2, "{}: {:?}", op.family, op.types);
         for name in &op.types {
