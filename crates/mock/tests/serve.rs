@@ -76,25 +76,19 @@ async fn every_operation_answers_its_documented_example_under_strict_auth() {
     assert_eq!(got, want);
 
     let insp = inspector2::Client::new(config(&server, &keys)).expect("client");
-    let totals: Vec<_> = insp
-        .list_usage_totals_items(&Default::default())
-        .collect::<Vec<_>>()
+    let request: inspector2::model::ListUsageTotalsRequest = inspector2::model::from_slice(
+        &example_bytes("specs/examples/aws-inspector2/ListUsageTotals.request.json"),
+    )
+    .expect("request");
+    let got = insp
+        .list_usage_totals_with(&request)
         .await
-        .into_iter()
-        .collect::<Result<_, _>>()
         .expect("ListUsageTotals");
-    // No documented example: seed-0 synthetic data, one page of three items.
-    assert_eq!(
-        serde_json::to_string(&totals).expect("encode"),
-        concat!(
-            "[",
-            r#"{"accountId":"100000000000","usage":[{"cloudProvider":"NOT_APPLICABLE","currency":"USD","estimatedMonthlyCost":65622.3524732485,"total":21987.1220860332,"type":"LAMBDA_FUNCTION_HOURS"},{"cloudProvider":"AWS","currency":"USD","estimatedMonthlyCost":87224.3910459987,"total":88673.7092283375,"type":"GCP_CLOUD_RUN_HOURS"}]},"#,
-            r#"{"accountId":"100000000001","usage":[{"cloudProvider":"AZURE","currency":"USD","estimatedMonthlyCost":16917.4060794578,"total":79862.0610278757,"type":"GCP_CONTAINER_IMAGE_INITIAL_SCAN"},{"cloudProvider":"GCP","currency":"USD","estimatedMonthlyCost":91288.9958387310,"total":11168.0356647788,"type":"LAMBDA_FUNCTION_CODE_HOURS"}]},"#,
-            r#"{"accountId":"100000000002","usage":[{"cloudProvider":"AWS","currency":"USD","estimatedMonthlyCost":12519.2098497215,"total":7605.3208751432,"type":"EC2_INSTANCE_HOURS"},{"cloudProvider":"NOT_APPLICABLE","currency":"USD","estimatedMonthlyCost":34339.0853605581,"total":83241.1993578179,"type":"GCP_CLOUD_RUN_HOURS"}]}"#,
-            "]"
-        ),
-        "no documented example: one synthetic page of 3"
-    );
+    let want: inspector2::model::ListUsageTotalsResponse = inspector2::model::from_slice(
+        &example_bytes("specs/examples/aws-inspector2/ListUsageTotals.response.json"),
+    )
+    .expect("example decodes");
+    assert_eq!(got, want);
 
     let request: inspector2::model::BatchGetFreeTrialInfoRequest =
         serde_json::from_value(json!({"accountIds": ["123456789012"]})).expect("request");

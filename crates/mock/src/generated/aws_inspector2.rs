@@ -135,7 +135,11 @@ pub static SERVICE: ServiceSpec = ServiceSpec {
             encode_response: encode::<
                 cloudcost_families::aws_inspector2_model::ListUsageTotalsResponse,
             >,
-            examples: &[],
+            examples: &[
+                include_str!(
+                    "../../../../specs/examples/aws-inspector2/ListUsageTotals.response.json"
+                ),
+            ],
             pagination: Some(Pagination {
                 input_token: "nextToken",
                 output_token: OutputToken::Member("nextToken"),
