@@ -107,7 +107,11 @@ pub fn generate(root: &Path) -> Result<Vec<GeneratedFile>> {
     });
     files.push(GeneratedFile {
         path: format!("{}/src/lib.rs", emit::families::DIR),
-        contents: format!("// {header}\n\n{}", emit::families::lib_rs(&services)),
+        contents: format!("// {header}\n\n{}", emit::families::lib_rs()),
+    });
+    files.push(GeneratedFile {
+        path: format!("{}/src/table.rs", emit::families::DIR),
+        contents: format!("// {header}\n\n{}", emit::families::table_rs(&services)),
     });
     Ok(files)
 }

@@ -39,7 +39,11 @@ fn the_real_specs_load() {
     // operation's route, types, modeled errors and paging.
     // The three families the project was built on are pinned here on purpose: what the rest
     // of the generator relies on must not drift. Any other spec only has to load.
-    let pinned = ["specs/aws-ce.yaml", "specs/aws-inspector2.yaml", "specs/scp-ce.yaml"];
+    let pinned = [
+        "specs/aws-ce.yaml",
+        "specs/aws-inspector2.yaml",
+        "specs/scp-ce.yaml",
+    ];
     for p in pinned {
         assert!(services.iter().any(|s| s.spec_path == p), "{p} is missing");
     }

@@ -5,6 +5,7 @@ use std::process::{Command, ExitCode};
 
 use clap::{Parser, Subcommand};
 
+mod fixture;
 mod fuzz;
 mod semver;
 
@@ -40,6 +41,10 @@ enum Task {
     /// Run the fuzz targets of fuzz/ one after another with `cargo +nightly fuzz run`
     /// (one process each, `-jobs=1 -workers=1`), installing cargo-fuzz first if it is
     /// missing, and print each target's run time, executions and crashes.
+    /// Add the fixture family (tests/fixture-family) to a temporary copy of the workspace,
+    /// regenerate, build, and run the mock, the CLI and the cross-family tests there: a
+    /// family is a spec, its examples and nothing else (`test` runs this too).
+    Fixture,
     Fuzz {
         /// How long each target runs, in seconds.
         #[arg(long, default_value_t = 600)]
@@ -65,6 +70,20 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.task {
         Task::Test { rust_only } => test(&workspace_root(), rust_only),
+        Task::Fixture => {
+            let root = workspace_root();
+            let mut steps = Vec::new();
+            let copy = match fixture_steps(&root, &mut steps) {
+                Ok(copy) => copy,
+                Err(e) => {
+                    eprintln!("error: the fixture family: {e}");
+                    return ExitCode::FAILURE;
+                }
+            };
+            let code = run_steps(steps);
+            drop(copy);
+            code
+        }
         Task::Fuzz { seconds, target } => fuzz::run(&workspace_root(), seconds, target),
         Task::Semver { baseline, root } => {
             semver::run(&root.unwrap_or_else(workspace_root), &baseline)
@@ -112,7 +131,7 @@ fn main() -> ExitCode {
 
 fn test(root: &Path, rust_only: bool) -> ExitCode {
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
-    let mut steps: Vec<(&str, Command)> = Vec::new();
+    let mut steps: Vec<(String, Step)> = Vec::new();
     // Each family's clients alone, as a user of one family builds them: the runtime then has
     // only that family's feature, which the workspace-wide runs below (both families on)
     // never compile.
@@ -131,7 +150,7 @@ fn test(root: &Path, rust_only: bool) -> ExitCode {
         for p in packages {
             check.args(["-p", p]);
         }
-        steps.push((name, check));
+        steps.push((name.to_string(), Step::Run(check)));
     }
     // Two runs, so that the generator's serde_json `preserve_order` is not unified into
     // the crates users build (tests/tests/feature_leak.rs checks it).
@@ -145,12 +164,12 @@ fn test(root: &Path, rust_only: bool) -> ExitCode {
         "xtask",
     ])
     .current_dir(root);
-    steps.push(("cargo test: the crates users build", rust));
+    steps.push(("cargo test: the crates users build".into(), Step::Run(rust)));
     let mut generator = Command::new(&cargo);
     generator
         .args(["test", "-p", "cloudcost-codegen", "-p", "xtask"])
         .current_dir(root);
-    steps.push(("cargo test: the generator", generator));
+    steps.push(("cargo test: the generator".into(), Step::Run(generator)));
     // The benchmark workspace's tests (bench/tests/): the bodies BENCHMARKS.md measures
     // decode into their types with the counts and sizes it quotes, through the generated
     // decoders. A separate workspace (its own Cargo.lock and target/), so the runs above
@@ -160,49 +179,105 @@ fn test(root: &Path, rust_only: bool) -> ExitCode {
     bench
         .args(["test", "--manifest-path", "bench/Cargo.toml", "--tests"])
         .current_dir(root);
-    steps.push(("cargo test: the benchmark bodies (bench/tests)", bench));
+    steps.push((
+        "cargo test: the benchmark bodies (bench/tests)".into(),
+        Step::Run(bench),
+    ));
+    // A family added as a spec alone, in a temporary copy (removed when `_copy` drops).
+    let _copy = match fixture_steps(root, &mut steps) {
+        Ok(copy) => copy,
+        Err(e) => {
+            eprintln!("error: the fixture family: {e}");
+            println!("total: 0 passed, 1 failed");
+            return ExitCode::FAILURE;
+        }
+    };
     if !rust_only {
         let mut schemas = Command::new("bash");
         schemas
             .arg("tests/schema-check/run.sh")
             .arg(root)
             .current_dir(root);
-        steps.push(("schema checks (Python jsonschema, TypeScript)", schemas));
+        steps.push((
+            "schema checks (Python jsonschema, TypeScript)".into(),
+            Step::Run(schemas),
+        ));
         let mut interop = Command::new("bash");
         interop
             .arg("tests/interop/run.sh")
             .arg(root)
             .current_dir(root);
         steps.push((
-            "interop: boto3 against `cloudcost mock`, the SCP signing oracle",
-            interop,
+            "interop: boto3 against `cloudcost mock`, the SCP signing oracle".into(),
+            Step::Run(interop),
         ));
     }
+    run_steps(steps)
+}
+
+/// One step of a test run: a command whose test counts add up, or a check made here.
+enum Step {
+    Run(Command),
+    Check(Box<dyn FnOnce() -> Result<(), String>>),
+}
+
+/// Prepares the fixture family's copy of the workspace and adds its steps; the copy lives
+/// (and is removed) with the returned value.
+fn fixture_steps(root: &Path, steps: &mut Vec<(String, Step)>) -> Result<fixture::Copy, String> {
+    let copy = fixture::prepare(root)?;
+    let files = fixture::regenerate(&copy)?;
+    eprintln!(
+        "==> fixture: {files} generated files in {} with tests/fixture-family added",
+        copy.dir.display()
+    );
+    let target = fixture::target_dir(root);
+    for (name, command) in fixture::steps(&copy, &target) {
+        steps.push((name, Step::Run(command)));
+    }
+    steps.push((
+        "fixture: the CLI pages through the mock's synthetic data".into(),
+        Step::Check(Box::new(move || fixture::paged_call(&target))),
+    ));
+    Ok(copy)
+}
+
+/// Runs `steps` in order, stopping at the first failure, and prints one closing line with
+/// the counts of every step, in the form test-report readers look for.
+fn run_steps(steps: Vec<(String, Step)>) -> ExitCode {
     let mut total = Counts::default();
-    for (name, mut command) in steps {
+    for (name, step) in steps {
         eprintln!("==> {name}");
-        let result = run_counting(&mut command);
-        match result {
-            Ok((status, counts)) => {
-                total.passed += counts.passed;
-                total.failed += counts.failed;
-                if !status.success() {
-                    eprintln!("error: {name} failed ({status})");
-                    println!(
-                        "total: {} passed, {} failed",
-                        total.passed,
-                        total.failed.max(1)
-                    );
-                    return ExitCode::FAILURE;
+        let failed = match step {
+            Step::Run(mut command) => match run_counting(&mut command) {
+                Ok((status, counts)) => {
+                    total.passed += counts.passed;
+                    total.failed += counts.failed;
+                    (!status.success()).then(|| status.to_string())
                 }
-            }
-            Err(e) => {
-                eprintln!("error: could not start {name}: {e}");
-                return ExitCode::FAILURE;
-            }
+                Err(e) => Some(format!("could not start it: {e}")),
+            },
+            Step::Check(check) => match check() {
+                Ok(()) => {
+                    println!("ok: {name}");
+                    total.passed += 1;
+                    None
+                }
+                Err(e) => {
+                    total.failed += 1;
+                    Some(e)
+                }
+            },
+        };
+        if let Some(why) = failed {
+            eprintln!("error: {name} failed: {why}");
+            println!(
+                "total: {} passed, {} failed",
+                total.passed,
+                total.failed.max(1)
+            );
+            return ExitCode::FAILURE;
         }
     }
-    // One closing line for the whole run, in the form test-report readers look for.
     println!("total: {} passed, {} failed", total.passed, total.failed);
     ExitCode::SUCCESS
 }

@@ -40,9 +40,9 @@ pub fn manifest(services: &[Service], header: &str) -> String {
     )
 }
 
-/// The crate root, after the header line.
-pub fn lib_rs(services: &[Service]) -> String {
-    let mut out = String::from(
+/// The crate root, after the header line: the same for every set of specs.
+pub fn lib_rs() -> String {
+    String::from(
         "//! Every API family of `specs/`, generated: the crates that serve every family (the mock,\n\
          //! the CLI, the cross-family tests) depend on this crate alone, so a family added as a\n\
          //! spec reaches them without an edit of their manifests.\n\
@@ -51,8 +51,18 @@ pub fn lib_rs(services: &[Service]) -> String {
          //!   feature, its client crate as `<family>_client`);\n\
          //! - [`FAMILIES`]: every family and operation, with the names of their types;\n\
          //! - [`model_types!`]: every family's model types, handed to a caller's macro.\n\n\
-         #![forbid(unsafe_code)]\n\n",
-    );
+         #![forbid(unsafe_code)]\n\n\
+         // The table is written as the generator lays it out, not as rustfmt would.\n\
+         #[rustfmt::skip]\n\
+         mod table;\n\n\
+         pub use table::*;\n",
+    )
+}
+
+/// The `table` module (`src/table.rs`, after the header line): the re-exports, [`FAMILIES`]
+/// and `model_types!`.
+pub fn table_rs(services: &[Service]) -> String {
+    let mut out = String::from("//! The generated table of every family (see the crate root).\n\n");
     for s in services {
         let (model, client) = (
             model_crate(&s.family).replace('-', "_"),
@@ -168,7 +178,7 @@ paths:
         '400': {content: {application/json: {schema: {oneOf: [{$ref: '#/components/schemas/Bad'}]}}}}
 "#,
         );
-        let lib = super::lib_rs(std::slice::from_ref(&s));
+        let lib = super::table_rs(std::slice::from_ref(&s));
         assert!(
             lib.contains("pub use cloudcost_test_model as test_model;"),
             "{lib}"
