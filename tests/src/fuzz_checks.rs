@@ -156,43 +156,25 @@ where
 
 type Check = (&'static str, fn(&str, &[u8]));
 
-macro_rules! checks {
-    ($check:ident: $($krate:ident :: $ty:ident),* $(,)?) => {
-        &[$((concat!(stringify!($krate), "::", stringify!($ty)), $check::<$krate::$ty>)),*]
+macro_rules! check_tables {
+    (
+        requests: [$($request_name:literal => $request:ty),* $(,)?],
+        responses: [$($response_name:literal => $response:ty),* $(,)?] $(,)?
+    ) => {
+        /// Every response and error type of every family (`family::Type`), in the generated
+        /// order of `cloudcost_families::wire_types!`.
+        pub const RESPONSE_TYPES: &[Check] = &[$(($response_name, response::<$response>)),*];
+
+        /// Every request type of every family (`family::Type`).
+        pub const REQUEST_TYPES: &[Check] = &[$(($request_name, request::<$request>)),*];
     };
 }
 
-/// Every response and error type of every family.
-pub const RESPONSE_TYPES: &[Check] = checks![response:
-    cloudcost_aws_ce_model::GetCostAndUsageResponse,
-    cloudcost_aws_ce_model::GetReservationUtilizationResponse,
-    cloudcost_aws_ce_model::LimitExceededException,
-    cloudcost_aws_ce_model::BillExpirationException,
-    cloudcost_aws_ce_model::DataUnavailableException,
-    cloudcost_aws_ce_model::InvalidNextTokenException,
-    cloudcost_aws_ce_model::RequestChangedException,
-    cloudcost_aws_ce_model::ResourceNotFoundException,
-    cloudcost_aws_ce_model::BillingViewHealthStatusException,
-    cloudcost_aws_inspector2_model::ListUsageTotalsResponse,
-    cloudcost_aws_inspector2_model::BatchGetFreeTrialInfoResponse,
-    cloudcost_aws_inspector2_model::ValidationException,
-    cloudcost_aws_inspector2_model::AccessDeniedException,
-    cloudcost_aws_inspector2_model::ThrottlingException,
-    cloudcost_aws_inspector2_model::InternalServerException,
-    cloudcost_scp_ce_model::UsageListResponse,
-    cloudcost_scp_ce_model::BadRequestError,
-    cloudcost_scp_ce_model::ForbiddenError,
-    cloudcost_scp_ce_model::NotFoundError,
-];
-
-/// Every request type of every family.
-pub const REQUEST_TYPES: &[Check] = checks![request:
-    cloudcost_aws_ce_model::GetCostAndUsageRequest,
-    cloudcost_aws_ce_model::GetReservationUtilizationRequest,
-    cloudcost_aws_inspector2_model::ListUsageTotalsRequest,
-    cloudcost_aws_inspector2_model::BatchGetFreeTrialInfoRequest,
-    cloudcost_scp_ce_model::ListUsagesRequest,
-];
+// From the generated crate of every family: a family added as a spec is fuzzed with no edit
+// here. The order (families by spec file, then the operations') picks the type of an input's
+// first byte, so the committed corpora keep their meaning while no family is added before
+// theirs.
+cloudcost_families::wire_types!(check_tables);
 
 /// The first byte picks the type (modulo the number of types), the rest is the body.
 fn by_first_byte(types: &[Check], data: &[u8]) {
@@ -755,7 +737,7 @@ pub struct Seed {
 fn index_of(types: &[Check], name: &str) -> u8 {
     let i = types
         .iter()
-        .position(|(n, _)| n.ends_with(&format!("::{name}")))
+        .position(|(n, _)| *n == name)
         .unwrap_or_else(|| panic!("no type {name}"));
     u8::try_from(i).expect("fewer than 256 types")
 }
@@ -766,28 +748,19 @@ fn with_selector(selector: u8, body: &[u8]) -> Vec<u8> {
     out
 }
 
-/// The response type of an operation.
-fn response_type(operation: &str) -> &'static str {
-    match operation {
-        "GetCostAndUsage" => "GetCostAndUsageResponse",
-        "GetReservationUtilization" => "GetReservationUtilizationResponse",
-        "ListUsageTotals" => "ListUsageTotalsResponse",
-        "BatchGetFreeTrialInfo" => "BatchGetFreeTrialInfoResponse",
-        "ListUsages" => "UsageListResponse",
-        other => panic!("no response type known for {other}"),
-    }
+/// The generated description of an operation of a family.
+fn operation_info(family: &str, operation: &str) -> &'static cloudcost_families::Operation {
+    cloudcost_families::FAMILIES
+        .iter()
+        .find(|f| f.name == family)
+        .and_then(|f| f.operations.iter().find(|o| o.name == operation))
+        // invariant: the mock's tables and FAMILIES are generated from the same specs.
+        .unwrap_or_else(|| panic!("{family} {operation} is not in cloudcost_families::FAMILIES"))
 }
 
-/// The request type of an operation.
-fn request_type(operation: &str) -> &'static str {
-    match operation {
-        "GetCostAndUsage" => "GetCostAndUsageRequest",
-        "GetReservationUtilization" => "GetReservationUtilizationRequest",
-        "ListUsageTotals" => "ListUsageTotalsRequest",
-        "BatchGetFreeTrialInfo" => "BatchGetFreeTrialInfoRequest",
-        "ListUsages" => "ListUsagesRequest",
-        other => panic!("no request type known for {other}"),
-    }
+/// The index in `types` of `family`'s type `name`.
+fn type_index(types: &[Check], family: &str, name: &str) -> u8 {
+    index_of(types, &format!("{family}::{name}"))
 }
 
 /// A request of every operation: the documented example where there is one.
@@ -801,11 +774,12 @@ fn example_requests() -> Vec<(&'static str, &'static str, Value)> {
                 .join(format!("{}.request.json", op.name));
             let request = match std::fs::read(&path) {
                 Ok(bytes) => serde_json::from_slice(&bytes).expect("example is JSON"),
+                // An operation without a documented request: a valid one written here where
+                // `{}` is not (its spec states the gap, x-cloudcost-no-examples).
                 Err(_) => match op.name {
                     "BatchGetFreeTrialInfo" => {
                         serde_json::json!({"accountIds": ["123456789012", "210987654321"]})
                     }
-                    "ListUsageTotals" => serde_json::json!({"maxResults": 2}),
                     _ => serde_json::json!({}),
                 },
             };
@@ -958,7 +932,8 @@ pub fn seeds() -> Vec<Seed> {
                 .join(service.family)
                 .join(format!("{}.response.json", op.name));
             if let Ok(bytes) = std::fs::read(&path) {
-                let selector = index_of(RESPONSE_TYPES, response_type(op.name));
+                let output = operation_info(service.family, op.name).output;
+                let selector = type_index(RESPONSE_TYPES, service.family, output);
                 seed(
                     "decode_responses",
                     format!("{}-{}-example", service.family, op.name),
@@ -983,7 +958,11 @@ pub fn seeds() -> Vec<Seed> {
             "decode_validate_requests",
             format!("{family}-{operation}-example"),
             with_selector(
-                index_of(REQUEST_TYPES, request_type(operation)),
+                type_index(
+                    REQUEST_TYPES,
+                    family,
+                    operation_info(family, operation).input,
+                ),
                 &request_bytes,
             ),
         );
@@ -1006,7 +985,14 @@ pub fn seeds() -> Vec<Seed> {
                 seed(
                     "decode_responses",
                     format!("{family}-{operation}-mock-{config}"),
-                    with_selector(index_of(RESPONSE_TYPES, response_type(operation)), &body),
+                    with_selector(
+                        type_index(
+                            RESPONSE_TYPES,
+                            family,
+                            operation_info(family, operation).output,
+                        ),
+                        &body,
+                    ),
                 );
             }
         }
@@ -1055,11 +1041,16 @@ pub fn seeds() -> Vec<Seed> {
             }
             input.extend_from_slice(&body);
             seed("error_bodies", format!("{family}-{code}-{status}"), input);
-            // The error's type: AWS names it by its code, SCP as `<Code>Error`.
-            let typed = RESPONSE_TYPES.iter().position(|(n, _)| {
-                n.contains(family_crate(family))
-                    && (n.ends_with(&format!("::{code}")) || n.ends_with(&format!("::{code}Error")))
-            });
+            // The error's type, by its code, as the spec names it (a common error has none).
+            let typed = cloudcost_families::FAMILIES
+                .iter()
+                .filter(|f| f.name == family)
+                .flat_map(|f| f.errors)
+                .find(|e| e.code == code)
+                .and_then(|e| {
+                    let name = format!("{family}::{}", e.name);
+                    RESPONSE_TYPES.iter().position(|(n, _)| *n == name)
+                });
             if let Some(i) = typed {
                 seed(
                     "decode_responses",
@@ -1206,15 +1197,6 @@ pub fn seeds() -> Vec<Seed> {
         );
     }
     out
-}
-
-fn family_crate(family: &str) -> &'static str {
-    match family {
-        "aws-ce" => "cloudcost_aws_ce_model::",
-        "aws-inspector2" => "cloudcost_aws_inspector2_model::",
-        "scp-ce" => "cloudcost_scp_ce_model::",
-        other => panic!("unknown family {other}"),
-    }
 }
 
 fn codes_first(op: &cloudcost_mock::spec::OperationSpec) -> &'static str {

@@ -132,25 +132,36 @@ fn main() -> ExitCode {
 fn test(root: &Path, rust_only: bool) -> ExitCode {
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
     let mut steps: Vec<(String, Step)> = Vec::new();
-    // Each family's clients alone, as a user of one family builds them: the runtime then has
-    // only that family's feature, which the workspace-wide runs below (both families on)
-    // never compile.
-    for (name, packages) in [
-        (
-            "cargo check: the SCP client alone (runtime feature `scp` only)",
-            &["cloudcost-scp-ce-client"][..],
-        ),
-        (
-            "cargo check: the AWS clients alone (runtime feature `aws` only)",
-            &["cloudcost-aws-ce-client", "cloudcost-aws-inspector2-client"][..],
-        ),
-    ] {
+    // The clients of each runtime feature alone, as a user of one family builds them: the
+    // runtime then has only that feature, which the workspace-wide runs below (every
+    // feature on) never compile. The families and their features come from the specs.
+    let services = match cloudcost_codegen::load_all(root) {
+        Ok(services) => services,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let mut by_feature: std::collections::BTreeMap<&str, Vec<String>> = Default::default();
+    for s in &services {
+        by_feature
+            .entry(s.auth.runtime_feature())
+            .or_default()
+            .push(cloudcost_codegen::naming::client_crate(&s.family));
+    }
+    for (feature, packages) in by_feature {
         let mut check = Command::new(&cargo);
         check.arg("check").current_dir(root);
-        for p in packages {
+        for p in &packages {
             check.args(["-p", p]);
         }
-        steps.push((name.to_string(), Step::Run(check)));
+        steps.push((
+            format!(
+                "cargo check: {} alone (runtime feature `{feature}` only)",
+                packages.join(", ")
+            ),
+            Step::Run(check),
+        ));
     }
     // Two runs, so that the generator's serde_json `preserve_order` is not unified into
     // the crates users build (tests/tests/feature_leak.rs checks it).

@@ -84,7 +84,11 @@ pub fn table_rs(services: &[Service]) -> String {
          /// The family name (`x-cloudcost-service/family`), as in crate names.\n    pub name: &'static str,\n    \
          /// The spec file.\n    pub spec: &'static str,\n    \
          /// The wire protocol (`awsJson1_1`, `restJson1`, `scpRest`).\n    pub protocol: &'static str,\n    \
-         /// The family's operations, in spec order.\n    pub operations: &'static [Operation],\n}\n\n\
+         /// The family's operations, in spec order.\n    pub operations: &'static [Operation],\n    \
+         /// Every modelled error: its wire code and its type's name.\n    pub errors: &'static [ErrorType],\n}\n\n\
+         /// A modelled error of a family.\n#[derive(Debug)]\npub struct ErrorType {\n    \
+         /// The code the service sends (`__type`, `X-Amzn-ErrorType`, SCP's `code`).\n    pub code: &'static str,\n    \
+         /// The name of its type in the family's model crate.\n    pub name: &'static str,\n}\n\n\
          /// One operation, by the names of its types in the family's model crate.\n#[derive(Debug)]\npub struct Operation {\n    \
          /// The operation name (`operationId`).\n    pub name: &'static str,\n    \
          /// The request type.\n    pub input: &'static str,\n    \
@@ -114,6 +118,18 @@ pub fn table_rs(services: &[Service]) -> String {
                 op.pagination.is_some(),
             ));
         }
+        out.push_str("        ],\n        errors: &[\n");
+        for (name, shape) in &s.shapes {
+            if let ShapeKind::Structure(Structure {
+                error: Some(info), ..
+            }) = &shape.kind
+            {
+                out.push_str(&format!(
+                    "            ErrorType {{ code: {:?}, name: {name:?} }},\n",
+                    info.code
+                ));
+            }
+        }
         out.push_str("        ],\n    },\n");
     }
     out.push_str(
@@ -142,6 +158,50 @@ pub fn table_rs(services: &[Service]) -> String {
             entries.join(", ")
         ));
     }
+    out.push_str("        }\n    };\n}\n");
+    out.push_str(
+        "\n/// Calls `$callback!` with every request type and every response type (each operation's\n\
+         /// output, then its modelled errors) of every family, as\n\
+         /// `requests: [\"family::Name\" => path::to::Name, ...], responses: [...]`, in a fixed\n\
+         /// order: families by spec file, operations in spec order, each type once.\n\
+         #[macro_export]\nmacro_rules! wire_types {\n    ($callback:ident) => {\n        $callback! {\n",
+    );
+    let mut requests = Vec::new();
+    let mut responses = Vec::new();
+    for s in services {
+        let module = family_module(&s.family, "model");
+        let entry = |t: &str| {
+            format!(
+                "{:?} => $crate::{module}::{t}",
+                format!("{}::{t}", s.family)
+            )
+        };
+        let mut outputs: Vec<&str> = Vec::new();
+        let mut errors: Vec<&str> = Vec::new();
+        for op in &s.operations {
+            requests.push(entry(&op.input));
+            if !outputs.contains(&op.output.as_str()) {
+                outputs.push(&op.output);
+            }
+            for e in &op.errors {
+                if !errors.contains(&e.as_str()) {
+                    errors.push(e);
+                }
+            }
+        }
+        responses.extend(outputs.iter().chain(&errors).map(|t| entry(t)));
+    }
+    out.push_str(&format!(
+        "            requests: [\n{}            ],\n            responses: [\n{}            ],\n",
+        requests
+            .iter()
+            .map(|r| format!("                {r},\n"))
+            .collect::<String>(),
+        responses
+            .iter()
+            .map(|r| format!("                {r},\n"))
+            .collect::<String>(),
+    ));
     out.push_str("        }\n    };\n}\n");
     out
 }
@@ -195,6 +255,16 @@ paths:
             "{lib}"
         );
         assert_eq!(lib.matches("In: ").count(), 1, "{lib}");
+        assert!(
+            lib.contains(
+                "responses: [\n                \"test::Empty\" => $crate::test_model::Empty,\n"
+            ),
+            "{lib}"
+        );
+        assert!(
+            lib.contains("ErrorType { code: \"Bad\", name: \"Bad\" },"),
+            "{lib}"
+        );
         assert_eq!(lib.matches("            Operation {\n").count(), 3, "{lib}");
         let manifest = super::manifest(std::slice::from_ref(&s), "@generated");
         assert!(

@@ -29,6 +29,17 @@ pub struct Family {
     pub protocol: &'static str,
     /// The family's operations, in spec order.
     pub operations: &'static [Operation],
+    /// Every modelled error: its wire code and its type's name.
+    pub errors: &'static [ErrorType],
+}
+
+/// A modelled error of a family.
+#[derive(Debug)]
+pub struct ErrorType {
+    /// The code the service sends (`__type`, `X-Amzn-ErrorType`, SCP's `code`).
+    pub code: &'static str,
+    /// The name of its type in the family's model crate.
+    pub name: &'static str,
 }
 
 /// One operation, by the names of its types in the family's model crate.
@@ -68,6 +79,15 @@ pub static FAMILIES: &[Family] = &[
                 paginated: true,
             },
         ],
+        errors: &[
+            ErrorType { code: "BillExpirationException", name: "BillExpirationException" },
+            ErrorType { code: "BillingViewHealthStatusException", name: "BillingViewHealthStatusException" },
+            ErrorType { code: "DataUnavailableException", name: "DataUnavailableException" },
+            ErrorType { code: "InvalidNextTokenException", name: "InvalidNextTokenException" },
+            ErrorType { code: "LimitExceededException", name: "LimitExceededException" },
+            ErrorType { code: "RequestChangedException", name: "RequestChangedException" },
+            ErrorType { code: "ResourceNotFoundException", name: "ResourceNotFoundException" },
+        ],
     },
     Family {
         name: "aws-inspector2",
@@ -89,6 +109,12 @@ pub static FAMILIES: &[Family] = &[
                 paginated: false,
             },
         ],
+        errors: &[
+            ErrorType { code: "AccessDeniedException", name: "AccessDeniedException" },
+            ErrorType { code: "InternalServerException", name: "InternalServerException" },
+            ErrorType { code: "ThrottlingException", name: "ThrottlingException" },
+            ErrorType { code: "ValidationException", name: "ValidationException" },
+        ],
     },
     Family {
         name: "scp-ce",
@@ -103,6 +129,11 @@ pub static FAMILIES: &[Family] = &[
                 paginated: true,
             },
         ],
+        errors: &[
+            ErrorType { code: "BadRequest", name: "BadRequestError" },
+            ErrorType { code: "Forbidden", name: "ForbiddenError" },
+            ErrorType { code: "NotFound", name: "NotFoundError" },
+        ],
     },
 ];
 
@@ -116,6 +147,46 @@ macro_rules! model_types {
             "aws-ce" => [GetCostAndUsageRequest: $crate::aws_ce_model::GetCostAndUsageRequest, GetCostAndUsageResponse: $crate::aws_ce_model::GetCostAndUsageResponse, LimitExceededException: $crate::aws_ce_model::LimitExceededException, BillExpirationException: $crate::aws_ce_model::BillExpirationException, DataUnavailableException: $crate::aws_ce_model::DataUnavailableException, InvalidNextTokenException: $crate::aws_ce_model::InvalidNextTokenException, RequestChangedException: $crate::aws_ce_model::RequestChangedException, ResourceNotFoundException: $crate::aws_ce_model::ResourceNotFoundException, BillingViewHealthStatusException: $crate::aws_ce_model::BillingViewHealthStatusException, GetReservationUtilizationRequest: $crate::aws_ce_model::GetReservationUtilizationRequest, GetReservationUtilizationResponse: $crate::aws_ce_model::GetReservationUtilizationResponse],
             "aws-inspector2" => [ListUsageTotalsRequest: $crate::aws_inspector2_model::ListUsageTotalsRequest, ListUsageTotalsResponse: $crate::aws_inspector2_model::ListUsageTotalsResponse, ValidationException: $crate::aws_inspector2_model::ValidationException, AccessDeniedException: $crate::aws_inspector2_model::AccessDeniedException, ThrottlingException: $crate::aws_inspector2_model::ThrottlingException, InternalServerException: $crate::aws_inspector2_model::InternalServerException, BatchGetFreeTrialInfoRequest: $crate::aws_inspector2_model::BatchGetFreeTrialInfoRequest, BatchGetFreeTrialInfoResponse: $crate::aws_inspector2_model::BatchGetFreeTrialInfoResponse],
             "scp-ce" => [ListUsagesRequest: $crate::scp_ce_model::ListUsagesRequest, UsageListResponse: $crate::scp_ce_model::UsageListResponse, BadRequestError: $crate::scp_ce_model::BadRequestError, ForbiddenError: $crate::scp_ce_model::ForbiddenError, NotFoundError: $crate::scp_ce_model::NotFoundError],
+        }
+    };
+}
+
+/// Calls `$callback!` with every request type and every response type (each operation's
+/// output, then its modelled errors) of every family, as
+/// `requests: ["family::Name" => path::to::Name, ...], responses: [...]`, in a fixed
+/// order: families by spec file, operations in spec order, each type once.
+#[macro_export]
+macro_rules! wire_types {
+    ($callback:ident) => {
+        $callback! {
+            requests: [
+                "aws-ce::GetCostAndUsageRequest" => $crate::aws_ce_model::GetCostAndUsageRequest,
+                "aws-ce::GetReservationUtilizationRequest" => $crate::aws_ce_model::GetReservationUtilizationRequest,
+                "aws-inspector2::ListUsageTotalsRequest" => $crate::aws_inspector2_model::ListUsageTotalsRequest,
+                "aws-inspector2::BatchGetFreeTrialInfoRequest" => $crate::aws_inspector2_model::BatchGetFreeTrialInfoRequest,
+                "scp-ce::ListUsagesRequest" => $crate::scp_ce_model::ListUsagesRequest,
+            ],
+            responses: [
+                "aws-ce::GetCostAndUsageResponse" => $crate::aws_ce_model::GetCostAndUsageResponse,
+                "aws-ce::GetReservationUtilizationResponse" => $crate::aws_ce_model::GetReservationUtilizationResponse,
+                "aws-ce::LimitExceededException" => $crate::aws_ce_model::LimitExceededException,
+                "aws-ce::BillExpirationException" => $crate::aws_ce_model::BillExpirationException,
+                "aws-ce::DataUnavailableException" => $crate::aws_ce_model::DataUnavailableException,
+                "aws-ce::InvalidNextTokenException" => $crate::aws_ce_model::InvalidNextTokenException,
+                "aws-ce::RequestChangedException" => $crate::aws_ce_model::RequestChangedException,
+                "aws-ce::ResourceNotFoundException" => $crate::aws_ce_model::ResourceNotFoundException,
+                "aws-ce::BillingViewHealthStatusException" => $crate::aws_ce_model::BillingViewHealthStatusException,
+                "aws-inspector2::ListUsageTotalsResponse" => $crate::aws_inspector2_model::ListUsageTotalsResponse,
+                "aws-inspector2::BatchGetFreeTrialInfoResponse" => $crate::aws_inspector2_model::BatchGetFreeTrialInfoResponse,
+                "aws-inspector2::ValidationException" => $crate::aws_inspector2_model::ValidationException,
+                "aws-inspector2::AccessDeniedException" => $crate::aws_inspector2_model::AccessDeniedException,
+                "aws-inspector2::ThrottlingException" => $crate::aws_inspector2_model::ThrottlingException,
+                "aws-inspector2::InternalServerException" => $crate::aws_inspector2_model::InternalServerException,
+                "scp-ce::UsageListResponse" => $crate::scp_ce_model::UsageListResponse,
+                "scp-ce::BadRequestError" => $crate::scp_ce_model::BadRequestError,
+                "scp-ce::ForbiddenError" => $crate::scp_ce_model::ForbiddenError,
+                "scp-ce::NotFoundError" => $crate::scp_ce_model::NotFoundError,
+            ],
         }
     };
 }
