@@ -18,12 +18,19 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Task {
-    /// Regenerate the model crates and JSON Schemas from specs/.
+    /// Regenerate everything made from specs/: the model, client and family crates, the mock's
+    /// and the CLI's tables, the JSON Schemas and OpenAPI bundles, then the Python models
+    /// (python/cloudcost_models, by tests/schema-check/gen_python.sh, which installs its
+    /// pinned generator into .venv on first use).
     Regenerate {
-        /// Change nothing; exit non-zero and name every file that differs from what the
-        /// specs generate (CI runs this).
+        /// Change nothing; exit non-zero and name every Rust, schema or OpenAPI file that
+        /// differs from what the specs generate (CI runs this; the Python models are
+        /// checked by `cargo xtask test`'s schema checks).
         #[arg(long)]
         check: bool,
+        /// Leave the Python models alone (no Python needed).
+        #[arg(long)]
+        no_python: bool,
         /// Workspace to read specs from and write into (default: this workspace).
         #[arg(long, value_name = "DIR")]
         root: Option<PathBuf>,
@@ -88,7 +95,11 @@ fn main() -> ExitCode {
         Task::Semver { baseline, root } => {
             semver::run(&root.unwrap_or_else(workspace_root), &baseline)
         }
-        Task::Regenerate { check, root } => {
+        Task::Regenerate {
+            check,
+            no_python,
+            root,
+        } => {
             let root = root.unwrap_or_else(workspace_root);
             let files = match cloudcost_codegen::generate(&root) {
                 Ok(files) => files,
@@ -118,7 +129,28 @@ fn main() -> ExitCode {
                         println!("wrote {c}");
                     }
                     println!("{} generated files, {} changed", files.len(), changed.len());
-                    ExitCode::SUCCESS
+                    if no_python {
+                        return ExitCode::SUCCESS;
+                    }
+                    // The Python models are made from the schemas just written.
+                    eprintln!("==> the Python models (tests/schema-check/gen_python.sh)");
+                    match Command::new("bash")
+                        .arg(root.join("tests/schema-check/gen_python.sh"))
+                        .arg(&root)
+                        .status()
+                    {
+                        Ok(status) if status.success() => ExitCode::SUCCESS,
+                        Ok(status) => {
+                            eprintln!(
+                                "error: gen_python.sh failed ({status}); `--no-python` skips it"
+                            );
+                            ExitCode::FAILURE
+                        }
+                        Err(e) => {
+                            eprintln!("error: could not run gen_python.sh: {e}");
+                            ExitCode::FAILURE
+                        }
+                    }
                 }
                 Err(e) => {
                     eprintln!("error: {e}");
