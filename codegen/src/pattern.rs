@@ -2,7 +2,7 @@
 //!
 //! `validate()` runs patterns with regex-lite, not the regex crate: regex-lite is one small
 //! crate, where regex brings regex-automata and regex-syntax, about 12 CPU seconds of every
-//! user's clean build (issue 12). regex-lite has no Unicode tables, so the one thing a spec
+//! user's clean build (BENCHMARKS.md, compile time). regex-lite has no Unicode tables, so the one thing a spec
 //! pattern may need from them, a Unicode property class (`\p{L}`, `\P{N}`, in
 //! `x-unicode-pattern`), is written out here, at generation time, as the class's code-point
 //! ranges; regex-lite matches code point by code point, so the result is exact. The rest of

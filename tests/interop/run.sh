@@ -5,7 +5,7 @@
 #   scp_oracle.py     an independent stdlib-only Python oracle of SCP request signing, written
 #                     from the official Go SDK's algorithm: captures what `cloudcost scp
 #                     list-usages` sends and compares it byte for byte, and sends requests it
-#                     signed itself to `cloudcost mock --strict-auth` (see README.md).
+#                     signed itself to `cloudcost mock --strict-auth` (see ARCHITECTURE.md).
 #
 # Usage: tests/interop/run.sh [WORKSPACE_ROOT]   (default: two levels up from here)
 # Needs python3 with venv; installs boto3 into <root>/.venv and builds the `cloudcost`

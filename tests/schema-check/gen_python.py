@@ -70,7 +70,7 @@ INIT = '''\
 # {header}
 """Pydantic v2 models of the cloudcost API families, one module per family.
 
-Generated from the JSON Schemas in schemas/ (see README.md, "Python models"). Read a
+Generated from the JSON Schemas in schemas/ (see docs/schemas.md). Read a
 response with `parse_json`, which keeps every digit of a decimal amount:
 
     from cloudcost_models import parse_json

@@ -122,7 +122,7 @@ mod chrono_date {
 }
 
 /// The maps of a response (`SortedMap`) read the way the `BTreeMap`s they replaced did: the
-/// code ARCHITECTURE.md says is unchanged, run against the documented response.
+/// code docs/models.md says is unchanged, run against the documented response.
 #[test]
 fn response_maps_read_as_btreemaps_did() {
     use cloudcost_types::rust_decimal::Decimal;

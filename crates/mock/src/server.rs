@@ -46,7 +46,8 @@ const MAX_BODY_LIMIT: usize = 1 << 30;
 
 /// What one client may take of the mock. Every limit has a default ([`Limits::default`]);
 /// `cloudcost mock`'s limit flags (`--header-read-timeout` and friends, defined in the CLI's
-/// `mock.rs`) set them. RELIABILITY-mock.md lists them with what happens at each.
+/// mock room, `crates/cli/src/mock/`) set them. RELIABILITY.md lists them with what happens
+/// at each.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Limits {
     /// How long a request head (request line and headers) may take, counted from the

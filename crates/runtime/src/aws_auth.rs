@@ -3,7 +3,7 @@
 //! Apache reqsign does the work; nothing cryptographic is written here. It was chosen by
 //! measuring compile cost (`scripts/measure-aws-signing.md`): over the reqwest build the
 //! clients need anyway, `aws-config` + `aws-sigv4` cost +232 s of clean release build on
-//! the 2-core machine, reqsign +30 s. (Until issue 12 the signer was `aws-sigv4`'s, for its
+//! the 2-core machine, reqsign +30 s. (The signer had been `aws-sigv4`'s, for its
 //! explicit signing time; it brought 18 crates for one function, and is now the mock's
 //! independent verifier instead.)
 //!

@@ -299,7 +299,7 @@ impl ClientCore {
     /// an async fn's body is compiled where its future is polled, and polled only from the
     /// generic `invoke`, it was compiled again in every client crate that instantiates
     /// `invoke` (the retry loop, both signers and the body reader were the largest items of
-    /// each client crate's code; BENCHMARKS.md, issue 12). One allocation per call.
+    /// each client crate's code; BENCHMARKS.md, compile time). One allocation per call.
     fn exchange<'a>(
         &'a self,
         op: &'static OperationMeta,

@@ -19,7 +19,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 /// entries each. A `BTreeMap` allocates one node sized for eleven entries (about 800 bytes
 /// for `Metrics`) and walks it again to drop it; on a 4.26 MB GetCostAndUsage page the maps'
 /// nodes were half of the 19 MB a decode allocated, and dropping them a fifth of the decode's
-/// time (BENCHMARKS.md section 5). A vector sorted by key (`litemap`, from ICU4X) holds the
+/// time (BENCHMARKS.md, decoding). A vector sorted by key (`litemap`, from ICU4X) holds the
 /// same entries in one allocation the size of the entries, looks keys up by binary search,
 /// and iterates in the same key order as `BTreeMap`.
 ///
