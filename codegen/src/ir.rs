@@ -22,6 +22,9 @@ pub struct Service {
     pub endpoint: Endpoint,
     /// The official model this spec is checked against, if any.
     pub reference: Option<Reference>,
+    /// What each request costs, when the service bills for its API calls
+    /// (`x-cloudcost-service.billing`; Cost Explorer: $0.01 a request).
+    pub billing: Option<Billing>,
     pub operations: Vec<Operation>,
     /// Named shapes, by name (sorted: output must not depend on YAML order).
     pub shapes: BTreeMap<String, Shape>,
@@ -241,6 +244,17 @@ pub struct EndpointVariable {
     /// The environment variable that overrides the default (`x-cloudcost-env`), so the
     /// fact of which variable a user sets lives in the spec, not in the runtime.
     pub env: Option<String>,
+}
+
+/// The price of one request (`x-cloudcost-service.billing`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Billing {
+    /// The price of one request, as decimal text (`0.01`).
+    pub per_request: String,
+    /// Its ISO 4217 currency (`USD`).
+    pub currency: String,
+    /// The sentence of the pricing page the price comes from.
+    pub source: String,
 }
 
 #[derive(Clone, Debug)]

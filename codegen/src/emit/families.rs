@@ -85,7 +85,9 @@ pub fn table_rs(services: &[Service]) -> String {
          /// The spec file.\n    pub spec: &'static str,\n    \
          /// The wire protocol (`awsJson1_1`, `restJson1`, `scpRest`).\n    pub protocol: &'static str,\n    \
          /// The family's operations, in spec order.\n    pub operations: &'static [Operation],\n    \
-         /// Every modelled error: its wire code and its type's name.\n    pub errors: &'static [ErrorType],\n}\n\n\
+         /// Every modelled error: its wire code and its type's name.\n    pub errors: &'static [ErrorType],\n    \
+         /// The price of one request and its currency (`(\"0.01\", \"USD\")`), if the service\n    \
+         /// bills for API calls.\n    pub billing: Option<(&'static str, &'static str)>,\n}\n\n\
          /// A modelled error of a family.\n#[derive(Debug)]\npub struct ErrorType {\n    \
          /// The code the service sends (`__type`, `X-Amzn-ErrorType`, SCP's `code`).\n    pub code: &'static str,\n    \
          /// The name of its type in the family's model crate.\n    pub name: &'static str,\n}\n\n\
@@ -130,7 +132,15 @@ pub fn table_rs(services: &[Service]) -> String {
                 ));
             }
         }
-        out.push_str("        ],\n    },\n");
+        out.push_str("        ],\n");
+        out.push_str(&match &s.billing {
+            Some(b) => format!(
+                "        billing: Some(({:?}, {:?})),\n",
+                b.per_request, b.currency
+            ),
+            None => "        billing: None,\n".to_string(),
+        });
+        out.push_str("    },\n");
     }
     out.push_str(
         "];\n\n/// Calls `$callback!` with every family's model types (each operation's request and\n\

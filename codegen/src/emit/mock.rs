@@ -133,6 +133,13 @@ fn service_table(service: &Service) -> Result<TokenStream> {
         .iter()
         .map(|op| operation(service, op, &model))
         .collect::<Vec<_>>();
+    let billing = match &service.billing {
+        Some(b) => {
+            let (price, currency) = (&b.per_request, &b.currency);
+            quote!(Some(Billing { per_request: #price, currency: #currency }))
+        }
+        None => quote!(None),
+    };
     let doc = format!(" {title} (`{}`).", service.spec_path);
     Ok(quote! {
         use crate::spec::*;
@@ -157,6 +164,7 @@ fn service_table(service: &Service) -> Result<TokenStream> {
                 changed_request: #changed_request,
             },
             operations: &[#(#operations),*],
+            billing: #billing,
         };
     })
 }

@@ -213,6 +213,7 @@ impl<'a> Loader<'a> {
             target_prefix: facts.target_prefix,
             endpoint: facts.endpoint,
             reference: facts.reference,
+            billing: facts.billing,
             operations: Vec::new(),
             shapes,
             common_errors: Vec::new(),

@@ -24,6 +24,7 @@ pub(super) struct ServiceFacts<'a> {
     pub(super) auth: Auth,
     pub(super) target_prefix: Option<String>,
     pub(super) reference: Option<Reference>,
+    pub(super) billing: Option<Billing>,
     pub(super) endpoint: Endpoint,
 }
 
@@ -101,6 +102,32 @@ impl<'a> Loader<'a> {
                 })
             }
         };
+        let billing = match svc.get("billing") {
+            None => None,
+            Some(b) => {
+                let p = format!("{svc_ptr}/billing");
+                self.obj(b, &p)?;
+                let per_request = self.req_str(b, &p, "perRequest")?;
+                if !is_price(per_request) {
+                    return Err(self.err(
+                        &format!("{p}/perRequest"),
+                        format!("expected a price as decimal text such as \"0.01\", found {per_request:?}"),
+                    ));
+                }
+                let currency = self.req_str(b, &p, "currency")?;
+                if currency.len() != 3 || !currency.bytes().all(|c| c.is_ascii_uppercase()) {
+                    return Err(self.err(
+                        &format!("{p}/currency"),
+                        format!("expected an ISO 4217 code such as USD, found {currency:?}"),
+                    ));
+                }
+                Some(Billing {
+                    per_request: per_request.to_string(),
+                    currency: currency.to_string(),
+                    source: self.req_str(b, &p, "source")?.to_string(),
+                })
+            }
+        };
         let endpoint = self.endpoint()?;
         Ok(ServiceFacts {
             svc,
@@ -111,6 +138,7 @@ impl<'a> Loader<'a> {
             auth,
             target_prefix,
             reference,
+            billing,
             endpoint,
         })
     }
@@ -235,6 +263,17 @@ impl<'a> Loader<'a> {
     }
 }
 
+/// Decimal text of a price: digits, optionally a point and more digits (`0.01`, `1`).
+fn is_price(text: &str) -> bool {
+    let (whole, fraction) = text.split_once('.').unwrap_or((text, "0"));
+    !whole.is_empty()
+        && !fraction.is_empty()
+        && whole
+            .bytes()
+            .chain(fraction.bytes())
+            .all(|c| c.is_ascii_digit())
+}
+
 #[cfg(test)]
 mod tests {
     use super::super::testing::{error, load};
@@ -355,6 +394,28 @@ paths:
         assert_eq!(
             error("x-cloudcost-service: {protocol: awsJson1_1}"),
             "specs/test.yaml#/x-cloudcost-service: awsJson1_1 needs `targetPrefix`"
+        );
+    }
+
+    #[test]
+    fn billing_is_a_price_a_currency_and_its_source() {
+        let s = load("x-cloudcost-service: {billing: {perRequest: '0.01', currency: USD, source: pricing page}}");
+        assert_eq!(
+            s.billing,
+            Some(Billing {
+                per_request: "0.01".into(),
+                currency: "USD".into(),
+                source: "pricing page".into()
+            })
+        );
+        assert_eq!(load("{}").billing, None);
+        assert_eq!(
+            error("x-cloudcost-service: {billing: {perRequest: '$0.01', currency: USD, source: x}}"),
+            "specs/test.yaml#/x-cloudcost-service/billing/perRequest: expected a price as decimal text such as \"0.01\", found \"$0.01\""
+        );
+        assert_eq!(
+            error("x-cloudcost-service: {billing: {perRequest: '0.01', currency: dollars, source: x}}"),
+            "specs/test.yaml#/x-cloudcost-service/billing/currency: expected an ISO 4217 code such as USD, found \"dollars\""
         );
     }
 

@@ -31,6 +31,9 @@ pub struct Family {
     pub operations: &'static [Operation],
     /// Every modelled error: its wire code and its type's name.
     pub errors: &'static [ErrorType],
+    /// The price of one request and its currency (`("0.01", "USD")`), if the service
+    /// bills for API calls.
+    pub billing: Option<(&'static str, &'static str)>,
 }
 
 /// A modelled error of a family.
@@ -88,6 +91,7 @@ pub static FAMILIES: &[Family] = &[
             ErrorType { code: "RequestChangedException", name: "RequestChangedException" },
             ErrorType { code: "ResourceNotFoundException", name: "ResourceNotFoundException" },
         ],
+        billing: Some(("0.01", "USD")),
     },
     Family {
         name: "aws-inspector2",
@@ -115,6 +119,7 @@ pub static FAMILIES: &[Family] = &[
             ErrorType { code: "ThrottlingException", name: "ThrottlingException" },
             ErrorType { code: "ValidationException", name: "ValidationException" },
         ],
+        billing: None,
     },
     Family {
         name: "scp-ce",
@@ -134,6 +139,7 @@ pub static FAMILIES: &[Family] = &[
             ErrorType { code: "Forbidden", name: "ForbiddenError" },
             ErrorType { code: "NotFound", name: "NotFoundError" },
         ],
+        billing: None,
     },
 ];
 

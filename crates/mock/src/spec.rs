@@ -25,6 +25,18 @@ pub struct ServiceSpec {
     /// The answer to each situation no operation models.
     pub errors_for: ErrorsFor,
     pub operations: &'static [OperationSpec],
+    /// What each request costs, if the service bills for API calls (the spec's
+    /// `x-cloudcost-service.billing`): the mock counts billable requests by it.
+    pub billing: Option<Billing>,
+}
+
+/// The price of one request.
+#[derive(Debug)]
+pub struct Billing {
+    /// Decimal text (`0.01`).
+    pub per_request: &'static str,
+    /// ISO 4217 (`USD`).
+    pub currency: &'static str,
 }
 
 /// The wire protocol, which decides routing and the shape of errors.

@@ -224,4 +224,8 @@ pub static SERVICE: ServiceSpec = ServiceSpec {
             ],
         },
     ],
+    billing: Some(Billing {
+        per_request: "0.01",
+        currency: "USD",
+    }),
 };

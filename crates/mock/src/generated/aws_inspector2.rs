@@ -180,4 +180,5 @@ pub static SERVICE: ServiceSpec = ServiceSpec {
             ],
         },
     ],
+    billing: None,
 };

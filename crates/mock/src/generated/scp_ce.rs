@@ -132,4 +132,5 @@ pub static SERVICE: ServiceSpec = ServiceSpec {
             errors: &["BadRequest", "Forbidden", "NotFound"],
         },
     ],
+    billing: None,
 };
