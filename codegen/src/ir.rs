@@ -278,10 +278,109 @@ pub struct Operation {
     /// Error shape names, in spec order.
     pub errors: Vec<String>,
     pub pagination: Option<Pagination>,
+    /// What the operation asks of a billing ledger (`x-cloudcost-query`), so the mock can
+    /// answer it from one.
+    pub query: Option<Query>,
     pub examples: Vec<Example>,
     /// The operation's Rust code sample (`x-codeSamples`, Redoc's convention, entry with
     /// `lang: Rust`): the client crate's doctest, so the sample users read is compiled.
     pub rust_sample: Option<String>,
+}
+
+/// The meaning of a cost query (`x-cloudcost-query`): which kind of question the operation
+/// asks and which request member plays each role in it. The roles are the vocabulary that
+/// the mock (answering from a ledger), a cost planner and an exporter share.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Query {
+    pub kind: QueryKind,
+    /// Role (`period`, `granularity`, ...) to request member.
+    pub members: BTreeMap<String, String>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum QueryKind {
+    /// Cost and usage amounts per period, grouped and filtered (Cost Explorer).
+    CostAndUsage,
+    /// Reservation hours and utilisation per period.
+    ReservationUtilization,
+    /// Usage totals per account.
+    UsageTotals,
+    /// Free-trial status per account.
+    FreeTrials,
+    /// Usage line items in a date range, filtered by their attributes (SCP).
+    Usages,
+}
+
+/// A role a request member plays in a query: its name and the kind of member it must be.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RoleType {
+    /// A structure of two dates (`Start`, `End`).
+    Interval,
+    /// A string or an enum.
+    Text,
+    /// A date.
+    Date,
+    /// A list of strings or enums.
+    TextList,
+    /// A list of structures.
+    StructList,
+    /// A structure.
+    Struct,
+    /// A boolean.
+    Flag,
+}
+
+impl QueryKind {
+    /// Every kind, with its spec name.
+    pub const ALL: [(QueryKind, &'static str); 5] = [
+        (QueryKind::CostAndUsage, "costAndUsage"),
+        (QueryKind::ReservationUtilization, "reservationUtilization"),
+        (QueryKind::UsageTotals, "usageTotals"),
+        (QueryKind::FreeTrials, "freeTrials"),
+        (QueryKind::Usages, "usages"),
+    ];
+
+    pub fn name(self) -> &'static str {
+        QueryKind::ALL
+            .iter()
+            .find(|(k, _)| *k == self)
+            .map(|(_, n)| *n)
+            .unwrap_or_default()
+    }
+
+    /// The roles of the kind: (role, required, what the member must be).
+    pub fn roles(self) -> &'static [(&'static str, bool, RoleType)] {
+        use RoleType::*;
+        match self {
+            QueryKind::CostAndUsage => &[
+                ("period", true, Interval),
+                ("granularity", true, Text),
+                ("metrics", true, TextList),
+                ("groupBy", false, StructList),
+                ("filter", false, Struct),
+            ],
+            QueryKind::ReservationUtilization => &[
+                ("period", true, Interval),
+                ("granularity", false, Text),
+                ("groupBy", false, StructList),
+                ("filter", false, Struct),
+            ],
+            QueryKind::UsageTotals | QueryKind::FreeTrials => &[("accounts", false, TextList)],
+            QueryKind::Usages => &[
+                ("start", false, Date),
+                ("end", false, Date),
+                ("accounts", false, TextList),
+                ("serviceCategories", false, TextList),
+                ("billingItems", false, TextList),
+                ("regions", false, TextList),
+                ("contract", false, Text),
+                ("orderStatuses", false, TextList),
+                ("resourceName", false, Text),
+                ("sort", false, Text),
+                ("withCount", false, Flag),
+            ],
+        }
+    }
 }
 
 #[derive(Clone, Debug)]

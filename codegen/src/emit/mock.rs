@@ -198,6 +198,20 @@ fn operation(service: &Service, op: &Operation, model: &TokenStream) -> TokenStr
         .filter(|e| e.direction == Direction::Response)
         .map(|e| include(&e.path))
         .collect();
+    let request_examples: Vec<TokenStream> = op
+        .examples
+        .iter()
+        .filter(|e| e.direction == Direction::Request)
+        .map(|e| include(&e.path))
+        .collect();
+    let query = match &op.query {
+        Some(q) => {
+            let kind = q.kind.name();
+            let members = q.members.iter().map(|(r, m)| quote!((#r, #m)));
+            quote!(Some(QuerySpec { kind: #kind, members: &[#(#members),*] }))
+        }
+        None => quote!(None),
+    };
     let pagination = literal::pagination(op.pagination.as_ref());
     let errors: Vec<&str> = op
         .errors
@@ -216,8 +230,10 @@ fn operation(service: &Service, op: &Operation, model: &TokenStream) -> TokenStr
             check_request: check::<#model::#input>,
             encode_response: encode::<#model::#output>,
             examples: &[#(#examples),*],
+            request_examples: &[#(#request_examples),*],
             pagination: #pagination,
             errors: &[#(#errors),*],
+            query: #query,
         }
     }
 }
@@ -277,8 +293,10 @@ x-cloudcost-service:
     check_request: check::<cloudcost_families::test_model::Empty>,
     encode_response: encode::<cloudcost_families::test_model::Empty>,
     examples: &[],
+    request_examples: &[],
     pagination: None,
     errors: &[],
+    query: None,
 };
 "#
         );

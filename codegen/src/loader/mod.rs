@@ -32,6 +32,7 @@ mod errors;
 mod examples;
 mod operations;
 mod pagination;
+mod query;
 mod rules;
 mod service;
 mod shapes;

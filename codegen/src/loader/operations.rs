@@ -85,6 +85,10 @@ impl<'a> Loader<'a> {
             None => None,
             Some((pg, pp)) => Some(self.pagination(service, pg, &pp, &input, &output)?),
         };
+        let query = match self.child(At { v: op, ptr }, "x-cloudcost-query") {
+            None => None,
+            Some((q, qp)) => Some(self.query(service, q, &qp, &input)?),
+        };
         Ok(Operation {
             name,
             summary: self.opt_str(op, ptr, "summary")?.map(clean_docs),
@@ -100,6 +104,7 @@ impl<'a> Loader<'a> {
             output,
             errors,
             pagination,
+            query,
             examples,
             rust_sample: self.rust_sample(op, ptr)?,
         })

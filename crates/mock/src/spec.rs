@@ -118,9 +118,33 @@ pub struct OperationSpec {
     pub encode_response: Encode,
     /// The documented response examples, verbatim.
     pub examples: &'static [&'static str],
+    /// The documented request examples, verbatim, in the order of `examples`: the ledger
+    /// dataset serves a documented response for its documented request.
+    pub request_examples: &'static [&'static str],
     pub pagination: Option<Pagination>,
     /// Codes of the operation's modeled errors.
     pub errors: &'static [&'static str],
+    /// What the operation asks of a ledger (the spec's `x-cloudcost-query`), if anything.
+    pub query: Option<QuerySpec>,
+}
+
+/// An operation's query: its kind and which request member plays each role.
+#[derive(Debug)]
+pub struct QuerySpec {
+    /// `costAndUsage`, `reservationUtilization`, `usageTotals`, `freeTrials`, `usages`.
+    pub kind: &'static str,
+    /// (role, request member), e.g. `("period", "TimePeriod")`.
+    pub members: &'static [(&'static str, &'static str)],
+}
+
+impl QuerySpec {
+    /// The request member that plays `role`, if the spec names one.
+    pub fn member(&self, role: &str) -> Option<&'static str> {
+        self.members
+            .iter()
+            .find(|(r, _)| *r == role)
+            .map(|(_, m)| *m)
+    }
 }
 
 impl std::fmt::Debug for OperationSpec {

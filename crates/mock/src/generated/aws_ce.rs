@@ -173,6 +173,11 @@ pub static SERVICE: ServiceSpec = ServiceSpec {
                     "../../../../specs/examples/aws-ce/GetCostAndUsage.response.json"
                 ),
             ],
+            request_examples: &[
+                include_str!(
+                    "../../../../specs/examples/aws-ce/GetCostAndUsage.request.json"
+                ),
+            ],
             pagination: Some(Pagination {
                 input_token: "NextPageToken",
                 output_token: OutputToken::Member("NextPageToken"),
@@ -188,6 +193,16 @@ pub static SERVICE: ServiceSpec = ServiceSpec {
                 "ResourceNotFoundException",
                 "BillingViewHealthStatusException",
             ],
+            query: Some(QuerySpec {
+                kind: "costAndUsage",
+                members: &[
+                    ("filter", "Filter"),
+                    ("granularity", "Granularity"),
+                    ("groupBy", "GroupBy"),
+                    ("metrics", "Metrics"),
+                    ("period", "TimePeriod"),
+                ],
+            }),
         },
         OperationSpec {
             name: "GetReservationUtilization",
@@ -211,6 +226,11 @@ pub static SERVICE: ServiceSpec = ServiceSpec {
                     "../../../../specs/examples/aws-ce/GetReservationUtilization.response.json"
                 ),
             ],
+            request_examples: &[
+                include_str!(
+                    "../../../../specs/examples/aws-ce/GetReservationUtilization.request.json"
+                ),
+            ],
             pagination: Some(Pagination {
                 input_token: "NextPageToken",
                 output_token: OutputToken::Member("NextPageToken"),
@@ -222,6 +242,15 @@ pub static SERVICE: ServiceSpec = ServiceSpec {
                 "DataUnavailableException",
                 "InvalidNextTokenException",
             ],
+            query: Some(QuerySpec {
+                kind: "reservationUtilization",
+                members: &[
+                    ("filter", "Filter"),
+                    ("granularity", "Granularity"),
+                    ("groupBy", "GroupBy"),
+                    ("period", "TimePeriod"),
+                ],
+            }),
         },
     ],
     billing: Some(Billing {

@@ -140,6 +140,11 @@ pub static SERVICE: ServiceSpec = ServiceSpec {
                     "../../../../specs/examples/aws-inspector2/ListUsageTotals.response.json"
                 ),
             ],
+            request_examples: &[
+                include_str!(
+                    "../../../../specs/examples/aws-inspector2/ListUsageTotals.request.json"
+                ),
+            ],
             pagination: Some(Pagination {
                 input_token: "nextToken",
                 output_token: OutputToken::Member("nextToken"),
@@ -152,6 +157,10 @@ pub static SERVICE: ServiceSpec = ServiceSpec {
                 "ThrottlingException",
                 "InternalServerException",
             ],
+            query: Some(QuerySpec {
+                kind: "usageTotals",
+                members: &[("accounts", "accountIds")],
+            }),
         },
         OperationSpec {
             name: "BatchGetFreeTrialInfo",
@@ -171,6 +180,7 @@ pub static SERVICE: ServiceSpec = ServiceSpec {
                 cloudcost_families::aws_inspector2_model::BatchGetFreeTrialInfoResponse,
             >,
             examples: &[],
+            request_examples: &[],
             pagination: None,
             errors: &[
                 "ValidationException",
@@ -178,6 +188,10 @@ pub static SERVICE: ServiceSpec = ServiceSpec {
                 "ThrottlingException",
                 "InternalServerException",
             ],
+            query: Some(QuerySpec {
+                kind: "freeTrials",
+                members: &[("accounts", "accountIds")],
+            }),
         },
     ],
     billing: None,

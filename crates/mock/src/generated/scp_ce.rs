@@ -123,6 +123,9 @@ pub static SERVICE: ServiceSpec = ServiceSpec {
                     "../../../../specs/examples/scp-ce/ListUsages.response.json"
                 ),
             ],
+            request_examples: &[
+                include_str!("../../../../specs/examples/scp-ce/ListUsages.request.json"),
+            ],
             pagination: Some(Pagination {
                 input_token: "marker",
                 output_token: OutputToken::FromLastItem("id"),
@@ -130,6 +133,22 @@ pub static SERVICE: ServiceSpec = ServiceSpec {
                 items: "usages",
             }),
             errors: &["BadRequest", "Forbidden", "NotFound"],
+            query: Some(QuerySpec {
+                kind: "usages",
+                members: &[
+                    ("accounts", "account_id"),
+                    ("billingItems", "billing_item_id"),
+                    ("contract", "contract_id"),
+                    ("end", "end_date"),
+                    ("orderStatuses", "order_status"),
+                    ("regions", "region"),
+                    ("resourceName", "resource_name"),
+                    ("serviceCategories", "service_category"),
+                    ("sort", "sort"),
+                    ("start", "start_date"),
+                    ("withCount", "with_count"),
+                ],
+            }),
         },
     ],
     billing: None,
