@@ -3,7 +3,7 @@
 //! CLI, the cross-family tests) depend on it alone and a family added as a spec needs no
 //! edit of their manifests. It re-exports each model crate (and, with the `clients`
 //! feature, each client crate) under the family's snake-case name, lists every family and
-//! operation in [`FAMILIES`](../../crates/families/src/lib.rs), and hands the model types
+//! operation in `FAMILIES`, and hands the model types
 //! of every family to a caller's macro (`model_types!`), for registries that need a type,
 //! not a name.
 
@@ -59,7 +59,7 @@ pub fn lib_rs() -> String {
     )
 }
 
-/// The `table` module (`src/table.rs`, after the header line): the re-exports, [`FAMILIES`]
+/// The `table` module (`src/table.rs`, after the header line): the re-exports, `FAMILIES`
 /// and `model_types!`.
 pub fn table_rs(services: &[Service]) -> String {
     let mut out = String::from("//! The generated table of every family (see the crate root).\n\n");
