@@ -7,18 +7,18 @@ use std::convert::Infallible;
 use std::io;
 use std::pin::Pin;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, PoisonError};
 use std::task::{Context, Poll};
 use std::time::Duration;
 
 use bytes::Bytes;
 use http_body_util::combinators::BoxBody;
-use http_body_util::{BodyExt, Full, LengthLimitError, Limited, StreamBody};
-use hyper::body::{Frame, Incoming};
+use http_body_util::{BodyExt, Full, LengthLimitError, Limited};
+use hyper::body::Incoming;
 use hyper::server::conn::http1;
 use hyper::service::service_fn;
 use hyper_util::rt::{TokioIo, TokioTimer};
-use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
+use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt, ReadBuf};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::{watch, OwnedSemaphorePermit, Semaphore};
 use tokio::task::JoinSet;
@@ -185,6 +185,11 @@ pub(crate) async fn serve(
 /// Serves one connection until the client closes it, hyper gives up on it (header timeout,
 /// protocol error, injected reset), it has been idle for `idle_timeout`, or the server
 /// shuts down. `_permit` is its connection slot, given back when this returns.
+///
+/// A truncated answer (the `truncate` fault) bypasses hyper: the service leaves its bytes
+/// in `cut` and fails, hyper stops, and the bytes are written here on the socket hyper
+/// gives back. Through hyper, a body that failed midway was dropped with hyper's write
+/// buffer unflushed, so below a few hundred KiB the client received nothing at all.
 async fn connection(
     stream: TcpStream,
     state: Arc<State>,
@@ -194,31 +199,40 @@ async fn connection(
 ) {
     let idle = state.config.limits.idle_timeout;
     let activity = Arc::new(Activity::new());
+    let cut: Arc<Mutex<Option<Vec<u8>>>> = Arc::default();
     let io = TokioIo::new(Tracked {
         inner: stream,
         activity: activity.clone(),
     });
     let service = {
         let activity = activity.clone();
+        let cut = cut.clone();
         service_fn(move |request| {
             let state = state.clone();
             let busy = Busy::start(activity.clone());
+            let cut = cut.clone();
             async move {
                 let _busy = busy;
-                answer(&state, request).await
+                match answer(&state, request).await {
+                    Ok(response) => Ok(response),
+                    Err(Unanswered::Reset) => Err(Unanswered::Reset),
+                    Err(Unanswered::Truncated(bytes)) => {
+                        *cut.lock().unwrap_or_else(PoisonError::into_inner) = Some(bytes);
+                        Err(Unanswered::Truncated(Vec::new()))
+                    }
+                }
             }
         })
     };
-    let conn = builder.serve_connection(io, service);
-    tokio::pin!(conn);
+    let mut conn = builder.serve_connection(io, service);
     loop {
         let wake = activity.next_check(idle);
         tokio::select! {
-            _ = conn.as_mut() => return,
+            _ = &mut conn => break,
             _ = stop.changed() => {
-                conn.as_mut().graceful_shutdown();
-                let _ = conn.as_mut().await;
-                return;
+                Pin::new(&mut conn).graceful_shutdown();
+                let _ = (&mut conn).await;
+                break;
             }
             _ = tokio::time::sleep_until(wake) => {
                 if activity.idle_for(idle) {
@@ -230,6 +244,40 @@ async fn connection(
             }
         }
     }
+    let truncated = cut.lock().unwrap_or_else(PoisonError::into_inner).take();
+    if let Some(bytes) = truncated {
+        // hyper stopped at the service's error with nothing of this answer in its write
+        // buffer. Earlier answers were flushed before a client that waits for each answer
+        // sent this request; a pipelining client may lose one still buffered, as with
+        // `reset`.
+        let stream = conn.into_parts().io.into_inner().inner;
+        send_truncated(stream, &bytes, idle).await;
+    }
+}
+
+/// Writes a truncated answer and closes the connection: an orderly close (FIN), so the
+/// client reads every byte sent and then the end, short of the promised length. A client
+/// that reads nothing for `linger` (the idle timeout) is dropped as an idle one would be.
+/// Until the client closes too (at most `linger`), what it still sends is read and
+/// dropped: closing a socket with unread input sends a reset, which may discard the answer
+/// at the client.
+async fn send_truncated(mut stream: TcpStream, bytes: &[u8], linger: Duration) {
+    let mut rest = bytes;
+    while !rest.is_empty() {
+        match tokio::time::timeout(linger, stream.write(rest)).await {
+            Ok(Ok(n)) if n > 0 => rest = &rest[n..],
+            // The client is gone, or stopped reading: there is no one to tell.
+            _ => return,
+        }
+    }
+    if stream.shutdown().await.is_err() {
+        return;
+    }
+    let _ = tokio::time::timeout(linger, async {
+        let mut sink = [0u8; 4096];
+        while let Ok(1..) = stream.read(&mut sink).await {}
+    })
+    .await;
 }
 
 /// When a connection last moved a byte, and whether a request is being answered: what the
@@ -358,22 +406,31 @@ impl AsyncWrite for Tracked {
     }
 }
 
-/// The error a service returns to make hyper drop the connection without an answer.
+/// The error a service returns to make hyper stop serving a connection without an
+/// answer: a `reset` closes it, a truncated answer is written on it afterwards
+/// ([`send_truncated`]).
 #[derive(Debug)]
-struct ResetConnection;
+enum Unanswered {
+    Reset,
+    /// The status line, the headers and the part of the body to send.
+    Truncated(Vec<u8>),
+}
 
-impl std::fmt::Display for ResetConnection {
+impl std::fmt::Display for Unanswered {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("connection reset (injected fault)")
+        f.write_str(match self {
+            Unanswered::Reset => "connection reset (injected fault)",
+            Unanswered::Truncated(_) => "answer truncated (injected fault)",
+        })
     }
 }
 
-impl std::error::Error for ResetConnection {}
+impl std::error::Error for Unanswered {}
 
 async fn answer(
     state: &State,
     request: http::Request<Incoming>,
-) -> Result<http::Response<Body>, ResetConnection> {
+) -> Result<http::Response<Body>, Unanswered> {
     let limits = &state.config.limits;
     let (parts, body) = request.into_parts();
     let read = tokio::time::timeout(
@@ -414,9 +471,9 @@ async fn answer(
         }
     };
     match handler::handle(state, parts, body).await {
-        Outcome::Reply(reply) => Ok(response(reply, false)),
-        Outcome::Truncate(reply) => Ok(response(reply, true)),
-        Outcome::Reset => Err(ResetConnection),
+        Outcome::Reply(reply) => Ok(response(reply)),
+        Outcome::Truncate(reply) => Err(Unanswered::Truncated(truncated(&reply))),
+        Outcome::Reset => Err(Unanswered::Reset),
     }
 }
 
@@ -425,7 +482,7 @@ async fn answer(
 fn unread(status: u16, code: &str, message: &str) -> http::Response<Body> {
     let mut reply = crate::protocol::not_found(status, code, message, "-");
     reply.headers.push(("Connection".into(), "close".into()));
-    response(reply, false)
+    response(reply)
 }
 
 /// An error and its sources, `outer: inner: innermost`: hyper's own message only names
@@ -441,25 +498,37 @@ fn chain(e: &(dyn std::error::Error + 'static)) -> String {
     text
 }
 
-fn response(reply: Reply, truncate: bool) -> http::Response<Body> {
+/// The bytes of `reply` cut short: its status line, its headers with the `Content-Length`
+/// of the whole body, and the first half of the body (at least one byte of a body of two
+/// or more, never all of it).
+fn truncated(reply: &Reply) -> Vec<u8> {
     let length = reply.body.len();
-    let body: Body = if truncate {
-        // Half the body, then an error: hyper aborts the connection mid-body, so the client
-        // sees fewer bytes than Content-Length promised.
-        let half = Bytes::from(reply.body).slice(..length / 2);
-        let frames: Vec<Result<Frame<Bytes>, io::Error>> = vec![
-            Ok(Frame::data(half)),
-            Err(io::Error::new(
-                io::ErrorKind::ConnectionAborted,
-                "truncated (injected fault)",
-            )),
-        ];
-        BodyExt::boxed(StreamBody::new(futures_util::stream::iter(frames)))
-    } else {
-        Full::new(Bytes::from(reply.body))
-            .map_err(|never: Infallible| match never {})
-            .boxed()
-    };
+    let status =
+        http::StatusCode::from_u16(reply.status).unwrap_or(http::StatusCode::INTERNAL_SERVER_ERROR);
+    let mut out = format!(
+        "HTTP/1.1 {} {}\r\n",
+        status.as_str(),
+        status.canonical_reason().unwrap_or("")
+    );
+    for (name, value) in &reply.headers {
+        // What `response` would refuse is left out here too.
+        if http::HeaderName::from_bytes(name.as_bytes()).is_ok()
+            && http::HeaderValue::from_str(value).is_ok()
+        {
+            out.push_str(&format!("{name}: {value}\r\n"));
+        }
+    }
+    out.push_str(&format!("content-length: {length}\r\n\r\n"));
+    let mut bytes = out.into_bytes();
+    bytes.extend_from_slice(&reply.body[..length / 2]);
+    bytes
+}
+
+fn response(reply: Reply) -> http::Response<Body> {
+    let length = reply.body.len();
+    let body: Body = Full::new(Bytes::from(reply.body))
+        .map_err(|never: Infallible| match never {})
+        .boxed();
     let mut builder = http::Response::builder().status(reply.status);
     for (name, value) in &reply.headers {
         builder = builder.header(name.as_str(), value.as_str());
