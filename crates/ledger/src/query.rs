@@ -225,7 +225,11 @@ fn midnight(d: NaiveDate) -> NaiveDateTime {
 }
 
 /// The periods of `[start, end)` at a daily or monthly granularity.
-fn day_periods(start: NaiveDate, end: NaiveDate, g: Granularity) -> Vec<(NaiveDate, NaiveDate)> {
+pub(crate) fn day_periods(
+    start: NaiveDate,
+    end: NaiveDate,
+    g: Granularity,
+) -> Vec<(NaiveDate, NaiveDate)> {
     let mut out = Vec::new();
     let mut s = start;
     while s < end {

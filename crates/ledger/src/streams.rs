@@ -346,12 +346,32 @@ pub(crate) fn generated(seed: u64, org: &Organisation, cal: &Calendar) -> Vec<St
                     };
                     let base = hash(&[seed, a, s, text(region), text(&ut.name)]);
                     let slices = 1 + base % 2;
+                    // Slices differ by their tags; one that draws the tags of an earlier
+                    // one is left out, so no two streams share a key.
+                    let mut seen: Vec<Vec<(String, String)>> = Vec::new();
                     for k in 0..slices {
                         let h = hash(&[base, k]);
                         let mut factor = Decimal::new(range(hash(&[h, 1]), 300, 1700) as i64, 3);
                         if ai == 0 {
                             factor /= Decimal::from(4);
                         }
+                        let tags: Vec<(String, String)> = org
+                            .tags
+                            .iter()
+                            .filter_map(|t| {
+                                let th = hash(&[h, text(&t.key)]);
+                                (th % 100 >= 20 && !t.values.is_empty()).then(|| {
+                                    let v = &t.values[(th / 100) as usize % t.values.len()];
+                                    (t.key.clone(), v.clone())
+                                })
+                            })
+                            .collect();
+                        let mut tags = tags;
+                        tags.sort();
+                        if seen.contains(&tags) {
+                            continue;
+                        }
+                        seen.push(tags.clone());
                         let q0 = quantity(daily * factor / Decimal::from(slices));
                         expected += q0 * ut.price;
                         let from = if hash(&[h, 2]) % 100 < 20 {
@@ -367,19 +387,7 @@ pub(crate) fn generated(seed: u64, org: &Organisation, cal: &Calendar) -> Vec<St
                             "Usage",
                             &ut.unit,
                         );
-                        p.tags = org
-                            .tags
-                            .iter()
-                            .filter_map(|t| {
-                                let th = hash(&[h, text(&t.key)]);
-                                (th % 100 >= 20 && !t.values.is_empty()).then(|| {
-                                    (
-                                        t.key.clone(),
-                                        t.values[(th / 100) as usize % t.values.len()].clone(),
-                                    )
-                                })
-                            })
-                            .collect();
+                        p.tags = tags;
                         out.push(stream(
                             p,
                             Gen::Usage {
