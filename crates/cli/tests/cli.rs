@@ -51,14 +51,34 @@ fn cloudcost(args: &[&str]) -> Command {
     cmd
 }
 
-/// The request id the mock gives its request number `n` (from 0) with the default fault
-/// seed: ids are a function of the seed and the number, so a run replays exactly.
-fn mock_request_id(n: usize) -> &'static str {
+/// The part of a mock request id that is a function of the default fault seed and the
+/// request number `n` (from 0). An id opens with 17 characters of the mock instance's own
+/// (`IIIIIIII-IIII-4II`), different in every mock process, and ends with these 19, so a run
+/// replays exactly after the instance's prefix.
+fn mock_request_id_suffix(n: usize) -> &'static str {
     [
-        "48218226-ff3c-44bf-833f-8bd4f9c57863",
-        "dce423fc-82c0-45b8-80a3-5ef24fa6a992",
-        "e60bbbf6-ca09-4f3c-88e8-2a8c0064269b",
+        "4-8821-8226ff3cd4bf",
+        "d-8ce4-23fc82c0d5b8",
+        "e-860b-bbf6ca094f3c",
     ][n]
+}
+
+/// `text` with its `[request id …]` replaced by `[request id <id>]`, after checking that
+/// the id is the mock's request `n`.
+fn masking_request_id(text: &str, n: usize) -> String {
+    let start = text
+        .find("[request id ")
+        .unwrap_or_else(|| panic!("no request id in {text:?}"))
+        + "[request id ".len();
+    let end = start + text[start..].find(']').expect("the id's end");
+    let id = &text[start..end];
+    assert_eq!(id.len(), 36, "{id}");
+    assert_eq!(
+        &id[17..],
+        mock_request_id_suffix(n),
+        "{id} is not the mock's request {n}"
+    );
+    format!("{}<id>{}", &text[..start], &text[end..])
 }
 
 /// The documented example at `specs/examples/<path>`, as JSON.
@@ -573,13 +593,10 @@ fn an_api_error_shows_code_and_message_and_exits_3() {
     assert_eq!(o.status.code(), Some(3), "{}", stderr(&o));
     assert_eq!(stdout(&o), "");
     assert_eq!(
-        stderr(&o),
-        format!(
-            "cloudcost: GetCostAndUsage failed: DataUnavailableException (HTTP 400): \
-             DataUnavailableException (requested by x-cloudcost-mock-error) [request id {}]\n",
-            // Not retried: the mock's first request.
-            mock_request_id(0)
-        )
+        masking_request_id(&stderr(&o), 0),
+        // Not retried: the mock's first request.
+        "cloudcost: GetCostAndUsage failed: DataUnavailableException (HTTP 400): \
+         DataUnavailableException (requested by x-cloudcost-mock-error) [request id <id>]\n",
     );
     assert_no_secrets(&o);
 
@@ -590,12 +607,9 @@ fn an_api_error_shows_code_and_message_and_exits_3() {
     assert_eq!(o.status.code(), Some(3), "{}", stderr(&o));
     assert_eq!(stdout(&o), "");
     assert_eq!(
-        stderr(&o),
-        format!(
-            "cloudcost: ListUsages failed: Forbidden (HTTP 403): Forbidden (requested by \
-             x-cloudcost-mock-error) [request id {}]\n",
-            mock_request_id(0)
-        )
+        masking_request_id(&stderr(&o), 0),
+        "cloudcost: ListUsages failed: Forbidden (HTTP 403): Forbidden (requested by \
+         x-cloudcost-mock-error) [request id <id>]\n",
     );
 }
 
@@ -614,13 +628,10 @@ fn a_throttled_call_to_the_embedded_mock_is_retried_without_sleeping() {
     assert_eq!(o.status.code(), Some(3), "{}", stderr(&o));
     assert_eq!(stdout(&o), "");
     assert_eq!(
-        stderr(&o),
-        format!(
-            "cloudcost: ListUsageTotals failed: ThrottlingException (HTTP 429): \
-             ThrottlingException (requested by x-cloudcost-mock-error) [request id {}]\n",
-            // The third attempt's answer: retried twice, as the default 3 attempts allow.
-            mock_request_id(2)
-        )
+        masking_request_id(&stderr(&o), 2),
+        // The third attempt's answer: retried twice, as the default 3 attempts allow.
+        "cloudcost: ListUsageTotals failed: ThrottlingException (HTTP 429): \
+         ThrottlingException (requested by x-cloudcost-mock-error) [request id <id>]\n",
     );
     assert!(
         elapsed < std::time::Duration::from_secs(2),

@@ -1,7 +1,10 @@
 //! One request, start to finish: route, fault, authentication, injected error, validation,
 //! data. Generic over the generated tables: nothing here names a service.
 
+use std::collections::hash_map::RandomState;
+use std::hash::{BuildHasher, Hasher};
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{SystemTime, UNIX_EPOCH};
 
 use bytes::Bytes;
 use http::request::Parts;
@@ -32,6 +35,8 @@ pub(crate) struct State {
     pub config: MockConfig,
     pub services: &'static [&'static ServiceSpec],
     counter: AtomicU64,
+    /// This instance's prefix of every request id ([`request_id`]).
+    instance: u64,
     /// Injected faults so far, by kind (in `FaultKind::ALL` order).
     faults: [AtomicU64; 6],
     caches: Caches,
@@ -43,6 +48,7 @@ impl State {
             config,
             services: crate::generated::SERVICES,
             counter: AtomicU64::new(0),
+            instance: instance_key(),
             faults: Default::default(),
             caches: Caches::default(),
         }
@@ -62,24 +68,42 @@ impl State {
     }
 }
 
-/// A request id in the UUID form AWS uses, derived from the request number.
-fn request_id(seed: u64, n: u64) -> String {
-    // The golden-ratio offset keeps request 0 of seed 0 from being all zeros.
-    let a = mix(seed ^ mix(n.wrapping_add(0x9E37_79B9_7F4A_7C15)));
-    let b = mix(a);
+/// A number that tells this mock instance from every other, in this process or another
+/// (with overwhelming probability): the per-process random keys of the standard library's
+/// hasher (fresh keys for each instance), the process id and the time. It only prefixes
+/// request ids; data and faults never depend on it.
+fn instance_key() -> u64 {
+    let mut hasher = RandomState::new().build_hasher();
+    hasher.write_u32(std::process::id());
+    if let Ok(now) = SystemTime::now().duration_since(UNIX_EPOCH) {
+        hasher.write_u128(now.as_nanos());
+    }
+    mix(hasher.finish())
+}
+
+/// A request id in the UUID (version 4) form AWS uses:
+/// `IIIIIIII-IIII-4IIR-8RRR-RRRRRRRRRRRR`. The first 56 bits (`I`) are the mock instance's
+/// own ([`instance_key`]), so ids never repeat from one mock process to the next; the last
+/// 64 (`R`) are a function of the seed and the request number alone, different for every
+/// request number, so a replay by seed gives the same ids after the instance's prefix.
+fn request_id(instance: u64, seed: u64, n: u64) -> String {
+    // The golden-ratio offset keeps request 0 of seed 0 from being all zeros; `mix` is a
+    // bijection, so two request numbers never share `r`.
+    let r = mix(seed ^ mix(n.wrapping_add(0x9E37_79B9_7F4A_7C15)));
     format!(
-        "{:08x}-{:04x}-4{:03x}-8{:03x}-{:012x}",
-        a >> 32,
-        (a >> 16) & 0xffff,
-        a & 0xfff,
-        b >> 52,
-        b & 0xffff_ffff_ffff
+        "{:08x}-{:04x}-4{:02x}{:01x}-8{:03x}-{:012x}",
+        instance >> 32,
+        (instance >> 16) & 0xffff,
+        (instance >> 8) & 0xff,
+        r >> 60,
+        (r >> 48) & 0xfff,
+        r & 0xffff_ffff_ffff
     )
 }
 
 pub(crate) async fn handle(state: &State, parts: Parts, body: Bytes) -> Outcome {
     let n = state.counter.fetch_add(1, Ordering::Relaxed);
-    let id = request_id(state.config.faults.seed, n);
+    let id = request_id(state.instance, state.config.faults.seed, n);
     let target = parts
         .headers
         .get("x-amz-target")
