@@ -724,6 +724,62 @@ impl Drop for MockProcess {
     }
 }
 
+/// On Ctrl-C, `cloudcost mock` says on stderr what it answered: per operation, the
+/// billable requests and their cost (Cost Explorer's $0.01 a request).
+#[cfg(unix)]
+#[test]
+fn cloudcost_mock_prints_the_requests_it_answered_when_it_stops() {
+    use std::io::Read;
+    let mut child = cloudcost(&["mock"])
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn cloudcost mock");
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().expect("stdout"))
+        .read_line(&mut line)
+        .expect("read the mock's first line");
+    let url = line
+        .trim()
+        .strip_prefix("listening on ")
+        .unwrap_or_else(|| panic!("unexpected first line {line:?}"))
+        .to_string();
+    let mut errors = child.stderr.take().expect("stderr");
+    let mut mock = MockProcess { child, url };
+    let cost_and_usage = [
+        "ce",
+        "get-cost-and-usage",
+        "--time-period",
+        "Start=2017-09-01,End=2017-10-01",
+        "--granularity",
+        "MONTHLY",
+        "--metrics",
+        "BlendedCost",
+    ];
+    for args in [
+        &cost_and_usage[..],
+        &cost_and_usage[..],
+        &["inspector2", "list-usage-totals"],
+    ] {
+        assert_success(&mock.cloudcost(args).output().unwrap());
+    }
+    let interrupted = Command::new("kill")
+        .args(["-INT", &mock.child.id().to_string()])
+        .status()
+        .expect("run kill");
+    assert!(interrupted.success());
+    let status = mock.child.wait().expect("the mock stops");
+    let mut text = String::new();
+    errors.read_to_string(&mut text).expect("read stderr");
+    assert_eq!(status.code(), Some(0), "{text}");
+    assert_eq!(
+        text,
+        "cloudcost mock: answered 3 requests (2 billable, 0.02 USD): \
+         aws-ce GetCostAndUsage 2, aws-inspector2 ListUsageTotals 1\n"
+    );
+}
+
 fn items(json: &str, member: &str) -> Vec<serde_json::Value> {
     let v: serde_json::Value = serde_json::from_str(json).expect("JSON output");
     v[member].as_array().cloned().unwrap_or_default()

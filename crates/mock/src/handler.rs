@@ -11,6 +11,7 @@ use http::request::Parts;
 use serde_json::{Map, Value};
 
 use crate::auth::{self, AuthFailure};
+use crate::counts::{self, Counter};
 use crate::dataset::{self, Refusal};
 use crate::faults::{FaultKind, SLOW_DELAY};
 use crate::protocol::{self, Reply, Route};
@@ -39,6 +40,8 @@ pub(crate) struct State {
     instance: u64,
     /// Injected faults so far, by kind (in `FaultKind::ALL` order).
     faults: [AtomicU64; 6],
+    /// Answered requests per operation.
+    pub counts: Counter,
     caches: Caches,
 }
 
@@ -50,6 +53,7 @@ impl State {
             counter: AtomicU64::new(0),
             instance: instance_key(),
             faults: Default::default(),
+            counts: Counter::new(crate::generated::SERVICES),
             caches: Caches::default(),
         }
     }
@@ -102,6 +106,15 @@ fn request_id(instance: u64, seed: u64, n: u64) -> String {
 }
 
 pub(crate) async fn handle(state: &State, parts: Parts, body: Bytes) -> Outcome {
+    // The mock's own paths come before numbering: reading the counts must not shift which
+    // request gets which fault, nor count itself.
+    if parts.uri.path().starts_with(counts::RESERVED_PREFIX) {
+        return Outcome::Reply(counts::own_answer(
+            parts.method.as_str(),
+            parts.uri.path(),
+            &state.counts,
+        ));
+    }
     let n = state.counter.fetch_add(1, Ordering::Relaxed);
     let id = request_id(state.instance, state.config.faults.seed, n);
     let target = parts
@@ -132,8 +145,25 @@ pub(crate) async fn handle(state: &State, parts: Parts, body: Bytes) -> Outcome 
             ))
         }
     };
+    let outcome = routed(state, service, op, n, &id, &parts, &body).await;
+    if !matches!(outcome, Outcome::Reset) {
+        state.counts.record(service, op);
+    }
+    outcome
+}
+
+/// [`handle`] once the request has found its operation: fault, checks, data.
+async fn routed(
+    state: &State,
+    service: &'static ServiceSpec,
+    op: &'static OperationSpec,
+    n: u64,
+    id: &str,
+    parts: &Parts,
+    body: &[u8],
+) -> Outcome {
     let answer = |a: &Answer, message: &str, violations: &[Violation]| {
-        protocol::error(service, a, message, violations, &id, &state.caches)
+        protocol::error(service, a, message, violations, id, &state.caches)
     };
     let errors = &service.errors_for;
     let mut truncate = false;
@@ -161,7 +191,7 @@ pub(crate) async fn handle(state: &State, parts: Parts, body: Bytes) -> Outcome 
         Some(FaultKind::Slow) => tokio::time::sleep(SLOW_DELAY).await,
         Some(FaultKind::Truncate) => truncate = true,
     }
-    let reply = respond(state, service, op, &parts, &body, &id);
+    let reply = respond(state, service, op, parts, body, id);
     let reply = match reply {
         Ok(reply) => reply,
         Err((a, message, violations)) => answer(&a, &message, &violations),

@@ -25,6 +25,7 @@
 #![forbid(unsafe_code)]
 
 mod auth;
+mod counts;
 mod dataset;
 mod faults;
 mod handler;
@@ -46,6 +47,7 @@ use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
 pub use auth::TestKeys;
+pub use counts::{Cost, OperationCount, RequestCounts, REQUEST_COUNTS_PATH};
 pub use dataset::Dataset;
 pub use faults::{FaultKind, Faults, ParseFaultError, SLOW_DELAY};
 pub use handler::ERROR_HEADER;
@@ -276,4 +278,27 @@ pub async fn serve_until_ctrl_c_with(
     tokio::signal::ctrl_c().await.map_err(MockError::Signal)?;
     server.shutdown().await;
     Ok(())
+}
+
+impl MockServer {
+    /// The requests answered so far, per operation, with the billable ones and their cost
+    /// (which requests count: [`RequestCounts`]). The same as `GET` [`REQUEST_COUNTS_PATH`]
+    /// answers.
+    pub fn request_counts(&self) -> RequestCounts {
+        self.state.counts.snapshot()
+    }
+}
+
+/// [`serve_until_ctrl_c_with`], returning the requests the mock answered, counted once
+/// requests in flight have finished (`cloudcost mock` prints them as it stops).
+pub async fn serve_until_ctrl_c_counting(
+    config: MockConfig,
+    on_start: impl FnOnce(&MockServer),
+) -> Result<RequestCounts, MockError> {
+    let server = MockServer::start(config).await?;
+    on_start(&server);
+    tokio::signal::ctrl_c().await.map_err(MockError::Signal)?;
+    let state = server.state.clone();
+    server.shutdown().await;
+    Ok(state.counts.snapshot())
 }

@@ -229,7 +229,9 @@ fn config(m: &ArgMatches) -> Result<MockConfig, String> {
 }
 
 /// `cloudcost mock`: serve until Ctrl-C. The URL is the only line on stdout, so scripts
-/// can read it.
+/// can read it; on Ctrl-C, once requests in flight are done, one line on stderr says what
+/// was answered (`cloudcost mock: answered N requests (B billable, <cost>): …`, the
+/// mock's `RequestCounts`).
 pub async fn serve(m: &ArgMatches) -> i32 {
     let config = match config(m) {
         Ok(c) => c,
@@ -238,14 +240,17 @@ pub async fn serve(m: &ArgMatches) -> i32 {
             return EXIT_USAGE;
         }
     };
-    let result = cloudcost_mock::serve_until_ctrl_c_with(config, |server| {
+    let result = cloudcost_mock::serve_until_ctrl_c_counting(config, |server| {
         let mut out = std::io::stdout().lock();
         let _ = writeln!(out, "listening on {}", server.url());
         let _ = out.flush();
     })
     .await;
     match result {
-        Ok(()) => EXIT_OK,
+        Ok(counts) => {
+            eprintln!("cloudcost mock: {counts}");
+            EXIT_OK
+        }
         // Every configuration comes from this command line: a refused one is a usage error.
         Err(e @ cloudcost_mock::MockError::Config(_)) => {
             eprintln!("cloudcost mock: {e}");
