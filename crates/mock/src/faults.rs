@@ -20,9 +20,12 @@ pub enum FaultKind {
     Http500,
     /// The service's unavailable error (HTTP 503).
     Http503,
-    /// The connection is closed without an answer.
+    /// The request is read and the connection closed without a byte of answer (an
+    /// orderly close, not an RST).
     Reset,
-    /// A 200 whose body stops halfway (its `Content-Length` promised more).
+    /// The answer's status line (a 200 for a valid request) and headers, with the whole
+    /// body's `Content-Length`, and the first half of its body; then the connection is
+    /// closed.
     Truncate,
     /// The normal answer, after [`SLOW_DELAY`].
     Slow,
