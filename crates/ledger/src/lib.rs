@@ -123,6 +123,7 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+mod catalog;
 mod check;
 mod dims;
 mod error;

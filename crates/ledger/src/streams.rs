@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 use cloudcost_types::chrono::{Datelike, Duration, NaiveDate, Weekday};
 use cloudcost_types::rust_decimal::Decimal;
 
-use crate::generate::{SAVINGS_PLANS_SERVICE, SAVINGS_PLANS_USAGE_TYPE};
+use crate::catalog::{SAVINGS_PLANS_SERVICE, SAVINGS_PLANS_USAGE_TYPE};
 use crate::hash::{self, hash, range, text};
 use crate::items::{zero_amounts, LineItem, Metric, Metrics, Profile, NO_UNIT};
 use crate::org::{region_prefix, Calendar, Organisation};
