@@ -54,6 +54,23 @@ impl Metric {
         Metric::ALL.into_iter().find(|m| m.name() == name)
     }
 
+    /// The metric of a name as a request may spell it: the name itself, or the same in
+    /// upper snake case (`UNBLENDED_COST`), which the service accepts too.
+    pub fn from_request_name(name: &str) -> Option<Metric> {
+        Metric::from_name(name).or_else(|| {
+            Metric::ALL.into_iter().find(|m| {
+                let mut snake = String::new();
+                for (i, c) in m.name().chars().enumerate() {
+                    if c.is_ascii_uppercase() && i > 0 {
+                        snake.push('_');
+                    }
+                    snake.push(c.to_ascii_uppercase());
+                }
+                snake == name
+            })
+        })
+    }
+
     /// Whether the metric is a quantity (in the usage type's unit) rather than money.
     pub fn is_usage(self) -> bool {
         matches!(self, Metric::UsageQuantity | Metric::NormalizedUsageAmount)
@@ -291,5 +308,14 @@ mod tests {
             assert_eq!(m.index(), Metric::ALL.iter().position(|x| *x == m).unwrap());
         }
         assert_eq!(Metric::from_name("blendedcost"), None);
+        assert_eq!(
+            Metric::from_request_name("NET_AMORTIZED_COST"),
+            Some(Metric::NetAmortizedCost)
+        );
+        assert_eq!(
+            Metric::from_request_name("UsageQuantity"),
+            Some(Metric::UsageQuantity)
+        );
+        assert_eq!(Metric::from_request_name("USAGEQUANTITY"), None);
     }
 }

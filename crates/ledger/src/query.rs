@@ -71,7 +71,8 @@ pub struct CostQuery {
     pub end: NaiveDate,
     /// The granularity.
     pub granularity: Granularity,
-    /// The metrics, by name (`UnblendedCost`, ...): at least one.
+    /// The metrics, by name (`UnblendedCost`, or `UNBLENDED_COST`, which the service
+    /// accepts too; answers use the spelling asked): at least one.
     pub metrics: Vec<String>,
     /// Up to two group keys.
     pub group_by: Vec<GroupKey>,
@@ -196,8 +197,9 @@ impl PeriodSums {
     }
 }
 
-/// The metrics of a query, checked: known names, at least one, duplicates dropped.
-pub(crate) fn metrics(names: &[String]) -> Result<Vec<Metric>, QueryError> {
+/// The metrics of a query, checked: known names, at least one, duplicates dropped; each
+/// with the spelling the request used (answers are keyed by it).
+pub(crate) fn metrics(names: &[String]) -> Result<Vec<(Metric, String)>, QueryError> {
     if names.is_empty() {
         return Err(QueryError::new(
             "Metrics",
@@ -206,15 +208,15 @@ pub(crate) fn metrics(names: &[String]) -> Result<Vec<Metric>, QueryError> {
     }
     let mut out = Vec::new();
     for (i, name) in names.iter().enumerate() {
-        let Some(m) = Metric::from_name(name) else {
+        let Some(m) = Metric::from_request_name(name) else {
             let valid: Vec<&str> = Metric::ALL.iter().map(|m| m.name()).collect();
             return Err(QueryError::new(
                 format!("Metrics[{i}]"),
                 format!("unknown metric `{name}` (valid: {})", valid.join(", ")),
             ));
         };
-        if !out.contains(&m) {
-            out.push(m);
+        if !out.iter().any(|(x, _)| *x == m) {
+            out.push((m, name.clone()));
         }
     }
     Ok(out)
@@ -249,7 +251,7 @@ pub(crate) fn day_periods(
 
 impl Ledger {
     /// Checks a query's time period, group keys and filter (shared by every user).
-    fn check_query(&self, q: &CostQuery) -> Result<Vec<Metric>, QueryError> {
+    fn check_query(&self, q: &CostQuery) -> Result<Vec<(Metric, String)>, QueryError> {
         let metrics = metrics(&q.metrics)?;
         if q.end <= q.start {
             return Err(QueryError::new(
@@ -317,7 +319,8 @@ impl Ledger {
     /// (UsageQuantity, NormalizedUsageAmount) carry the unit of its items with non-zero
     /// usage if they share one, else `N/A`; money is in `USD`.
     pub fn cost_and_usage(&self, q: &CostQuery) -> Result<CostAnswer, QueryError> {
-        let metrics = self.check_query(q)?;
+        let named = self.check_query(q)?;
+        let metrics: Vec<Metric> = named.iter().map(|(m, _)| *m).collect();
         // The streams that pass the filter, with their group and unit.
         let mut group_ids: HashMap<Vec<String>, usize> = HashMap::new();
         let mut units: Vec<&str> = Vec::new();
@@ -378,7 +381,8 @@ impl Ledger {
                     metrics: metrics
                         .iter()
                         .zip(&acc.sums)
-                        .map(|(m, v)| (m.name().to_string(), *v, unit_of(*m, acc.unit)))
+                        .zip(&named)
+                        .map(|((m, v), (_, name))| (name.clone(), *v, unit_of(*m, acc.unit)))
                         .collect(),
                 });
                 acc.touched = false;
@@ -393,11 +397,11 @@ impl Ledger {
             } else {
                 let total = match rows.pop() {
                     Some(r) => r.metrics,
-                    None => metrics
+                    None => named
                         .iter()
-                        .map(|m| {
+                        .map(|(m, name)| {
                             (
-                                m.name().to_string(),
+                                name.clone(),
                                 Decimal::new(0, m.scale()),
                                 unit_of(*m, UnitState::None),
                             )

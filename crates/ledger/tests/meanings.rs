@@ -747,3 +747,18 @@ fn scp_usages() {
     assert_eq!(e.member, "end_date");
     assert_eq!(l.organisation().scp.timezone, "Asia/Seoul");
 }
+
+#[test]
+fn metrics_may_be_asked_in_upper_snake_case() {
+    let l = Ledger::generate(1, Size::default());
+    let a = l
+        .cost_and_usage(&q(
+            "2024-03-01",
+            "2024-03-02",
+            Granularity::Daily,
+            &["UNBLENDED_COST", "UnblendedCost"],
+        ))
+        .unwrap();
+    let names: Vec<&str> = a.periods[0].total.iter().map(|m| m.0.as_str()).collect();
+    assert_eq!(names, ["UNBLENDED_COST"]);
+}
