@@ -5,6 +5,7 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine as _;
 use serde_json::Value;
 
+use crate::ledger::LedgerData;
 use crate::spec::{OperationSpec, OutputToken, Pagination};
 use crate::synth::{hash_str, mix, Caches, Synth};
 
@@ -22,6 +23,10 @@ pub enum Dataset {
         page_size: u32,
         seed: u64,
     },
+    /// A billing ledger: every operation with an `x-cloudcost-query` is answered as a query
+    /// over it (its documented request still gets its documented response); the others
+    /// get what [`Dataset::Examples`] gives.
+    Ledger(LedgerData),
 }
 
 /// The most items a synthetic dataset may hold (2^40, about 10^12). Item numbers are
@@ -49,9 +54,53 @@ impl Dataset {
     }
 }
 
+/// The rows of a page of `total` rows, and the token of the next page: the window the
+/// request's token (`op`'s paging members) and page `size` select. An operation without
+/// token paging gets every row.
+pub(crate) fn page_window(
+    op: &OperationSpec,
+    request: &Value,
+    total: u64,
+    size: u64,
+) -> Result<(std::ops::Range<usize>, Option<String>), Refusal> {
+    let whole = || 0..usize::try_from(total).unwrap_or(usize::MAX);
+    let Some(p) = op
+        .pagination
+        .as_ref()
+        .filter(|p| matches!(p.output_token, OutputToken::Member(_)))
+    else {
+        return Ok((whole(), None));
+    };
+    let fingerprint = fingerprint(request, p);
+    let offset = match token_of(request, p) {
+        None => 0,
+        Some(t) => {
+            let offset = decode_token(t, fingerprint, p)?;
+            // Tokens are issued only for a row after the first page and inside the data.
+            if offset == 0 || offset >= total {
+                return Err(Refusal::InvalidToken(format!(
+                    "{} points past the end of the data",
+                    p.input_token
+                )));
+            }
+            offset
+        }
+    };
+    let end = offset.saturating_add(size.max(1)).min(total);
+    let next = (end < total).then(|| token(fingerprint, end));
+    let (a, b) = (
+        usize::try_from(offset).unwrap_or(usize::MAX),
+        usize::try_from(end).unwrap_or(usize::MAX),
+    );
+    Ok((a..b, next))
+}
+
 /// Why a valid request gets no page.
 #[derive(Debug)]
 pub(crate) enum Refusal {
+    /// A request the data cannot answer as asked (a period the ledger does not cover, an
+    /// unknown metric): the service's invalid-request error.
+    InvalidRequest(String),
     /// A token or marker the mock did not issue.
     InvalidToken(String),
     /// A token issued for a different request.
@@ -67,6 +116,12 @@ pub(crate) fn respond(
     request: &Value,
     caches: &Caches,
 ) -> Result<Vec<u8>, Refusal> {
+    if let Dataset::Ledger(data) = dataset {
+        return match crate::ledger::respond(op, data, request) {
+            Some(answer) => answer,
+            None => respond(op, &Dataset::Examples, request, caches),
+        };
+    }
     let (pages, page_size, seed) = match dataset {
         Dataset::Examples => match op.examples.first() {
             Some(example) => {
@@ -92,6 +147,8 @@ pub(crate) fn respond(
             page_size,
             seed,
         } => (*pages, *page_size, *seed),
+        // Answered above.
+        Dataset::Ledger(_) => (1, 3, 0),
     };
     let root = caches.schemas.get(op.response_schema);
     let synth = Synth::new(&root, seed, &caches.patterns);

@@ -278,6 +278,7 @@ fn respond(
     };
     match dataset::respond(op, &state.config.dataset, &value, &state.caches) {
         Ok(bytes) => Ok(protocol::success(service, id, bytes)),
+        Err(Refusal::InvalidRequest(m)) => Err((errors.invalid_request, m, Vec::new())),
         Err(Refusal::InvalidToken(m)) => Err((errors.invalid_token, m, Vec::new())),
         Err(Refusal::ChangedRequest(m)) => Err((errors.changed_request, m, Vec::new())),
         Err(Refusal::Internal(m)) => {

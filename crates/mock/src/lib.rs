@@ -29,6 +29,7 @@ mod counts;
 mod dataset;
 mod faults;
 mod handler;
+mod ledger;
 mod protocol;
 mod server;
 pub mod spec;
@@ -47,10 +48,13 @@ use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
 pub use auth::TestKeys;
+/// The billing ledger the `Ledger` dataset answers from.
+pub use cloudcost_ledger;
 pub use counts::{Cost, OperationCount, RequestCounts, REQUEST_COUNTS_PATH};
 pub use dataset::Dataset;
 pub use faults::{FaultKind, Faults, ParseFaultError, SLOW_DELAY};
 pub use handler::ERROR_HEADER;
+pub use ledger::LedgerData;
 pub use server::Limits;
 
 /// The services the mock serves.

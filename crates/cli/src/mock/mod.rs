@@ -7,7 +7,8 @@ use std::io::Write;
 use std::time::Duration;
 
 use clap::{Arg, ArgAction, ArgMatches, Command};
-use cloudcost_mock::{Dataset, FaultKind, Faults, Limits, MockConfig};
+use cloudcost_mock::cloudcost_ledger::{Ledger, Size};
+use cloudcost_mock::{Dataset, FaultKind, Faults, LedgerData, Limits, MockConfig};
 
 use crate::exit::{EXIT_FAILURE, EXIT_OK, EXIT_USAGE};
 
@@ -38,9 +39,15 @@ pub fn command() -> Command {
         .arg(
             Arg::new("dataset")
                 .long("dataset")
-                .value_parser(["examples", "synthetic"])
+                .value_parser(["examples", "synthetic", "ledger"])
                 .default_value("examples")
-                .help("The documented examples, or a deterministic synthetic dataset for paging."),
+                .help("The documented examples; a deterministic synthetic dataset for paging; or a billing ledger (generated from --seed, or --ledger FILE) that every cost query is answered from, so the numbers add up."),
+        )
+        .arg(
+            Arg::new("ledger")
+                .long("ledger")
+                .value_name("FILE")
+                .help("Answer from this ledger file (YAML; see the cloudcost-ledger crate's docs); implies --dataset ledger."),
         )
         .arg(
             Arg::new("pages")
@@ -54,7 +61,7 @@ pub fn command() -> Command {
                 .long("page-size")
                 .value_name("M")
                 .value_parser(clap::value_parser!(u32).range(1..))
-                .help("Synthetic dataset: items per page, unless the request sets its page size [default: 10]."),
+                .help("Synthetic and ledger datasets: items per page, unless the request sets its page size [default: 10]."),
         )
         .arg(
             Arg::new("seed")
@@ -62,7 +69,7 @@ pub fn command() -> Command {
                 .value_name("S")
                 .value_parser(clap::value_parser!(u64))
                 .default_value("0")
-                .help("Seed of the synthetic dataset and of fault injection."),
+                .help("Seed of the synthetic dataset, of the generated ledger and of fault injection."),
         )
         .arg(
             Arg::new("fault-rate")
@@ -188,7 +195,29 @@ fn config(m: &ArgMatches) -> Result<MockConfig, String> {
     let seed = m.get_one::<u64>("seed").copied().unwrap_or(0);
     let pages = m.get_one::<u32>("pages").copied();
     let page_size = m.get_one::<u32>("page-size").copied();
+    let ledger_file = m.get_one::<String>("ledger");
     let dataset = match m.get_one::<String>("dataset").map(String::as_str) {
+        _ if ledger_file.is_some()
+            || m.get_one::<String>("dataset").map(String::as_str) == Some("ledger") =>
+        {
+            if pages.is_some() {
+                return Err(
+                    "--pages is for --dataset synthetic; a ledger's data decides its pages".into(),
+                );
+            }
+            let ledger = match ledger_file {
+                Some(path) => {
+                    let text = std::fs::read_to_string(path)
+                        .map_err(|e| format!("--ledger {path}: {e}"))?;
+                    Ledger::from_yaml(&text).map_err(|e| format!("--ledger {path}: {e}"))?
+                }
+                None => Ledger::generate(seed, Size::default()),
+            };
+            Dataset::Ledger(LedgerData {
+                ledger: std::sync::Arc::new(ledger),
+                page_size: page_size.unwrap_or(DEFAULT_PAGE_SIZE),
+            })
+        }
         Some("synthetic") => Dataset::Synthetic {
             pages: pages.unwrap_or(DEFAULT_PAGES),
             page_size: page_size.unwrap_or(DEFAULT_PAGE_SIZE),
