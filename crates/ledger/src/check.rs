@@ -11,6 +11,20 @@ use crate::error::LedgerError;
 use crate::items::LineItem;
 use crate::org::{Calendar, Organisation, RuleOn, RECORD_TYPES};
 
+/// The largest amount a ledger takes (a trillion): sums over centuries of items stay far
+/// inside what a decimal holds, so no arithmetic can overflow.
+fn too_large(d: Decimal) -> bool {
+    d.abs() > Decimal::from(1_000_000_000_000_i64)
+}
+
+/// Refuses an amount beyond [`too_large`].
+fn bounded(path: impl Into<String>, d: Decimal) -> Result<(), LedgerError> {
+    if too_large(d) {
+        return fail(path, format!("{d} is too large (at most 1000000000000)"));
+    }
+    Ok(())
+}
+
 fn fail<T>(path: impl Into<String>, reason: impl Into<String>) -> Result<T, LedgerError> {
     Err(LedgerError::new(path, reason))
 }
@@ -100,6 +114,13 @@ pub(crate) fn organisation(org: &Organisation) -> Result<(), LedgerError> {
                     format!("expected a non-negative price, found {}", u.price),
                 );
             }
+            let at = |f: &str| format!("services[{i}].usage_types[{j}].{f}");
+            bounded(at("price"), u.price)?;
+            bounded(at("daily_quantity"), u.daily_quantity.unwrap_or_default())?;
+            bounded(
+                at("normalization_factor"),
+                u.normalization_factor.unwrap_or_default(),
+            )?;
             if u.daily_quantity.is_some_and(|q| q < Decimal::ZERO) {
                 return fail(
                     format!("services[{i}].usage_types[{j}].daily_quantity"),
@@ -156,12 +177,18 @@ pub(crate) fn organisation(org: &Organisation) -> Result<(), LedgerError> {
                 format!("expected a share from 0 to 1, found {}", r.utilization),
             );
         }
+        bounded(path("upfront_hourly"), r.upfront_hourly)?;
+        bounded(path("recurring_hourly"), r.recurring_hourly)?;
         if r.upfront_hourly < Decimal::ZERO || r.recurring_hourly < Decimal::ZERO {
             return fail(path("upfront_hourly"), "expected non-negative fees");
         }
     }
     for (i, p) in org.savings_plans.iter().enumerate() {
         known_account(format!("savings_plans[{i}].account"), &p.account)?;
+        bounded(
+            format!("savings_plans[{i}].commitment_hourly"),
+            p.commitment_hourly,
+        )?;
         if p.end <= p.start {
             return fail(format!("savings_plans[{i}].end"), "must be after start");
         }
@@ -175,6 +202,7 @@ pub(crate) fn organisation(org: &Organisation) -> Result<(), LedgerError> {
 fn scp(org: &Organisation) -> Result<(), LedgerError> {
     let scp = &org.scp;
     let accounts: HashSet<&str> = scp.accounts.iter().map(|a| a.id.as_str()).collect();
+    bounded("scp.usd_per_krw", scp.usd_per_krw)?;
     if accounts.len() != scp.accounts.len() {
         return fail("scp.accounts", "duplicate SCP account id");
     }
@@ -218,6 +246,7 @@ fn scp(org: &Organisation) -> Result<(), LedgerError> {
         if !scp.regions.contains(&r.region) {
             return fail(path("region"), format!("unknown SCP region `{}`", r.region));
         }
+        bounded(path("daily_krw"), r.daily_krw)?;
         if r.daily_krw < Decimal::ZERO {
             return fail(
                 path("daily_krw"),
@@ -266,6 +295,12 @@ pub(crate) fn items(
                     RECORD_TYPES.join(", ")
                 ),
             );
+        }
+        for m in crate::items::Metric::ALL {
+            bounded(
+                format!("items[{i}].metrics.{}", m.name()),
+                item.metrics.amount(m),
+            )?;
         }
         if let Some(r) = &item.reservation {
             if !org.reservations.iter().any(|x| &x.id == r) {

@@ -23,7 +23,12 @@ pub struct Calendar {
 impl Calendar {
     /// The first day with hourly items (never before `start`).
     pub fn hourly_start(&self) -> NaiveDate {
-        let back = self.end - cloudcost_types::chrono::Duration::days(i64::from(self.hourly_days));
+        let back = self
+            .end
+            .checked_sub_signed(cloudcost_types::chrono::Duration::days(i64::from(
+                self.hourly_days,
+            )))
+            .unwrap_or(self.start);
         back.max(self.start)
     }
 

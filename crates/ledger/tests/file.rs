@@ -181,6 +181,12 @@ fn bad_input_names_the_path_and_the_reason() {
             "unknown billing item `GPU_SERVER`",
         ),
         (
+            "  hourly_days: 14          # the last 14 days also have hourly items",
+            "  hourly_days: 4000000000",
+            "",
+            "",
+        ),
+        (
             "discount_rate: \"0.03\"",
             "discount_rate: \"1.5\"",
             "discount_rate",
@@ -188,6 +194,12 @@ fn bad_input_names_the_path_and_the_reason() {
         ),
     ];
     for (from, to, path, reason) in cases {
+        if path.is_empty() {
+            // Accepted, and harmless: every day is hourly.
+            let l = Ledger::from_yaml(&edit(ORG, from, to)).unwrap();
+            assert_eq!(l.calendar().hourly_start(), l.calendar().start);
+            continue;
+        }
         let e = refused(&edit(ORG, from, to));
         assert_eq!(e.path, *path, "{e}");
         assert!(e.reason.contains(reason), "{e}");
@@ -233,6 +245,12 @@ fn bad_items_name_the_path_and_the_reason() {
             "metrics: {UnblendedCost: 0.12345678901234567, UsageQuantity: \"5\"}",
             "items[2].metrics.UnblendedCost",
             "quote it",
+        ),
+        (
+            "metrics: {UnblendedCost: \"0.115\", UsageQuantity: \"5\"}",
+            "metrics: {UnblendedCost: \"79228162514264337593543950335\"}",
+            "items[2].metrics.UnblendedCost",
+            "too large",
         ),
     ];
     for (from, to, path, reason) in cases {
