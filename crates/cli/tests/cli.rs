@@ -1391,3 +1391,45 @@ fn all_pages_table_and_csv_rows_of_a_page_are_written_before_the_last_page_arriv
         assert_eq!(stderr(&o), "", "{format}");
     }
 }
+
+#[test]
+fn a_bad_ledger_file_is_refused_at_start_naming_the_file_the_path_and_the_reason() {
+    let example = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../ledger/examples/org.yaml"
+    ))
+    .expect("the example ledger");
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    for (from, to, path, reason) in [
+        (
+            "    hours: 48",
+            "    hours: -3",
+            "reservations[0].hours",
+            "expected a non-negative number, found -3",
+        ),
+        (
+            "dimension: LINKED_ACCOUNT",
+            "dimension: LINKED_ACOUNT",
+            "cost_categories[0].rules[0].dimension",
+            "unknown dimension `LINKED_ACOUNT`",
+        ),
+        (
+            "price: \"0.0416\"",
+            "price: \"ten cents\"",
+            "services[0].usage_types[0].price",
+            "expected a decimal number",
+        ),
+    ] {
+        assert!(example.contains(from), "the example has `{from}`");
+        let file = dir.path().join("org.yaml");
+        std::fs::write(&file, example.replacen(from, to, 1)).expect("write the ledger");
+        let file = file.to_str().expect("a UTF-8 path");
+        let o = run(&["mock", "--ledger", file]);
+        assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+        assert!(stdout(&o).is_empty(), "serves nothing: {}", stdout(&o));
+        let err = stderr(&o);
+        for part in [file, path, reason] {
+            assert!(err.contains(part), "`{part}` missing from: {err}");
+        }
+    }
+}

@@ -12,8 +12,9 @@ use serde_json::{Map, Value};
 
 use crate::auth::{self, AuthFailure};
 use crate::counts::{self, Counter};
-use crate::dataset::{self, Refusal};
+use crate::dataset;
 use crate::faults::{FaultKind, SLOW_DELAY};
+use crate::paging::Refusal;
 use crate::protocol::{self, Reply, Route};
 use crate::spec::{Answer, OperationSpec, Protocol, ServiceSpec, Violation};
 use crate::synth::{mix, Caches};

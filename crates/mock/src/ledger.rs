@@ -18,7 +18,7 @@ use cloudcost_types::chrono::NaiveDate;
 use cloudcost_types::rust_decimal::Decimal;
 use serde_json::{json, Map, Value};
 
-use crate::dataset::{page_window, Refusal};
+use crate::paging::{page_window, Refusal};
 use crate::spec::{OperationSpec, OutputToken, QuerySpec};
 
 /// A ledger and the page size of its lists (a request's own page-size member wins).
@@ -108,6 +108,10 @@ fn date(text: &str) -> Option<NaiveDate> {
     NaiveDate::parse_from_str(text.get(..10)?, "%Y-%m-%d").ok()
 }
 
+/// The longest period the mock answers: ten years of daily periods is already far more
+/// than any service keeps; a longer one would only make the mock build empty periods.
+const MAX_PERIOD_DAYS: i64 = 3660;
+
 fn period(query: &QuerySpec, request: &Value) -> Result<(NaiveDate, NaiveDate), Refusal> {
     let p = member(query, request, "period").ok_or_else(|| invalid("period", query, "missing"))?;
     let bound = |name: &str| {
@@ -116,7 +120,15 @@ fn period(query: &QuerySpec, request: &Value) -> Result<(NaiveDate, NaiveDate), 
             .and_then(date)
             .ok_or_else(|| invalid("period", query, format!("`{name}` is not a date")))
     };
-    Ok((bound("Start")?, bound("End")?))
+    let (start, end) = (bound("Start")?, bound("End")?);
+    if (end - start).num_days() > MAX_PERIOD_DAYS {
+        return Err(invalid(
+            "period",
+            query,
+            format!("the mock answers periods of at most {MAX_PERIOD_DAYS} days"),
+        ));
+    }
+    Ok((start, end))
 }
 
 fn granularity(query: &QuerySpec, request: &Value) -> Result<Option<Granularity>, Refusal> {

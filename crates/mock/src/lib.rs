@@ -30,6 +30,7 @@ mod dataset;
 mod faults;
 mod handler;
 mod ledger;
+mod paging;
 mod protocol;
 mod server;
 pub mod spec;

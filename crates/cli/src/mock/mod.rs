@@ -17,6 +17,10 @@ pub mod embedded;
 /// Synthetic dataset defaults when only `--dataset synthetic` is given.
 const DEFAULT_PAGES: u32 = 5;
 const DEFAULT_PAGE_SIZE: u32 = 10;
+/// Rows per page of the ledger dataset when `--page-size` is not given: large enough that a
+/// year of daily costs by service takes a handful of requests, small enough that paging is
+/// exercised.
+const DEFAULT_LEDGER_PAGE_SIZE: u32 = 500;
 
 /// `cloudcost mock` and its options: the server's only, none of the client's.
 pub fn command() -> Command {
@@ -61,7 +65,7 @@ pub fn command() -> Command {
                 .long("page-size")
                 .value_name("M")
                 .value_parser(clap::value_parser!(u32).range(1..))
-                .help("Synthetic and ledger datasets: items per page, unless the request sets its page size [default: 10]."),
+                .help("Synthetic and ledger datasets: items (ledger: rows) per page, unless the request sets its page size [default: 10; ledger: 500]."),
         )
         .arg(
             Arg::new("seed")
@@ -215,7 +219,7 @@ fn config(m: &ArgMatches) -> Result<MockConfig, String> {
             };
             Dataset::Ledger(LedgerData {
                 ledger: std::sync::Arc::new(ledger),
-                page_size: page_size.unwrap_or(DEFAULT_PAGE_SIZE),
+                page_size: page_size.unwrap_or(DEFAULT_LEDGER_PAGE_SIZE),
             })
         }
         Some("synthetic") => Dataset::Synthetic {
