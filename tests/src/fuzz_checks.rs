@@ -21,6 +21,10 @@
 //!   the runtime and these rules to a hand-written table of bodies and expected codes.
 //! - `mock_request`: the mock answers every request with a valid status, headers a real
 //!   HTTP response can carry and, when it says JSON, a JSON body.
+//!
+//! One file on purpose, though long: the targets share their helpers and the seed
+//! corpora (`seeds`) must see every target, and the file is test code, not part of a
+//! crate users build.
 
 use std::fmt::Debug;
 use std::sync::OnceLock;
