@@ -5,12 +5,17 @@
 #   scp_oracle.py     an independent stdlib-only Python oracle of SCP request signing, written
 #                     from the official Go SDK's algorithm: captures what `cloudcost scp
 #                     list-usages` sends and compares it byte for byte, and sends requests it
-#                     signed itself to `cloudcost mock --strict-auth` (see ARCHITECTURE.md).
+#                     signed itself to `cloudcost mock --strict-auth` (see ARCHITECTURE.md);
+#   ledger_check.py   an independent check of the ledger dataset: a ledger file of its own,
+#                     served by `cloudcost mock --ledger`, every GetCostAndUsage answer
+#                     botocore gets compared with its own Decimal computation of the
+#                     documented meaning; and botocore and the CLI against the same
+#                     `--dataset ledger --seed 7` mock get the same data.
 #
 # Usage: tests/interop/run.sh [WORKSPACE_ROOT]   (default: two levels up from here)
 # Needs python3 with venv; installs boto3 into <root>/.venv and builds the `cloudcost`
-# binary itself. Both scripts always run, even when the first fails; the last line is
-# one combined `N passed, M failed` over both, and the exit status is non-zero if either
+# binary itself. Every script always runs, even when an earlier one fails; the last line
+# is one combined `N passed, M failed` over all, and the exit status is non-zero if any
 # script failed.
 set -euo pipefail
 
@@ -52,6 +57,7 @@ run_script() {
 
 run_script boto3_interop.py
 run_script scp_oracle.py
+run_script ledger_check.py
 
 echo "$total_passed passed, $total_failed failed"
 exit "$status"
