@@ -251,7 +251,8 @@ fn test(root: &Path, rust_only: bool) -> ExitCode {
             .arg(root)
             .current_dir(root);
         steps.push((
-            "interop: boto3 against `cloudcost mock`, the SCP signing oracle, the ledger check".into(),
+            "interop: boto3 against `cloudcost mock`, the SCP signing oracle, the ledger check"
+                .into(),
             Step::Run(interop),
         ));
     }
