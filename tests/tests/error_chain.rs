@@ -117,4 +117,5 @@ async fn an_scp_error_envelope_displays_the_message_its_pointers_name() {
     // `errorBody.message` points into the envelope (`/errors/0/detail`); the typed error
     // finds the same text the runtime read from the raw body.
     assert_eq!(forbidden.to_string(), format!("Forbidden: {message}"));
+    assert_eq!(forbidden.message(), Some(message.as_str()));
 }

@@ -1,8 +1,9 @@
 //! The model crate's `src/errors.rs`: `Display` and `std::error::Error` for every modelled
 //! error structure, so that a client's `Error::Service` leads through `source()` to the
 //! service's own exception, as smithy-rs's errors do (`anyhow`'s `{:#}` and `downcast_ref`
-//! reach it). The message is read where the spec's `errorBody.message` pointers say, the
-//! same pointers the runtime reads from the raw body.
+//! reach it), and a `message()` that reads the message where the spec's `errorBody.message`
+//! pointers say, the same pointers the runtime reads from the raw body. How an exception
+//! reads is `cloudcost_types::service_error::fmt`, once for every type.
 
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
@@ -28,28 +29,28 @@ pub fn emit(service: &Service, names: &FieldNames) -> TokenStream {
             .iter()
             .filter_map(|pointer| message_expr(service, names, name, pointer))
             .collect();
-        let body = if messages.is_empty() {
-            quote!(f.write_str(#code))
+        let message = if messages.is_empty() {
+            quote!(::std::option::Option::None)
         } else {
-            quote! {
-                f.write_str(#code)?;
-                let message = ::std::option::Option::None #( .or_else(|| #messages) )*;
-                if let ::std::option::Option::Some(message) = message {
-                    f.write_str(": ")?;
-                    // One line, whatever the server sent, as the runtime's `Display` keeps it.
-                    for c in message.chars() {
-                        ::std::fmt::Write::write_char(f, if c.is_control() { ' ' } else { c })?;
-                    }
-                }
-                ::std::result::Result::Ok(())
-            }
+            quote!(::std::option::Option::None #( .or_else(|| #messages) )*)
         };
         let doc = format!(" `{code}`, then the message the service sent, if any.");
+        let message_doc = format!(
+            " The message the service sent with `{code}`, where the spec's `errorBody` says \
+             error bodies carry it; `None` when the body has none."
+        );
         out.extend(quote! {
+            impl #ident {
+                #[doc = #message_doc]
+                pub fn message(&self) -> ::std::option::Option<&str> {
+                    #message
+                }
+            }
+
             impl ::std::fmt::Display for #ident {
                 #[doc = #doc]
                 fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                    #body
+                    ::cloudcost_types::service_error::fmt(f, #code, self.message())
                 }
             }
 
@@ -145,7 +146,7 @@ components:
         );
         let (_, names) = crate::emit::model::structures(&s).unwrap();
         let tokens = super::emit(&s, &names);
-        let bad = items(tokens.clone(), |t| t.contains("Display for Bad"));
+        let bad = items(tokens.clone(), |t| t.contains("impl Bad {"));
         let flat: String = bad.split_whitespace().collect();
         let nested = flat
             .find(".and_then(|v|v.errors.as_ref()).and_then(|v|v.get(0usize)).and_then(|v|v.detail.as_ref()).map(|s|s.as_str())")
@@ -155,8 +156,19 @@ components:
             .expect("`/message` finds `Message`, ignoring case as the runtime does");
         // The pointers are tried in the spec's order.
         assert!(nested < top, "{bad}");
-        let plain = items(tokens.clone(), |t| t.contains("Display for Plain"));
-        assert!(plain.contains("f.write_str(\"Plain\")\n"), "{plain}");
+        let plain = items(tokens.clone(), |t| t.contains("Plain"));
+        let flat_plain: String = plain.split_whitespace().collect();
+        assert!(
+            flat_plain.contains(
+                "pubfnmessage(&self)->::std::option::Option<&str>{::std::option::Option::None}"
+            ),
+            "{plain}"
+        );
+        assert!(
+            flat_plain
+                .contains("::cloudcost_types::service_error::fmt(f,\"Plain\",self.message())"),
+            "{plain}"
+        );
         assert_eq!(
             items(tokens, |t| t.contains("std::error::Error for"))
                 .matches("impl")

@@ -3,150 +3,164 @@
 #![allow(unused_imports)]
 use super::*;
 
+impl BillExpirationException {
+    /// The message the service sent with `BillExpirationException`, where the spec's `errorBody` says error bodies carry it; `None` when the body has none.
+    pub fn message(&self) -> ::std::option::Option<&str> {
+        ::std::option::Option::None
+            .or_else(|| {
+                ::std::option::Option::Some(self)
+                    .and_then(|v| v.message.as_ref())
+                    .map(|s| s.as_str())
+                    .filter(|s| !s.trim().is_empty())
+            })
+    }
+}
 impl ::std::fmt::Display for BillExpirationException {
     /// `BillExpirationException`, then the message the service sent, if any.
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str("BillExpirationException")?;
-        let message = ::std::option::Option::None
-            .or_else(|| {
-                ::std::option::Option::Some(self)
-                    .and_then(|v| v.message.as_ref())
-                    .map(|s| s.as_str())
-                    .filter(|s| !s.trim().is_empty())
-            });
-        if let ::std::option::Option::Some(message) = message {
-            f.write_str(": ")?;
-            for c in message.chars() {
-                ::std::fmt::Write::write_char(f, if c.is_control() { ' ' } else { c })?;
-            }
-        }
-        ::std::result::Result::Ok(())
+        ::cloudcost_types::service_error::fmt(
+            f,
+            "BillExpirationException",
+            self.message(),
+        )
     }
 }
 impl ::std::error::Error for BillExpirationException {}
+impl BillingViewHealthStatusException {
+    /// The message the service sent with `BillingViewHealthStatusException`, where the spec's `errorBody` says error bodies carry it; `None` when the body has none.
+    pub fn message(&self) -> ::std::option::Option<&str> {
+        ::std::option::Option::None
+            .or_else(|| {
+                ::std::option::Option::Some(self)
+                    .and_then(|v| v.message.as_ref())
+                    .map(|s| s.as_str())
+                    .filter(|s| !s.trim().is_empty())
+            })
+    }
+}
 impl ::std::fmt::Display for BillingViewHealthStatusException {
     /// `BillingViewHealthStatusException`, then the message the service sent, if any.
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str("BillingViewHealthStatusException")?;
-        let message = ::std::option::Option::None
-            .or_else(|| {
-                ::std::option::Option::Some(self)
-                    .and_then(|v| v.message.as_ref())
-                    .map(|s| s.as_str())
-                    .filter(|s| !s.trim().is_empty())
-            });
-        if let ::std::option::Option::Some(message) = message {
-            f.write_str(": ")?;
-            for c in message.chars() {
-                ::std::fmt::Write::write_char(f, if c.is_control() { ' ' } else { c })?;
-            }
-        }
-        ::std::result::Result::Ok(())
+        ::cloudcost_types::service_error::fmt(
+            f,
+            "BillingViewHealthStatusException",
+            self.message(),
+        )
     }
 }
 impl ::std::error::Error for BillingViewHealthStatusException {}
+impl DataUnavailableException {
+    /// The message the service sent with `DataUnavailableException`, where the spec's `errorBody` says error bodies carry it; `None` when the body has none.
+    pub fn message(&self) -> ::std::option::Option<&str> {
+        ::std::option::Option::None
+            .or_else(|| {
+                ::std::option::Option::Some(self)
+                    .and_then(|v| v.message.as_ref())
+                    .map(|s| s.as_str())
+                    .filter(|s| !s.trim().is_empty())
+            })
+    }
+}
 impl ::std::fmt::Display for DataUnavailableException {
     /// `DataUnavailableException`, then the message the service sent, if any.
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str("DataUnavailableException")?;
-        let message = ::std::option::Option::None
-            .or_else(|| {
-                ::std::option::Option::Some(self)
-                    .and_then(|v| v.message.as_ref())
-                    .map(|s| s.as_str())
-                    .filter(|s| !s.trim().is_empty())
-            });
-        if let ::std::option::Option::Some(message) = message {
-            f.write_str(": ")?;
-            for c in message.chars() {
-                ::std::fmt::Write::write_char(f, if c.is_control() { ' ' } else { c })?;
-            }
-        }
-        ::std::result::Result::Ok(())
+        ::cloudcost_types::service_error::fmt(
+            f,
+            "DataUnavailableException",
+            self.message(),
+        )
     }
 }
 impl ::std::error::Error for DataUnavailableException {}
+impl InvalidNextTokenException {
+    /// The message the service sent with `InvalidNextTokenException`, where the spec's `errorBody` says error bodies carry it; `None` when the body has none.
+    pub fn message(&self) -> ::std::option::Option<&str> {
+        ::std::option::Option::None
+            .or_else(|| {
+                ::std::option::Option::Some(self)
+                    .and_then(|v| v.message.as_ref())
+                    .map(|s| s.as_str())
+                    .filter(|s| !s.trim().is_empty())
+            })
+    }
+}
 impl ::std::fmt::Display for InvalidNextTokenException {
     /// `InvalidNextTokenException`, then the message the service sent, if any.
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str("InvalidNextTokenException")?;
-        let message = ::std::option::Option::None
-            .or_else(|| {
-                ::std::option::Option::Some(self)
-                    .and_then(|v| v.message.as_ref())
-                    .map(|s| s.as_str())
-                    .filter(|s| !s.trim().is_empty())
-            });
-        if let ::std::option::Option::Some(message) = message {
-            f.write_str(": ")?;
-            for c in message.chars() {
-                ::std::fmt::Write::write_char(f, if c.is_control() { ' ' } else { c })?;
-            }
-        }
-        ::std::result::Result::Ok(())
+        ::cloudcost_types::service_error::fmt(
+            f,
+            "InvalidNextTokenException",
+            self.message(),
+        )
     }
 }
 impl ::std::error::Error for InvalidNextTokenException {}
+impl LimitExceededException {
+    /// The message the service sent with `LimitExceededException`, where the spec's `errorBody` says error bodies carry it; `None` when the body has none.
+    pub fn message(&self) -> ::std::option::Option<&str> {
+        ::std::option::Option::None
+            .or_else(|| {
+                ::std::option::Option::Some(self)
+                    .and_then(|v| v.message.as_ref())
+                    .map(|s| s.as_str())
+                    .filter(|s| !s.trim().is_empty())
+            })
+    }
+}
 impl ::std::fmt::Display for LimitExceededException {
     /// `LimitExceededException`, then the message the service sent, if any.
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str("LimitExceededException")?;
-        let message = ::std::option::Option::None
-            .or_else(|| {
-                ::std::option::Option::Some(self)
-                    .and_then(|v| v.message.as_ref())
-                    .map(|s| s.as_str())
-                    .filter(|s| !s.trim().is_empty())
-            });
-        if let ::std::option::Option::Some(message) = message {
-            f.write_str(": ")?;
-            for c in message.chars() {
-                ::std::fmt::Write::write_char(f, if c.is_control() { ' ' } else { c })?;
-            }
-        }
-        ::std::result::Result::Ok(())
+        ::cloudcost_types::service_error::fmt(
+            f,
+            "LimitExceededException",
+            self.message(),
+        )
     }
 }
 impl ::std::error::Error for LimitExceededException {}
+impl RequestChangedException {
+    /// The message the service sent with `RequestChangedException`, where the spec's `errorBody` says error bodies carry it; `None` when the body has none.
+    pub fn message(&self) -> ::std::option::Option<&str> {
+        ::std::option::Option::None
+            .or_else(|| {
+                ::std::option::Option::Some(self)
+                    .and_then(|v| v.message.as_ref())
+                    .map(|s| s.as_str())
+                    .filter(|s| !s.trim().is_empty())
+            })
+    }
+}
 impl ::std::fmt::Display for RequestChangedException {
     /// `RequestChangedException`, then the message the service sent, if any.
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str("RequestChangedException")?;
-        let message = ::std::option::Option::None
-            .or_else(|| {
-                ::std::option::Option::Some(self)
-                    .and_then(|v| v.message.as_ref())
-                    .map(|s| s.as_str())
-                    .filter(|s| !s.trim().is_empty())
-            });
-        if let ::std::option::Option::Some(message) = message {
-            f.write_str(": ")?;
-            for c in message.chars() {
-                ::std::fmt::Write::write_char(f, if c.is_control() { ' ' } else { c })?;
-            }
-        }
-        ::std::result::Result::Ok(())
+        ::cloudcost_types::service_error::fmt(
+            f,
+            "RequestChangedException",
+            self.message(),
+        )
     }
 }
 impl ::std::error::Error for RequestChangedException {}
-impl ::std::fmt::Display for ResourceNotFoundException {
-    /// `ResourceNotFoundException`, then the message the service sent, if any.
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str("ResourceNotFoundException")?;
-        let message = ::std::option::Option::None
+impl ResourceNotFoundException {
+    /// The message the service sent with `ResourceNotFoundException`, where the spec's `errorBody` says error bodies carry it; `None` when the body has none.
+    pub fn message(&self) -> ::std::option::Option<&str> {
+        ::std::option::Option::None
             .or_else(|| {
                 ::std::option::Option::Some(self)
                     .and_then(|v| v.message.as_ref())
                     .map(|s| s.as_str())
                     .filter(|s| !s.trim().is_empty())
-            });
-        if let ::std::option::Option::Some(message) = message {
-            f.write_str(": ")?;
-            for c in message.chars() {
-                ::std::fmt::Write::write_char(f, if c.is_control() { ' ' } else { c })?;
-            }
-        }
-        ::std::result::Result::Ok(())
+            })
+    }
+}
+impl ::std::fmt::Display for ResourceNotFoundException {
+    /// `ResourceNotFoundException`, then the message the service sent, if any.
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::cloudcost_types::service_error::fmt(
+            f,
+            "ResourceNotFoundException",
+            self.message(),
+        )
     }
 }
 impl ::std::error::Error for ResourceNotFoundException {}

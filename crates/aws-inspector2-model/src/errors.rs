@@ -3,87 +3,83 @@
 #![allow(unused_imports)]
 use super::*;
 
+impl AccessDeniedException {
+    /// The message the service sent with `AccessDeniedException`, where the spec's `errorBody` says error bodies carry it; `None` when the body has none.
+    pub fn message(&self) -> ::std::option::Option<&str> {
+        ::std::option::Option::None
+            .or_else(|| {
+                ::std::option::Option::Some(self)
+                    .map(|v| &v.message)
+                    .map(|s| s.as_str())
+                    .filter(|s| !s.trim().is_empty())
+            })
+    }
+}
 impl ::std::fmt::Display for AccessDeniedException {
     /// `AccessDeniedException`, then the message the service sent, if any.
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str("AccessDeniedException")?;
-        let message = ::std::option::Option::None
-            .or_else(|| {
-                ::std::option::Option::Some(self)
-                    .map(|v| &v.message)
-                    .map(|s| s.as_str())
-                    .filter(|s| !s.trim().is_empty())
-            });
-        if let ::std::option::Option::Some(message) = message {
-            f.write_str(": ")?;
-            for c in message.chars() {
-                ::std::fmt::Write::write_char(f, if c.is_control() { ' ' } else { c })?;
-            }
-        }
-        ::std::result::Result::Ok(())
+        ::cloudcost_types::service_error::fmt(f, "AccessDeniedException", self.message())
     }
 }
 impl ::std::error::Error for AccessDeniedException {}
+impl InternalServerException {
+    /// The message the service sent with `InternalServerException`, where the spec's `errorBody` says error bodies carry it; `None` when the body has none.
+    pub fn message(&self) -> ::std::option::Option<&str> {
+        ::std::option::Option::None
+            .or_else(|| {
+                ::std::option::Option::Some(self)
+                    .map(|v| &v.message)
+                    .map(|s| s.as_str())
+                    .filter(|s| !s.trim().is_empty())
+            })
+    }
+}
 impl ::std::fmt::Display for InternalServerException {
     /// `InternalServerException`, then the message the service sent, if any.
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str("InternalServerException")?;
-        let message = ::std::option::Option::None
-            .or_else(|| {
-                ::std::option::Option::Some(self)
-                    .map(|v| &v.message)
-                    .map(|s| s.as_str())
-                    .filter(|s| !s.trim().is_empty())
-            });
-        if let ::std::option::Option::Some(message) = message {
-            f.write_str(": ")?;
-            for c in message.chars() {
-                ::std::fmt::Write::write_char(f, if c.is_control() { ' ' } else { c })?;
-            }
-        }
-        ::std::result::Result::Ok(())
+        ::cloudcost_types::service_error::fmt(
+            f,
+            "InternalServerException",
+            self.message(),
+        )
     }
 }
 impl ::std::error::Error for InternalServerException {}
+impl ThrottlingException {
+    /// The message the service sent with `ThrottlingException`, where the spec's `errorBody` says error bodies carry it; `None` when the body has none.
+    pub fn message(&self) -> ::std::option::Option<&str> {
+        ::std::option::Option::None
+            .or_else(|| {
+                ::std::option::Option::Some(self)
+                    .map(|v| &v.message)
+                    .map(|s| s.as_str())
+                    .filter(|s| !s.trim().is_empty())
+            })
+    }
+}
 impl ::std::fmt::Display for ThrottlingException {
     /// `ThrottlingException`, then the message the service sent, if any.
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str("ThrottlingException")?;
-        let message = ::std::option::Option::None
-            .or_else(|| {
-                ::std::option::Option::Some(self)
-                    .map(|v| &v.message)
-                    .map(|s| s.as_str())
-                    .filter(|s| !s.trim().is_empty())
-            });
-        if let ::std::option::Option::Some(message) = message {
-            f.write_str(": ")?;
-            for c in message.chars() {
-                ::std::fmt::Write::write_char(f, if c.is_control() { ' ' } else { c })?;
-            }
-        }
-        ::std::result::Result::Ok(())
+        ::cloudcost_types::service_error::fmt(f, "ThrottlingException", self.message())
     }
 }
 impl ::std::error::Error for ThrottlingException {}
-impl ::std::fmt::Display for ValidationException {
-    /// `ValidationException`, then the message the service sent, if any.
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str("ValidationException")?;
-        let message = ::std::option::Option::None
+impl ValidationException {
+    /// The message the service sent with `ValidationException`, where the spec's `errorBody` says error bodies carry it; `None` when the body has none.
+    pub fn message(&self) -> ::std::option::Option<&str> {
+        ::std::option::Option::None
             .or_else(|| {
                 ::std::option::Option::Some(self)
                     .map(|v| &v.message)
                     .map(|s| s.as_str())
                     .filter(|s| !s.trim().is_empty())
-            });
-        if let ::std::option::Option::Some(message) = message {
-            f.write_str(": ")?;
-            for c in message.chars() {
-                ::std::fmt::Write::write_char(f, if c.is_control() { ' ' } else { c })?;
-            }
-        }
-        ::std::result::Result::Ok(())
+            })
+    }
+}
+impl ::std::fmt::Display for ValidationException {
+    /// `ValidationException`, then the message the service sent, if any.
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::cloudcost_types::service_error::fmt(f, "ValidationException", self.message())
     }
 }
 impl ::std::error::Error for ValidationException {}

@@ -3,85 +3,80 @@
 #![allow(unused_imports)]
 use super::*;
 
+impl BadRequestError {
+    /// The message the service sent with `BadRequest`, where the spec's `errorBody` says error bodies carry it; `None` when the body has none.
+    pub fn message(&self) -> ::std::option::Option<&str> {
+        ::std::option::Option::None
+            .or_else(|| {
+                ::std::option::Option::Some(self)
+                    .and_then(|v| v.errors.as_ref())
+                    .and_then(|v| v.get(0usize))
+                    .and_then(|v| v.detail.as_ref())
+                    .map(|s| s.as_str())
+                    .filter(|s| !s.trim().is_empty())
+            })
+            .or_else(|| {
+                ::std::option::Option::Some(self)
+                    .and_then(|v| v.errors.as_ref())
+                    .and_then(|v| v.get(0usize))
+                    .and_then(|v| v.title.as_ref())
+                    .map(|s| s.as_str())
+                    .filter(|s| !s.trim().is_empty())
+            })
+            .or_else(|| {
+                ::std::option::Option::Some(self)
+                    .and_then(|v| v.message.as_ref())
+                    .map(|s| s.as_str())
+                    .filter(|s| !s.trim().is_empty())
+            })
+    }
+}
 impl ::std::fmt::Display for BadRequestError {
     /// `BadRequest`, then the message the service sent, if any.
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str("BadRequest")?;
-        let message = ::std::option::Option::None
-            .or_else(|| {
-                ::std::option::Option::Some(self)
-                    .and_then(|v| v.errors.as_ref())
-                    .and_then(|v| v.get(0usize))
-                    .and_then(|v| v.detail.as_ref())
-                    .map(|s| s.as_str())
-                    .filter(|s| !s.trim().is_empty())
-            })
-            .or_else(|| {
-                ::std::option::Option::Some(self)
-                    .and_then(|v| v.errors.as_ref())
-                    .and_then(|v| v.get(0usize))
-                    .and_then(|v| v.title.as_ref())
-                    .map(|s| s.as_str())
-                    .filter(|s| !s.trim().is_empty())
-            })
-            .or_else(|| {
-                ::std::option::Option::Some(self)
-                    .and_then(|v| v.message.as_ref())
-                    .map(|s| s.as_str())
-                    .filter(|s| !s.trim().is_empty())
-            });
-        if let ::std::option::Option::Some(message) = message {
-            f.write_str(": ")?;
-            for c in message.chars() {
-                ::std::fmt::Write::write_char(f, if c.is_control() { ' ' } else { c })?;
-            }
-        }
-        ::std::result::Result::Ok(())
+        ::cloudcost_types::service_error::fmt(f, "BadRequest", self.message())
     }
 }
 impl ::std::error::Error for BadRequestError {}
+impl ForbiddenError {
+    /// The message the service sent with `Forbidden`, where the spec's `errorBody` says error bodies carry it; `None` when the body has none.
+    pub fn message(&self) -> ::std::option::Option<&str> {
+        ::std::option::Option::None
+            .or_else(|| {
+                ::std::option::Option::Some(self)
+                    .and_then(|v| v.errors.as_ref())
+                    .and_then(|v| v.get(0usize))
+                    .and_then(|v| v.detail.as_ref())
+                    .map(|s| s.as_str())
+                    .filter(|s| !s.trim().is_empty())
+            })
+            .or_else(|| {
+                ::std::option::Option::Some(self)
+                    .and_then(|v| v.errors.as_ref())
+                    .and_then(|v| v.get(0usize))
+                    .and_then(|v| v.title.as_ref())
+                    .map(|s| s.as_str())
+                    .filter(|s| !s.trim().is_empty())
+            })
+            .or_else(|| {
+                ::std::option::Option::Some(self)
+                    .and_then(|v| v.message.as_ref())
+                    .map(|s| s.as_str())
+                    .filter(|s| !s.trim().is_empty())
+            })
+    }
+}
 impl ::std::fmt::Display for ForbiddenError {
     /// `Forbidden`, then the message the service sent, if any.
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str("Forbidden")?;
-        let message = ::std::option::Option::None
-            .or_else(|| {
-                ::std::option::Option::Some(self)
-                    .and_then(|v| v.errors.as_ref())
-                    .and_then(|v| v.get(0usize))
-                    .and_then(|v| v.detail.as_ref())
-                    .map(|s| s.as_str())
-                    .filter(|s| !s.trim().is_empty())
-            })
-            .or_else(|| {
-                ::std::option::Option::Some(self)
-                    .and_then(|v| v.errors.as_ref())
-                    .and_then(|v| v.get(0usize))
-                    .and_then(|v| v.title.as_ref())
-                    .map(|s| s.as_str())
-                    .filter(|s| !s.trim().is_empty())
-            })
-            .or_else(|| {
-                ::std::option::Option::Some(self)
-                    .and_then(|v| v.message.as_ref())
-                    .map(|s| s.as_str())
-                    .filter(|s| !s.trim().is_empty())
-            });
-        if let ::std::option::Option::Some(message) = message {
-            f.write_str(": ")?;
-            for c in message.chars() {
-                ::std::fmt::Write::write_char(f, if c.is_control() { ' ' } else { c })?;
-            }
-        }
-        ::std::result::Result::Ok(())
+        ::cloudcost_types::service_error::fmt(f, "Forbidden", self.message())
     }
 }
 impl ::std::error::Error for ForbiddenError {}
-impl ::std::fmt::Display for NotFoundError {
-    /// `NotFound`, then the message the service sent, if any.
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str("NotFound")?;
-        let message = ::std::option::Option::None
+impl NotFoundError {
+    /// The message the service sent with `NotFound`, where the spec's `errorBody` says error bodies carry it; `None` when the body has none.
+    pub fn message(&self) -> ::std::option::Option<&str> {
+        ::std::option::Option::None
             .or_else(|| {
                 ::std::option::Option::Some(self)
                     .and_then(|v| v.errors.as_ref())
@@ -103,14 +98,13 @@ impl ::std::fmt::Display for NotFoundError {
                     .and_then(|v| v.message.as_ref())
                     .map(|s| s.as_str())
                     .filter(|s| !s.trim().is_empty())
-            });
-        if let ::std::option::Option::Some(message) = message {
-            f.write_str(": ")?;
-            for c in message.chars() {
-                ::std::fmt::Write::write_char(f, if c.is_control() { ' ' } else { c })?;
-            }
-        }
-        ::std::result::Result::Ok(())
+            })
+    }
+}
+impl ::std::fmt::Display for NotFoundError {
+    /// `NotFound`, then the message the service sent, if any.
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::cloudcost_types::service_error::fmt(f, "NotFound", self.message())
     }
 }
 impl ::std::error::Error for NotFoundError {}

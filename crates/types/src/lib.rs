@@ -43,6 +43,7 @@ pub mod enums;
 #[doc(hidden)]
 pub mod fast;
 pub mod json;
+pub mod service_error;
 pub mod validate;
 pub mod wire;
 
