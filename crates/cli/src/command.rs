@@ -22,6 +22,11 @@ const GLOBAL_FLAGS: &[&str] = &[
     "all-pages",
     "max-items",
     "starting-token",
+    // The budget room's (`crate::budget::FLAGS`).
+    "plan",
+    "max-requests",
+    "max-cost",
+    "period",
     "help",
     "version",
 ];
@@ -145,7 +150,9 @@ fn operation_command(service: &ServiceDef, op: &OperationDef) -> Command {
         ),
         None => format!("{}\n\n{} ({}).", op.summary, op.name, service.title),
     };
-    cmd = cmd.long_about(long_about);
+    cmd = cmd
+        .long_about(long_about)
+        .args(crate::budget::args(service, op));
     // The table embeds the schemas the generator wrote; one that does not parse leaves the
     // operation with --input-json only rather than failing every command.
     if let Ok(schema) = Schema::parse(op.request_schema) {

@@ -9,11 +9,16 @@ pub const EXIT_FAILURE: i32 = 1;
 pub const EXIT_USAGE: i32 = 2;
 /// Exit status: the service answered with an error.
 pub const EXIT_API_ERROR: i32 = 3;
+/// Exit status: the budget (`--max-requests`, `--max-cost`, or the default for billable
+/// operations) stopped the run; what was fetched is written and the continuation printed.
+pub const EXIT_BUDGET: i32 = 4;
 
 /// What `--help` says of the statuses.
 pub const EXIT_HELP: &str = "\
 Exit status: 0 success; 1 failure (credentials, network, timeout); 2 invalid command line or \
-request (nothing sent); 3 the service answered with an error.
+request (nothing sent); 3 the service answered with an error; 4 the budget (--max-requests, \
+--max-cost, or the default of billable operations) stopped the run: what was fetched is written \
+and the continuation (--starting-token) printed on stderr.
 
 Only the result goes to stdout; errors and the progress bar go to stderr.";
 

@@ -17,6 +17,8 @@
 //! - [`call`]: the table's types and the helpers its functions call;
 //! - [`output`]: merging pages, and flattening responses into table/CSV rows;
 //! - [`resume`]: `NextToken` / `--starting-token` after `--max-items`;
+//! - [`budget`]: `--plan`, `--max-requests`, `--max-cost` and `--period`, over the
+//!   library's planner (`cloudcost_planner`);
 //! - [`json`]: an ordered JSON tree that keeps numbers exact;
 //! - [`command`]: the clap command tree; [`app`]: the entry that hands a command to its room;
 //!   `run`: one operation's request, client and printing; `pages`: following pages;
@@ -24,11 +26,12 @@
 //! - [`exit`]: the exit statuses every room shares.
 //!
 //! The rooms import downwards only: `app` uses `command`, `run` and `mock`; `run` uses
-//! `pages`, `output` and `mock::embedded`; `mock` uses only `exit`.
+//! `pages`, `budget`, `output` and `mock::embedded`; `command` uses `budget`; `mock` uses only `exit`.
 
 #![forbid(unsafe_code)]
 
 pub mod app;
+pub mod budget;
 pub mod call;
 pub mod command;
 pub mod exit;

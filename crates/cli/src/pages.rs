@@ -1,5 +1,6 @@
 //! Following pages: each page of a call handed to the merger as it arrives, its rows
-//! written before the next is asked for, a progress bar on a terminal, and why it stopped.
+//! written before the next is asked for, a progress bar on a terminal, the budget counted
+//! before each request, and why it stopped.
 
 use std::io::IsTerminal;
 use std::time::Duration;
@@ -8,6 +9,7 @@ use futures_util::StreamExt;
 
 use crate::call::{Call, CallError, OperationDef};
 use crate::output;
+use crate::resume::{next_page_token, Resume};
 use crate::schema::Schema;
 
 /// Where table and CSV rows go as pages arrive.
@@ -24,19 +26,26 @@ pub(crate) enum Stop {
     Output(String),
     /// stdout was closed by its reader.
     PipeClosed,
+    /// The budget allows no further request; the listing continues here.
+    Budget(Resume),
 }
 
 /// Runs the call and hands each page to `merger` as it arrives, stopping once it has
 /// `--max-items` items. With `rows`, each page's rows are written before the next page
 /// is requested, so only one page is in memory at a time; rows already written stay
-/// written if a later page fails (the exit status says so).
+/// written if a later page fails (the exit status says so). Every request is counted on
+/// `meter`; when the service has a next page and the budget allows no further request,
+/// it stops with where to continue (the next page is never asked for).
 pub(crate) async fn follow_pages(
     op: &OperationDef,
     call: Call,
     merger: &mut output::Merger<'_>,
     mut rows: Option<&mut Rows<'_>>,
+    meter: &mut cloudcost_planner::Meter,
 ) -> Result<(), Stop> {
     let show_progress = call.all_pages && std::io::stderr().is_terminal();
+    let request = call.request.clone();
+    let follows = call.all_pages;
     let mut stream = (op.run)(call).map_err(Stop::Call)?;
     let progress = show_progress.then(|| {
         let bar =
@@ -57,19 +66,43 @@ pub(crate) async fn follow_pages(
         }
         let page = match stream.next().await {
             None => break Ok(()),
-            Some(Err(e)) => break Err(Stop::Call(e)),
+            Some(Err(e)) => {
+                meter.record();
+                break Err(Stop::Call(e));
+            }
             Some(Ok(page)) => page,
         };
+        meter.record();
         pages += 1;
+        // Read before the merger cuts the page (marker paging reads its last item).
+        let next = op
+            .pagination
+            .as_ref()
+            .and_then(|p| next_page_token(&page, p, &request));
         items += output::item_count(&page, op.pagination.as_ref());
         if let Some(bar) = &progress {
             bar.set_message(format!("{}: pages {pages}, items {items}", op.name));
         }
-        let Some(page) = merger.push(page) else {
-            continue;
+        let pushed = merger.push(page);
+        // A next page the budget does not pay for (unless --max-items needs no more).
+        let budget_stop = (follows && !merger.done() && !meter.may_send())
+            .then_some(next)
+            .flatten()
+            .map(|token| Resume {
+                token: Some(token),
+                skip: 0,
+            });
+        let Some(page) = pushed else {
+            match budget_stop {
+                Some(resume) => break Err(Stop::Budget(resume)),
+                None => continue,
+            }
         };
         let Some(rows) = rows.as_deref_mut() else {
-            continue;
+            match budget_stop {
+                Some(resume) => break Err(Stop::Budget(resume)),
+                None => continue,
+            }
         };
         let table = match output::flatten(&page, rows.schema.root(), op.pagination.as_ref()) {
             Ok(t) => t,
@@ -82,7 +115,11 @@ pub(crate) async fn follow_pages(
             None => rows.writer.page(&table),
         };
         match written {
-            Ok(()) => {}
+            Ok(()) => {
+                if let Some(resume) = budget_stop {
+                    break Err(Stop::Budget(resume));
+                }
+            }
             Err(output::RowError::Io(e)) if e.kind() == std::io::ErrorKind::BrokenPipe => {
                 break Err(Stop::PipeClosed)
             }

@@ -6,9 +6,10 @@ use std::io::{Read, Write};
 use clap::parser::ValueSource;
 use clap::ArgMatches;
 
+use crate::budget;
 use crate::call::{AuthMeta, Call, CallError, OperationDef, ServiceDef};
 use crate::command::{member_flags, member_id, negated_id};
-use crate::exit::{fail, EXIT_API_ERROR, EXIT_FAILURE, EXIT_OK, EXIT_USAGE};
+use crate::exit::{fail, EXIT_API_ERROR, EXIT_BUDGET, EXIT_FAILURE, EXIT_OK, EXIT_USAGE};
 use crate::json::Json;
 use crate::mock::embedded;
 use crate::output::{self, Format};
@@ -73,7 +74,7 @@ pub async fn operation(
         Ok(s) => s,
         Err(e) => return fail(EXIT_FAILURE, &format!("{}: {e}", op.name)),
     };
-    let request = match build_request(service, &schema, m) {
+    let request = match build_request(service, op, &schema, m) {
         Ok(r) => r,
         Err(e) => return report(&e),
     };
@@ -98,6 +99,45 @@ pub async fn operation(
         && (max_items.is_some()
             || start != Resume::default()
             || m.try_get_one::<bool>("all-pages").ok().flatten() == Some(&true));
+    let mut spending = match budget::prepare(service, op, m, &request, all_pages) {
+        Ok(s) => s,
+        Err(e) => return fail(EXIT_USAGE, &e),
+    };
+    if m.try_get_one::<bool>("plan").ok().flatten() == Some(&true) {
+        // Decoded and validated as the call would be (every constraint, through the
+        // operation's own function), with a client that has nowhere to go and no one's
+        // credentials; its stream is dropped unpolled, so nothing is sent.
+        let unsent = embedded::client_config("http://127.0.0.1:9".into(), None).map(|config| {
+            (op.run)(Call {
+                config,
+                request: request.clone(),
+                all_pages,
+            })
+        });
+        match unsent {
+            Ok(Ok(_unpolled)) => {}
+            Ok(Err(e)) => return report(&e),
+            Err(e) => return fail(EXIT_FAILURE, &e),
+        }
+        print!("{}", budget::plan_text(&spending));
+        return EXIT_OK;
+    }
+    if spending.plan.requests_at_least() == 0 {
+        return fail(
+            EXIT_BUDGET,
+            &format!(
+                "the budget allows no request: {}; nothing was sent",
+                spending.plan.budget.describe(spending.plan.price.as_ref())
+            ),
+        );
+    }
+    if budget::preset_given(m) {
+        // The dates a preset stands for, and that the end is exclusive, where a person
+        // reads them and a pipe does not.
+        if let Some((member, period)) = &spending.plan.requests[0].period {
+            eprintln!("cloudcost: --period: {member} {period}");
+        }
+    }
 
     let mock = if globals.mock {
         match embedded::start().await {
@@ -150,11 +190,15 @@ pub async fn operation(
         },
         &mut merger,
         rows.as_mut(),
+        &mut spending.meter,
     )
     .await;
     embedded::stop(mock).await;
+    drop(rows);
+    let mut budget_stop = None;
     match result {
         Ok(()) => {}
+        Err(Stop::Budget(resume)) => budget_stop = Some(resume),
         // A reader that stopped early (`| head`) is not a failure of the call.
         Err(Stop::PipeClosed) => return EXIT_OK,
         Err(Stop::Call(e)) => return report(&e),
@@ -165,21 +209,29 @@ pub async fn operation(
             )
         }
     }
+    let status = match &budget_stop {
+        Some(resume) => fail(EXIT_BUDGET, &budget::stopped(&spending, resume)),
+        None => EXIT_OK,
+    };
     if globals.format != Format::Json {
         // Rows have no place for it; say it where a person reads and a pipe does not.
-        if let Some(next) = merger.next_token() {
+        if let (Some(next), None) = (merger.next_token(), &budget_stop) {
             eprintln!("more items remain: --starting-token {next}");
         }
-        return EXIT_OK;
+        return status;
     }
-    let text = merger.finish().to_pretty();
+    let mut document = merger.finish();
+    if let Some(resume) = &budget_stop {
+        document.set(crate::resume::NEXT_TOKEN, Json::String(resume.encode()));
+    }
+    let text = document.to_pretty();
     let mut stdout = std::io::stdout().lock();
     match stdout
         .write_all(text.as_bytes())
         .and_then(|_| stdout.flush())
     {
-        Ok(()) => EXIT_OK,
-        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => EXIT_OK,
+        Ok(()) => status,
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => status,
         Err(e) => fail(EXIT_FAILURE, &format!("could not write the output: {e}")),
     }
 }
@@ -221,7 +273,12 @@ fn read_input_json(spec: &str) -> Result<Json, String> {
 
 /// The request: `--input-json`, then each member flag given, then a structural check of
 /// the result. Every problem is reported at once, with the flag it came from.
-fn build_request(service: &ServiceDef, schema: &Schema, m: &ArgMatches) -> Result<Json, CallError> {
+fn build_request(
+    service: &ServiceDef,
+    op: &OperationDef,
+    schema: &Schema,
+    m: &ArgMatches,
+) -> Result<Json, CallError> {
     let mut problems = Vec::new();
     let mut request = match m.get_one::<String>("input-json") {
         Some(spec) => match read_input_json(spec) {
@@ -248,6 +305,9 @@ fn build_request(service: &ServiceDef, schema: &Schema, m: &ArgMatches) -> Resul
             Ok(v) => request.set(f.member, v),
             Err(e) => problems.push(format!("--{}: {e}", f.flag)),
         }
+    }
+    if let Err(e) = budget::apply_period(service, op, m, &mut request) {
+        problems.push(e);
     }
     if !problems.is_empty() {
         return Err(CallError::InvalidRequest(problems));

@@ -1,0 +1,214 @@
+//! A plan: the requests a query will send, how many pages each takes at least and at most
+//! (at most is unknown where the service decides its page size and the budget then bounds
+//! it), and what that costs at the spec's price.
+
+use std::fmt;
+
+use cloudcost_types::rust_decimal::Decimal;
+
+use crate::budget::{Budget, Price};
+use crate::period::Period;
+
+/// How many pages (requests) one planned request takes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Pages {
+    /// At least this many.
+    pub at_least: u64,
+    /// At most this many, when known (a single call: 1); `None` when the service decides
+    /// how many pages the answer takes.
+    pub at_most: Option<u64>,
+}
+
+impl Pages {
+    /// Exactly one request (no paging, or one page asked for).
+    pub const ONE: Pages = Pages {
+        at_least: 1,
+        at_most: Some(1),
+    };
+    /// Following pages: one at least, and as many as the service hands out tokens for.
+    pub const FOLLOWED: Pages = Pages {
+        at_least: 1,
+        at_most: None,
+    };
+}
+
+/// One request the plan sends (with its pages).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PlannedRequest {
+    /// The request member that holds the period, and the period asked for, if the
+    /// operation has one (the spec's `x-cloudcost-query` role `period`).
+    pub period: Option<(String, Period)>,
+    /// Its pages.
+    pub pages: Pages,
+}
+
+/// What a query will send and cost.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Plan {
+    /// The operation (`GetCostAndUsage`).
+    pub operation: String,
+    /// The price of a request, if the service bills for requests.
+    pub price: Option<Price>,
+    /// The budget the run is held to.
+    pub budget: Budget,
+    /// The requests, in the order they are sent.
+    pub requests: Vec<PlannedRequest>,
+}
+
+impl Plan {
+    /// The plan of one request (following its pages or not).
+    pub fn single(
+        operation: &str,
+        price: Option<Price>,
+        budget: Budget,
+        period: Option<(String, Period)>,
+        follow_pages: bool,
+    ) -> Plan {
+        Plan {
+            operation: operation.to_string(),
+            price,
+            budget,
+            requests: vec![PlannedRequest {
+                period,
+                pages: if follow_pages {
+                    Pages::FOLLOWED
+                } else {
+                    Pages::ONE
+                },
+            }],
+        }
+    }
+
+    /// The requests the budget allows, if it sets a limit.
+    pub fn allowed(&self) -> Option<u64> {
+        self.budget.requests_allowed(self.price.as_ref())
+    }
+
+    /// Requests sent at least: every planned request's first page, within the budget.
+    pub fn requests_at_least(&self) -> u64 {
+        let sum: u64 = self.requests.iter().map(|r| r.pages.at_least).sum();
+        self.allowed().map_or(sum, |a| sum.min(a))
+    }
+
+    /// Requests sent at most: known when every request's pages are, or when the budget
+    /// bounds them; `None` when neither.
+    pub fn requests_at_most(&self) -> Option<u64> {
+        let known: Option<u64> = self.requests.iter().map(|r| r.pages.at_most).sum();
+        match (known, self.allowed()) {
+            (Some(k), Some(a)) => Some(k.min(a)),
+            (k, a) => k.or(a),
+        }
+    }
+
+    /// The cost of [`Plan::requests_at_least`] (`None`: free).
+    pub fn cost_at_least(&self) -> Option<Decimal> {
+        self.price.as_ref().map(|p| p.of(self.requests_at_least()))
+    }
+
+    /// The cost of [`Plan::requests_at_most`] (`None`: free, or no bound).
+    pub fn cost_at_most(&self) -> Option<Decimal> {
+        let at_most = self.requests_at_most()?;
+        self.price.as_ref().map(|p| p.of(at_most))
+    }
+}
+
+impl fmt::Display for Plan {
+    /// The plan as the command line prints it, one fact a line.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        writeln!(f, "plan: {}", self.operation)?;
+        match &self.price {
+            Some(p) => writeln!(f, "price: {p} (the spec's x-cloudcost-service.billing)")?,
+            None => writeln!(f, "price: none (the spec states no price per request)")?,
+        }
+        for (i, r) in self.requests.iter().enumerate() {
+            write!(f, "request {}:", i + 1)?;
+            if let Some((member, period)) = &r.period {
+                write!(f, " {member} {period};")?;
+            }
+            match r.pages.at_most {
+                Some(m) if m == r.pages.at_least => writeln!(f, " pages: {m}")?,
+                Some(m) => writeln!(f, " pages: at least {}, at most {m}", r.pages.at_least)?,
+                None => writeln!(
+                    f,
+                    " pages: at least {}, at most as many as the service hands out tokens for",
+                    r.pages.at_least
+                )?,
+            }
+        }
+        let least = self.requests_at_least();
+        match self.requests_at_most() {
+            Some(most) if most == least => writeln!(f, "requests: {least}")?,
+            Some(most) => writeln!(f, "requests: at least {least}, at most {most}")?,
+            None => writeln!(f, "requests: at least {least}, no upper bound")?,
+        }
+        if let Some(p) = &self.price {
+            let least = p.of(self.requests_at_least());
+            match self.cost_at_most() {
+                Some(most) if most == least => writeln!(f, "cost: {least} {}", p.currency)?,
+                Some(most) => writeln!(
+                    f,
+                    "cost: at least {least} {0}, at most {most} {0}",
+                    p.currency
+                )?,
+                None => writeln!(f, "cost: at least {least} {}, no upper bound", p.currency)?,
+            }
+        } else {
+            writeln!(f, "cost: none")?;
+        }
+        writeln!(f, "budget: {}", self.budget.describe(self.price.as_ref()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use cloudcost_types::chrono::NaiveDate;
+
+    #[test]
+    fn a_followed_query_is_bounded_by_the_default_budget() {
+        let price = Price::from_spec("0.01", "USD").unwrap();
+        let budget = Budget::default_for(Some(&price));
+        let period = Period {
+            start: NaiveDate::from_ymd_opt(2024, 1, 1).unwrap(),
+            end: NaiveDate::from_ymd_opt(2025, 1, 1).unwrap(),
+        };
+        let plan = Plan::single(
+            "GetCostAndUsage",
+            Some(price),
+            budget,
+            Some(("TimePeriod".into(), period)),
+            true,
+        );
+        assert_eq!(plan.requests_at_least(), 1);
+        assert_eq!(plan.requests_at_most(), Some(100));
+        assert_eq!(plan.cost_at_most().unwrap().to_string(), "1.00");
+        let text = plan.to_string();
+        assert!(
+            text.contains(
+                "TimePeriod 2024-01-01 to 2025-01-01 (end exclusive: the last day is 2024-12-31)"
+            ),
+            "{text}"
+        );
+        assert!(
+            text.contains("requests: at least 1, at most 100\n"),
+            "{text}"
+        );
+        assert!(
+            text.contains("cost: at least 0.01 USD, at most 1.00 USD\n"),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn a_free_single_call_is_one_request() {
+        let plan = Plan::single("ListUsageTotals", None, Budget::unlimited(), None, false);
+        assert_eq!(plan.requests_at_most(), Some(1));
+        let text = plan.to_string();
+        assert!(
+            text.contains("requests: 1\ncost: none\nbudget: no limit\n"),
+            "{text}"
+        );
+        let followed = Plan::single("ListUsageTotals", None, Budget::unlimited(), None, true);
+        assert_eq!(followed.requests_at_most(), None);
+    }
+}
