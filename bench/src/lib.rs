@@ -2,9 +2,10 @@
 //!
 //! The benchmarks themselves are `benches/decode.rs` (criterion), `src/bin/e2e.rs` (our
 //! clients against the AWS SDK over loopback), `src/bin/paging_memory.rs` (peak memory of
-//! the item stream) and `src/bin/decode_profile.rs` (one decoder in a loop, for callgrind:
-//! `callgrind.sh`); `compile-time.sh` compares clean release builds. See
-//! `../BENCHMARKS.md`.
+//! the item stream), `src/bin/ledger_mock.rs` (the mock's ledger dataset: page building
+//! against our decoding, and its memory) and `src/bin/decode_profile.rs` (one decoder in a
+//! loop, for callgrind: `callgrind.sh`); `compile-time.sh` compares clean release builds.
+//! See `../BENCHMARKS.md`.
 
 pub mod gen;
 pub mod server;
