@@ -3,10 +3,19 @@
 
 use serde_json::Value;
 
-use crate::ledger::LedgerData;
+use crate::ledger::{AnswerCache, LedgerData};
 use crate::paging::{decode_marker, decode_token, fingerprint, marker, token, token_of, Refusal};
 use crate::spec::{OperationSpec, OutputToken};
-use crate::synth::{Caches, Synth};
+use crate::synth::{PatternCache, SchemaCache, Synth};
+
+/// What every request would otherwise redo: compiled `pattern`s, parsed schemas, and the
+/// last ledger answer (which the pages of one answer share).
+#[derive(Default)]
+pub struct Caches {
+    pub patterns: PatternCache,
+    pub schemas: SchemaCache,
+    pub answers: AnswerCache,
+}
 
 /// The data the mock serves.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -61,7 +70,7 @@ pub(crate) fn respond(
     caches: &Caches,
 ) -> Result<Vec<u8>, Refusal> {
     if let Dataset::Ledger(data) = dataset {
-        return match crate::ledger::respond(op, data, request) {
+        return match crate::ledger::respond(op, data, request, &caches.answers) {
             Some(answer) => answer,
             None => respond(op, &Dataset::Examples, request, caches),
         };

@@ -13,11 +13,12 @@ use serde_json::{Map, Value};
 use crate::auth::{self, AuthFailure};
 use crate::counts::{self, Counter};
 use crate::dataset;
+use crate::dataset::Caches;
 use crate::faults::{FaultKind, SLOW_DELAY};
 use crate::paging::Refusal;
 use crate::protocol::{self, Reply, Route};
 use crate::spec::{Answer, OperationSpec, Protocol, ServiceSpec, Violation};
-use crate::synth::{mix, Caches};
+use crate::synth::mix;
 use crate::MockConfig;
 
 /// The request header that asks for one of the operation's errors (or a common error) by

@@ -3,8 +3,9 @@
 
 use serde_json::{Map, Value};
 
+use crate::dataset::Caches;
 use crate::spec::{Answer, OperationSpec, Protocol, ServiceSpec, Violation};
-use crate::synth::{Caches, Synth};
+use crate::synth::Synth;
 
 /// A response before it becomes HTTP.
 #[derive(Debug)]

@@ -41,13 +41,6 @@ pub struct Synth<'a> {
     patterns: &'a PatternCache,
 }
 
-/// What every request would otherwise redo: compiled `pattern`s and parsed schemas.
-#[derive(Default)]
-pub struct Caches {
-    pub patterns: PatternCache,
-    pub schemas: SchemaCache,
-}
-
 /// Compiled `pattern`s, shared by every request.
 #[derive(Default)]
 pub struct PatternCache(Mutex<HashMap<String, Option<Regex>>>);
