@@ -37,8 +37,9 @@ enum Task {
     },
     /// Run every test: the Rust workspace's and the benchmark workspace's (bench/tests),
     /// then the exported schemas checked by Python's jsonschema and by TypeScript, then
-    /// boto3 against `cloudcost mock` and the independent SCP signing oracle (Python and
-    /// npm packages are installed locally into .venv and node_modules on first use).
+    /// boto3 against `cloudcost mock` and the independent SCP signing oracle, then the FOCUS
+    /// export through DuckDB and focus-validator (Python and npm packages are installed
+    /// locally into .venv and node_modules on first use).
     Test {
         /// Skip the Python and TypeScript checks and the boto3 interop test (the Rust
         /// steps, the benchmark workspace's tests among them, still run).
@@ -254,6 +255,14 @@ fn test(root: &Path, rust_only: bool) -> ExitCode {
             "interop: boto3 against `cloudcost mock`, the SCP signing oracle, the ledger check"
                 .into(),
             Step::Run(interop),
+        ));
+        // FOCUS exports read back by DuckDB and checked by the FinOps Foundation's
+        // focus-validator (tests/focus/run.sh; FOCUS.md, "The gaps, checked").
+        let mut focus = Command::new("bash");
+        focus.arg("tests/focus/run.sh").arg(root).current_dir(root);
+        steps.push((
+            "focus: the FOCUS export through DuckDB and focus-validator".into(),
+            Step::Run(focus),
         ));
     }
     run_steps(steps)

@@ -16,7 +16,7 @@ use crate::ir::*;
 use crate::naming::{family_module, snake, FAMILIES_CRATE};
 
 /// The CLI's own subcommands, which no service may take as its `cliName`.
-pub const RESERVED_COMMANDS: &[&str] = &["mock", "help"];
+pub const RESERVED_COMMANDS: &[&str] = &["mock", "focus", "help"];
 
 /// Where the generated table lives.
 pub const PATH: &str = "crates/cli/src/generated/mod.rs";
@@ -134,6 +134,14 @@ fn operation_fn(op: &Operation) -> TokenStream {
 mod tests {
     use crate::emit::testing::items;
     use crate::loader::testing::load;
+
+    #[test]
+    fn the_clis_own_commands_are_reserved() {
+        // `cloudcost mock` and `cloudcost focus` (crates/cli/src/focus.rs) are hand-written.
+        for own in ["mock", "focus", "help"] {
+            assert!(super::RESERVED_COMMANDS.contains(&own), "{own}");
+        }
+    }
 
     const PAGED: &str = r#"
 components:

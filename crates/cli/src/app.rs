@@ -49,6 +49,9 @@ where
         }
         return runtime.block_on(crate::mock::serve(sub));
     }
+    if name == "focus" {
+        return runtime.block_on(crate::focus::run(&matches, sub));
+    }
     let Some(service) = SERVICES.iter().find(|s| s.cli_name == name) else {
         return fail(EXIT_USAGE, &format!("unknown service `{name}`"));
     };

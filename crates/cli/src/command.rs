@@ -240,6 +240,7 @@ pub fn command() -> Command {
         cmd = cmd.subcommand(sub);
     }
     cmd.subcommand(crate::mock::command())
+        .subcommand(crate::focus::command())
 }
 
 /// The ids of the client call options, for reading them and for refusing them where they

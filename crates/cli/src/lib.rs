@@ -23,7 +23,8 @@
 //! - [`command`]: the clap command tree; [`app`]: the entry that hands a command to its room;
 //!   `run`: one operation's request, client and printing; `pages`: following pages;
 //! - [`mock`]: `cloudcost mock` and the server `--mock` starts ([`mock::embedded`]);
-//! - [`exit`]: the exit statuses every room shares.
+//! - [`exit`]: the exit statuses every room shares;
+//! - [`focus`]: `cloudcost focus export`, over the library `cloudcost_focus`.
 //!
 //! The rooms import downwards only: `app` uses `command`, `run` and `mock`; `run` uses
 //! `pages`, `budget`, `output` and `mock::embedded`; `command` uses `budget`; `mock` uses only `exit`.
@@ -35,6 +36,7 @@ pub mod budget;
 pub mod call;
 pub mod command;
 pub mod exit;
+pub mod focus;
 pub mod json;
 pub mod mock;
 pub mod output;

@@ -421,10 +421,11 @@ fn usage_errors_exit_2_with_clean_stdout() {
     let invalid = |error: &str| format!("error: {error}\n\nFor more information, try '--help'.\n");
     for (args, expected) in [
         (
-            &["nosuch"][..],
+            // Not `nosuch`: clap would suggest `focus` for it.
+            &["xyzzy"][..],
             usage(
                 "cloudcost [OPTIONS] <COMMAND>",
-                "unrecognized subcommand 'nosuch'",
+                "unrecognized subcommand 'xyzzy'",
             ),
         ),
         (
