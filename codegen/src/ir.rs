@@ -648,4 +648,25 @@ pub enum RuleKind {
         allowed: Vec<String>,
         max_depth: u32,
     },
+    /// The date `start` inside the structure member `member` lies in a window around
+    /// today (the validator's clock; without one the rule is not checked), when the enum
+    /// member `when.0` is `when.1` (always, without `when`).
+    DateWindow {
+        member: String,
+        start: String,
+        when: Option<(String, String)>,
+        reach: Reach,
+    },
+}
+
+/// How far from today a [`RuleKind::DateWindow`] date may lie.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Reach {
+    /// No earlier than today minus this many days (`lookback` with `days`).
+    Days(u32),
+    /// No earlier than the first day of the month this many months before the current
+    /// one (`lookback` with `months`: "the current month and up to the previous N").
+    Months(u32),
+    /// No later than today (`notFuture`).
+    NotFuture,
 }

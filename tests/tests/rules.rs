@@ -110,3 +110,66 @@ fn reservation_utilization_filters_use_only_and_one_level_deep() {
     ));
     assert_eq!(errors(&cost), Vec::<String>::new());
 }
+
+/// The rules about today (`lookback`, `notFuture`): checked by `validate_at(today)`, the
+/// caller's clock, each with the sentence of the documentation it quotes; `validate()`
+/// (no clock) leaves them alone.
+#[test]
+fn how_far_back_each_granularity_reaches_is_checked_against_a_clock() {
+    let day = |t: &str| cloudcost_types::chrono::NaiveDate::parse_from_str(t, "%Y-%m-%d").unwrap();
+    let at = |today: &str, granularity: &str, start: &str, end: &str| -> Vec<String> {
+        let request = cost_request(&format!(
+            r#"{{"TimePeriod":{{"Start":"{start}","End":"{end}"}},"Granularity":"{granularity}","Metrics":["UnblendedCost"]}}"#
+        ));
+        assert_eq!(
+            errors(&request),
+            Vec::<String>::new(),
+            "validate() has no clock"
+        );
+        match request.validate_at(day(today)) {
+            Ok(()) => Vec::new(),
+            Err(e) => e.errors.iter().map(ToString::to_string).collect(),
+        }
+    };
+    let hourly = "TimePeriod.Start: HOURLY data reaches back 14 days only; start on or after today minus 14 days";
+    let daily = "TimePeriod.Start: DAILY data reaches back to the first of the month 13 months before this one";
+    let monthly = "TimePeriod.Start: MONTHLY data reaches back 38 months at most (with multi-year data enabled; 13 without)";
+    let future = "TimePeriod.Start: must not be after today (UTC)";
+    let cases: [(&str, &str, &str, &str, &[&str]); 9] = [
+        (
+            "2024-06-15",
+            "HOURLY",
+            "2024-06-01T00:00:00Z",
+            "2024-06-02T00:00:00Z",
+            &[],
+        ),
+        (
+            "2024-06-15",
+            "HOURLY",
+            "2024-05-31T23:00:00Z",
+            "2024-06-02T00:00:00Z",
+            &[hourly],
+        ),
+        ("2024-06-15", "DAILY", "2023-05-01", "2023-06-01", &[]),
+        ("2024-06-15", "DAILY", "2023-04-30", "2023-06-01", &[daily]),
+        ("2024-06-15", "MONTHLY", "2021-04-01", "2021-05-01", &[]),
+        (
+            "2024-06-15",
+            "MONTHLY",
+            "2021-03-31",
+            "2021-05-01",
+            &[monthly],
+        ),
+        ("2024-06-15", "DAILY", "2024-06-15", "2024-06-16", &[]),
+        ("2024-06-15", "DAILY", "2024-06-16", "2024-06-17", &[future]),
+        // The README's and the mock's documented example, on the day it was written.
+        ("2017-10-25", "MONTHLY", "2017-09-01", "2017-10-01", &[]),
+    ];
+    for (today, granularity, start, end, expected) in cases {
+        assert_eq!(
+            at(today, granularity, start, end),
+            expected,
+            "{today} {granularity} {start}"
+        );
+    }
+}

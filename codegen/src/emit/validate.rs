@@ -69,6 +69,12 @@ pub fn emit(service: &Service, names: &FieldNames) -> Result<TokenStream> {
                 pub fn validate(&self) -> ::std::result::Result<(), ::cloudcost_types::ValidationErrors> {
                     ::cloudcost_types::Validate::validate(self)
                 }
+                /// As `validate()`, and the spec's rules about today (how far back a period
+                /// may start, that it does not start in the future) against `today`, the
+                /// caller's clock (a UTC date).
+                pub fn validate_at(&self, today: ::cloudcost_types::chrono::NaiveDate) -> ::std::result::Result<(), ::cloudcost_types::ValidationErrors> {
+                    ::cloudcost_types::Validate::validate_at(self, today)
+                }
             }
         });
     }
@@ -241,6 +247,58 @@ impl Cx {
                     quote! { if let Some(value) = &self.#f { v.field(#wire, |v| #helper(value, 0, v)); } }
                 } else {
                     quote! { v.field(#wire, |v| #helper(&self.#f, 0, v)); }
+                }
+            }
+            RuleKind::DateWindow {
+                member: wire,
+                start,
+                when,
+                reach,
+            } => {
+                let f = field(wire)?;
+                let m = member(wire)?;
+                let TyKind::Struct(period) = &m.ty.kind else {
+                    return Err(missing(wire));
+                };
+                let sf = field_of(period, start)?;
+                let inner = service
+                    .structure(period)
+                    .and_then(|p| p.members.iter().find(|x| &x.name == start))
+                    .ok_or_else(|| missing(start))?;
+                let date = match inner.ty.kind {
+                    TyKind::YearMonthDay => quote!(period.#sf.date()),
+                    _ => quote!(period.#sf),
+                };
+                let gate = match when {
+                    None => TokenStream::new(),
+                    Some((g, value)) => {
+                        let gf = field(g)?;
+                        if optional(member(g)?) {
+                            quote! { match &self.#gf { Some(g) if g.as_str() == #value => {} _ => return, } }
+                        } else {
+                            quote! { if self.#gf.as_str() != #value { return; } }
+                        }
+                    }
+                };
+                let bind = if optional(m) {
+                    quote!(let Some(period) = &self.#f else { return; };)
+                } else {
+                    quote!(let period = &self.#f;)
+                };
+                let reach = match reach {
+                    Reach::Days(d) => quote!(::cloudcost_types::validate::Reach::Days(#d)),
+                    Reach::Months(n) => quote!(::cloudcost_types::validate::Reach::Months(#n)),
+                    Reach::NotFuture => quote!(::cloudcost_types::validate::Reach::NotFuture),
+                };
+                quote! {
+                    (|| {
+                        let Some(today) = v.today() else { return; };
+                        #gate
+                        #bind
+                        if !#reach.admits(today, #date) {
+                            v.field(#wire, |v| v.field(#start, |v| v.fail(#message)));
+                        }
+                    })();
                 }
             }
         })

@@ -187,10 +187,11 @@ impl<'a> Loader<'a> {
                     max_depth,
                 }
             }
+            kind @ ("lookback" | "notFuture") => self.date_window(service, s, v, ptr, kind)?,
             other => {
                 return Err(self.err(
                     &format!("{ptr}/rule"),
-                    format!("unknown rule `{other}` (expected maxItems, exclusive, allowedValues, ordered or expression)"),
+                    format!("unknown rule `{other}` (expected maxItems, exclusive, allowedValues, ordered, expression, lookback or notFuture)"),
                 ))
             }
         };
@@ -198,6 +199,96 @@ impl<'a> Loader<'a> {
             kind,
             message: self.req_str(v, ptr, "message")?.to_owned(),
             source: self.req_str(v, ptr, "source")?.to_owned(),
+        })
+    }
+
+    /// `lookback` (`days` or `months`) and `notFuture`: a date inside a period member,
+    /// checked against today, optionally only for one value of an enum member.
+    fn date_window(
+        &self,
+        service: &Service,
+        s: &Structure,
+        v: &Value,
+        ptr: &str,
+        kind: &str,
+    ) -> R<RuleKind> {
+        let name = self.req_str(v, ptr, "member")?;
+        let m = s.members.iter().find(|m| m.name == name).ok_or_else(|| {
+            self.err(
+                &format!("{ptr}/member"),
+                format!("no member `{name}` in this structure"),
+            )
+        })?;
+        let TyKind::Struct(period) = &m.ty.kind else {
+            return Err(self.err(
+                &format!("{ptr}/member"),
+                format!("{kind} needs a structure member (a period)"),
+            ));
+        };
+        let start = self.req_str(v, ptr, "start")?;
+        let inner = service
+            .structure(period)
+            .and_then(|p| p.members.iter().find(|x| x.name == start))
+            .ok_or_else(|| {
+                self.err(
+                    &format!("{ptr}/start"),
+                    format!("no member `{start}` in `{period}`"),
+                )
+            })?;
+        if !matches!(inner.ty.kind, TyKind::Date | TyKind::YearMonthDay) || !inner.required {
+            return Err(self.err(
+                &format!("{ptr}/start"),
+                format!("`{start}` is not a required date of `{period}`"),
+            ));
+        }
+        let when = match v.get("when") {
+            None => None,
+            Some(w) => {
+                let wptr = format!("{ptr}/when");
+                let member = self.req_str(w, &wptr, "member")?;
+                let value = self.req_str(w, &wptr, "value")?;
+                let wm = s.members.iter().find(|x| x.name == member).ok_or_else(|| {
+                    self.err(
+                        &format!("{wptr}/member"),
+                        format!("no member `{member}` in this structure"),
+                    )
+                })?;
+                let TyKind::Enum(e) = &wm.ty.kind else {
+                    return Err(self.err(&format!("{wptr}/member"), "`when` needs an enum member"));
+                };
+                let known = matches!(service.shapes.get(e).map(|s| &s.kind), Some(ShapeKind::Enum(vals)) if vals.iter().any(|x| x == value));
+                if !known {
+                    return Err(self.err(
+                        &format!("{wptr}/value"),
+                        format!("`{value}` is not a value of `{e}`"),
+                    ));
+                }
+                Some((member.to_owned(), value.to_owned()))
+            }
+        };
+        let count = |key: &str| {
+            v.get(key)
+                .map(|n| {
+                    n.as_u64()
+                        .and_then(|n| u32::try_from(n).ok())
+                        .ok_or_else(|| {
+                            self.err(&format!("{ptr}/{key}"), "expected a non-negative integer")
+                        })
+                })
+                .transpose()
+        };
+        let reach = match (kind, count("days")?, count("months")?) {
+            ("notFuture", None, None) => Reach::NotFuture,
+            ("lookback", Some(d), None) => Reach::Days(d),
+            ("lookback", None, Some(m)) => Reach::Months(m),
+            ("notFuture", ..) => return Err(self.err(ptr, "notFuture takes no `days` or `months`")),
+            _ => return Err(self.err(ptr, "lookback takes exactly one of `days` and `months`")),
+        };
+        Ok(RuleKind::DateWindow {
+            member: m.name.clone(),
+            start: start.to_owned(),
+            when,
+            reach,
         })
     }
 }
@@ -217,8 +308,10 @@ mod tests {
             Size: {type: string},
             Start: {$ref: '#/components/schemas/Day'},
             End: {$ref: '#/components/schemas/Day'},
-            Filter: {$ref: '#/components/schemas/Expr'}},
-          x-cloudcost-rules: RULES}}}";
+            Filter: {$ref: '#/components/schemas/Expr'},
+            Period: {$ref: '#/components/schemas/Period'}},
+          x-cloudcost-rules: RULES},
+        Period: {type: object, required: [From], properties: {From: {$ref: '#/components/schemas/Day'}, Note: {type: string}}}}}";
 
     fn with(rules: &str) -> String {
         SHAPES.replace("RULES", rules)
@@ -266,6 +359,43 @@ mod tests {
     }
 
     #[test]
+    fn rules_about_today() {
+        let s = load(&with(
+            "[{rule: lookback, member: Period, start: From, when: {member: Color, value: RED}, days: 14, message: m1, source: s1},
+              {rule: lookback, member: Period, start: From, months: 13, message: m2, source: s2},
+              {rule: notFuture, member: Period, start: From, message: m3, source: s3}]",
+        ));
+        let kinds: Vec<&RuleKind> = s.rules["Empty"].iter().map(|r| &r.kind).collect();
+        let window = |when: Option<(&str, &str)>, reach| RuleKind::DateWindow {
+            member: "Period".into(),
+            start: "From".into(),
+            when: when.map(|(m, v)| (m.into(), v.into())),
+            reach,
+        };
+        assert_eq!(
+            kinds,
+            [
+                &window(Some(("Color", "RED")), Reach::Days(14)),
+                &window(None, Reach::Months(13)),
+                &window(None, Reach::NotFuture),
+            ]
+        );
+        let p = "specs/test.yaml#/components/schemas/Empty/x-cloudcost-rules/0";
+        for (rules, expected) in [
+            ("[{rule: lookback, member: Start, start: From, days: 1, message: m, source: s}]", format!("{p}/member: lookback needs a structure member (a period)")),
+            ("[{rule: lookback, member: Period, start: Note, days: 1, message: m, source: s}]", format!("{p}/start: `Note` is not a required date of `Period`")),
+            ("[{rule: lookback, member: Period, start: From, message: m, source: s}]", format!("{p}: lookback takes exactly one of `days` and `months`")),
+            ("[{rule: lookback, member: Period, start: From, days: 1, months: 2, message: m, source: s}]", format!("{p}: lookback takes exactly one of `days` and `months`")),
+            ("[{rule: notFuture, member: Period, start: From, days: 1, message: m, source: s}]", format!("{p}: notFuture takes no `days` or `months`")),
+            ("[{rule: lookback, member: Period, start: From, days: -1, message: m, source: s}]", format!("{p}/days: expected a non-negative integer")),
+            ("[{rule: lookback, member: Period, start: From, when: {member: Color, value: PINK}, days: 1, message: m, source: s}]", format!("{p}/when/value: `PINK` is not a value of `Color`")),
+            ("[{rule: lookback, member: Period, start: From, when: {member: Size, value: x}, days: 1, message: m, source: s}]", format!("{p}/when/member: `when` needs an enum member")),
+        ] {
+            assert_eq!(error(&with(rules)), expected, "{rules}");
+        }
+    }
+
+    #[test]
     fn rules_must_fit_their_structure() {
         let p = "specs/test.yaml#/components/schemas/Empty/x-cloudcost-rules/0";
         for (rules, expected) in [
@@ -275,7 +405,7 @@ mod tests {
             ("[{rule: allowedValues, member: Color, values: [PINK], message: m, source: s}]", format!("{p}/values/0: `PINK` is not a value of `Color`")),
             ("[{rule: ordered, members: [Start, Size], message: m, source: s}]", format!("{p}/members/1: `Size` is not a date or time")),
             ("[{rule: expression, member: Filter, combinators: [Or], maxDepth: 1, message: m, source: s}]", format!("{p}/combinators/0: `Or` is not a combinator of `Expr` (And, Not)")),
-            ("[{rule: sometimes, message: m, source: s}]", format!("{p}/rule: unknown rule `sometimes` (expected maxItems, exclusive, allowedValues, ordered or expression)")),
+            ("[{rule: sometimes, message: m, source: s}]", format!("{p}/rule: unknown rule `sometimes` (expected maxItems, exclusive, allowedValues, ordered, expression, lookback or notFuture)")),
             ("[{rule: maxItems, member: Tags, max: 2, message: m}]", format!("{p}: missing required `source`")),
         ] {
             assert_eq!(error(&with(rules)), expected, "{rules}");

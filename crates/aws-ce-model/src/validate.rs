@@ -257,6 +257,104 @@ impl ::cloudcost_types::Validate for GetCostAndUsageRequest {
                 );
             }
         }
+        (|| {
+            let Some(today) = v.today() else {
+                return;
+            };
+            let period = &self.time_period;
+            if !::cloudcost_types::validate::Reach::NotFuture
+                .admits(today, period.start.date())
+            {
+                v.field(
+                    "TimePeriod",
+                    |v| v.field("Start", |v| v.fail("must not be after today (UTC)")),
+                );
+            }
+        })();
+        (|| {
+            let Some(today) = v.today() else {
+                return;
+            };
+            if self.granularity.as_str() != "HOURLY" {
+                return;
+            }
+            let period = &self.time_period;
+            if !::cloudcost_types::validate::Reach::Days(14u32)
+                .admits(today, period.start.date())
+            {
+                v.field(
+                    "TimePeriod",
+                    |v| {
+                        v
+                            .field(
+                                "Start",
+                                |v| {
+                                    v
+                                        .fail(
+                                            "HOURLY data reaches back 14 days only; start on or after today minus 14 days",
+                                        )
+                                },
+                            )
+                    },
+                );
+            }
+        })();
+        (|| {
+            let Some(today) = v.today() else {
+                return;
+            };
+            if self.granularity.as_str() != "DAILY" {
+                return;
+            }
+            let period = &self.time_period;
+            if !::cloudcost_types::validate::Reach::Months(13u32)
+                .admits(today, period.start.date())
+            {
+                v.field(
+                    "TimePeriod",
+                    |v| {
+                        v
+                            .field(
+                                "Start",
+                                |v| {
+                                    v
+                                        .fail(
+                                            "DAILY data reaches back to the first of the month 13 months before this one",
+                                        )
+                                },
+                            )
+                    },
+                );
+            }
+        })();
+        (|| {
+            let Some(today) = v.today() else {
+                return;
+            };
+            if self.granularity.as_str() != "MONTHLY" {
+                return;
+            }
+            let period = &self.time_period;
+            if !::cloudcost_types::validate::Reach::Months(38u32)
+                .admits(today, period.start.date())
+            {
+                v.field(
+                    "TimePeriod",
+                    |v| {
+                        v
+                            .field(
+                                "Start",
+                                |v| {
+                                    v
+                                        .fail(
+                                            "MONTHLY data reaches back 38 months at most (with multi-year data enabled; 13 without)",
+                                        )
+                                },
+                            )
+                    },
+                );
+            }
+        })();
     }
 }
 impl ::cloudcost_types::Validate for GetCostAndUsageResponse {
@@ -670,6 +768,15 @@ impl GetCostAndUsageRequest {
     ) -> ::std::result::Result<(), ::cloudcost_types::ValidationErrors> {
         ::cloudcost_types::Validate::validate(self)
     }
+    /// As `validate()`, and the spec's rules about today (how far back a period
+    /// may start, that it does not start in the future) against `today`, the
+    /// caller's clock (a UTC date).
+    pub fn validate_at(
+        &self,
+        today: ::cloudcost_types::chrono::NaiveDate,
+    ) -> ::std::result::Result<(), ::cloudcost_types::ValidationErrors> {
+        ::cloudcost_types::Validate::validate_at(self, today)
+    }
 }
 impl GetReservationUtilizationRequest {
     /// Checks every constraint of the GetReservationUtilization request in the spec and returns all violations, each with its path.
@@ -680,6 +787,15 @@ impl GetReservationUtilizationRequest {
         &self,
     ) -> ::std::result::Result<(), ::cloudcost_types::ValidationErrors> {
         ::cloudcost_types::Validate::validate(self)
+    }
+    /// As `validate()`, and the spec's rules about today (how far back a period
+    /// may start, that it does not start in the future) against `today`, the
+    /// caller's clock (a UTC date).
+    pub fn validate_at(
+        &self,
+        today: ::cloudcost_types::chrono::NaiveDate,
+    ) -> ::std::result::Result<(), ::cloudcost_types::ValidationErrors> {
+        ::cloudcost_types::Validate::validate_at(self, today)
     }
 }
 /// An `expression` rule: combinators allowed and how deep they nest.

@@ -277,6 +277,15 @@ impl ListUsageTotalsRequest {
     ) -> ::std::result::Result<(), ::cloudcost_types::ValidationErrors> {
         ::cloudcost_types::Validate::validate(self)
     }
+    /// As `validate()`, and the spec's rules about today (how far back a period
+    /// may start, that it does not start in the future) against `today`, the
+    /// caller's clock (a UTC date).
+    pub fn validate_at(
+        &self,
+        today: ::cloudcost_types::chrono::NaiveDate,
+    ) -> ::std::result::Result<(), ::cloudcost_types::ValidationErrors> {
+        ::cloudcost_types::Validate::validate_at(self, today)
+    }
 }
 impl BatchGetFreeTrialInfoRequest {
     /// Checks every constraint of the BatchGetFreeTrialInfo request in the spec and returns all violations, each with its path.
@@ -287,5 +296,14 @@ impl BatchGetFreeTrialInfoRequest {
         &self,
     ) -> ::std::result::Result<(), ::cloudcost_types::ValidationErrors> {
         ::cloudcost_types::Validate::validate(self)
+    }
+    /// As `validate()`, and the spec's rules about today (how far back a period
+    /// may start, that it does not start in the future) against `today`, the
+    /// caller's clock (a UTC date).
+    pub fn validate_at(
+        &self,
+        today: ::cloudcost_types::chrono::NaiveDate,
+    ) -> ::std::result::Result<(), ::cloudcost_types::ValidationErrors> {
+        ::cloudcost_types::Validate::validate_at(self, today)
     }
 }

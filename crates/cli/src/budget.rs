@@ -198,14 +198,45 @@ fn text(m: &ArgMatches, id: &str) -> Option<String> {
     m.try_get_one::<String>(id).ok().flatten().cloned()
 }
 
-/// Today: `CLOUDCOST_TODAY` when set, else the system clock (UTC).
-fn clock() -> Result<Box<dyn Clock>, String> {
+/// `CLOUDCOST_TODAY`, if set.
+fn today_override() -> Result<Option<NaiveDate>, String> {
     match std::env::var(TODAY_VAR) {
         Ok(day) if !day.is_empty() => NaiveDate::parse_from_str(&day, "%Y-%m-%d")
-            .map(|d| Box::new(FixedClock(d)) as Box<dyn Clock>)
+            .map(Some)
             .map_err(|_| format!("{TODAY_VAR}: expected a date YYYY-MM-DD, found `{day}`")),
-        _ => Ok(Box::new(SystemClock)),
+        _ => Ok(None),
     }
+}
+
+/// Today: `CLOUDCOST_TODAY` when set, else the system clock (UTC).
+fn clock() -> Result<Box<dyn Clock>, String> {
+    Ok(match today_override()? {
+        Some(d) => Box::new(FixedClock(d)),
+        None => Box::new(SystemClock),
+    })
+}
+
+/// The day [`date_rules`] stands for, if any.
+pub fn date_rules_day(custom_endpoint: bool) -> Result<Option<NaiveDate>, String> {
+    use cloudcost_runtime::DateRules;
+    Ok(match date_rules(custom_endpoint)? {
+        DateRules::At(day) => Some(day),
+        DateRules::SystemClock => Some(SystemClock.today()),
+        _ => None,
+    })
+}
+
+/// Which day requests are checked against for the spec's rules about today (how far back
+/// each granularity reaches): `CLOUDCOST_TODAY` when set, whatever the endpoint; else the
+/// system clock against the service's own endpoint, and none against `--endpoint-url` or
+/// `--mock` (their data may have any dates).
+pub fn date_rules(custom_endpoint: bool) -> Result<cloudcost_runtime::DateRules, String> {
+    use cloudcost_runtime::DateRules;
+    Ok(match today_override()? {
+        Some(day) => DateRules::At(day),
+        None if custom_endpoint => DateRules::Off,
+        None => DateRules::SystemClock,
+    })
 }
 
 /// What `--plan` prints: the plan, and that nothing was sent.

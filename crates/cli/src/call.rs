@@ -123,6 +123,19 @@ impl From<ValidationErrors> for CallError {
     }
 }
 
+/// The day [`request`] checks the spec's rules about today against (how far back each
+/// granularity reaches), if any: set once per command by [`check_dates_at`].
+static DATES_AT: std::sync::Mutex<Option<cloudcost_types::chrono::NaiveDate>> =
+    std::sync::Mutex::new(None);
+
+/// Makes [`request`] check the spec's rules about today against `day` (`None`: not at
+/// all), as the client then does before sending; so `--plan` refuses what the call would.
+pub fn check_dates_at(day: Option<cloudcost_types::chrono::NaiveDate>) {
+    if let Ok(mut at) = DATES_AT.lock() {
+        *at = day;
+    }
+}
+
 /// How many values that do not decode are set aside to look for more problems.
 const MAX_DECODE_PROBLEMS: usize = 16;
 
@@ -139,7 +152,12 @@ pub fn request<T: DeserializeOwned + Validate>(request: &Json) -> Result<T, Call
     loop {
         match cloudcost_types::from_str::<T>(&attempt.to_compact()) {
             Ok(typed) => {
-                if let Err(errors) = typed.validate() {
+                let today = DATES_AT.lock().ok().and_then(|at| *at);
+                let checked = match today {
+                    Some(today) => typed.validate_at(today),
+                    None => typed.validate(),
+                };
+                if let Err(errors) = checked {
                     problems.extend(errors.errors.iter().map(|e| e.to_string()));
                 }
                 if problems.is_empty() {

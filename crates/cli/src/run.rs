@@ -99,6 +99,10 @@ pub async fn operation(
         && (max_items.is_some()
             || start != Resume::default()
             || m.try_get_one::<bool>("all-pages").ok().flatten() == Some(&true));
+    match budget::date_rules_day(globals.mock || globals.endpoint_url.is_some()) {
+        Ok(day) => crate::call::check_dates_at(day),
+        Err(e) => return fail(EXIT_FAILURE, &e),
+    }
     let mut spending = match budget::prepare(service, op, m, &request, all_pages) {
         Ok(s) => s,
         Err(e) => return fail(EXIT_USAGE, &e),
@@ -107,11 +111,14 @@ pub async fn operation(
         // Decoded and validated as the call would be (every constraint, through the
         // operation's own function), with a client that has nowhere to go and no one's
         // credentials; its stream is dropped unpolled, so nothing is sent.
-        let unsent = embedded::client_config("http://127.0.0.1:9".into(), None).map(|config| {
-            (op.run)(Call {
-                config,
-                request: request.clone(),
-                all_pages,
+        let custom = globals.mock || globals.endpoint_url.is_some();
+        let unsent = budget::date_rules(custom).and_then(|rules| {
+            embedded::client_config("http://127.0.0.1:9".into(), None).map(|config| {
+                (op.run)(Call {
+                    config: config.into_builder().date_rules(rules).build(),
+                    request: request.clone(),
+                    all_pages,
+                })
             })
         });
         match unsent {
@@ -336,10 +343,12 @@ fn client_config(
     g: &Globals,
     mock_url: Option<String>,
 ) -> Result<cloudcost_runtime::Config, String> {
+    let rules = budget::date_rules(mock_url.is_some() || g.endpoint_url.is_some())?;
     if let Some(url) = mock_url {
-        return embedded::client_config(url, g.region.clone());
+        return embedded::client_config(url, g.region.clone())
+            .map(|c| c.into_builder().date_rules(rules).build());
     }
-    let mut b = cloudcost_runtime::Config::builder();
+    let mut b = cloudcost_runtime::Config::builder().date_rules(rules);
     if let Some(url) = &g.endpoint_url {
         b = b.endpoint_url(url.clone());
     }

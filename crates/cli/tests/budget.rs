@@ -463,3 +463,44 @@ fn a_preset_s_dates_are_said_on_stderr_with_the_exclusive_end() {
     );
     assert_eq!(mock.requests(), 1);
 }
+
+/// The spec's rules about today, against `CLOUDCOST_TODAY`: refused before anything is
+/// sent (nothing listens at the endpoint: a request sent would fail with status 1), in a
+/// plan too; without the variable, a custom endpoint is not held to them.
+#[test]
+fn a_period_beyond_the_granularity_s_reach_is_refused_before_it_is_sent() {
+    let hourly = [
+        "--endpoint-url",
+        "http://127.0.0.1:9",
+        "ce",
+        "get-cost-and-usage",
+        "--time-period",
+        "Start=2024-05-01T00:00:00Z,End=2024-05-02T00:00:00Z",
+        "--granularity",
+        "HOURLY",
+        "--metrics",
+        "UnblendedCost",
+    ];
+    for extra in [&[][..], &["--plan"][..]] {
+        let out = cloudcost(&with(&hourly, extra))
+            .env("CLOUDCOST_TODAY", "2024-06-10")
+            .output()
+            .expect("run");
+        let stderr = text(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{extra:?}: {stderr}");
+        assert!(
+            stderr.contains("TimePeriod.Start: HOURLY data reaches back 14 days only"),
+            "{stderr}"
+        );
+    }
+    let plan = cloudcost(&with(&hourly, &["--plan"]))
+        .output()
+        .expect("run");
+    assert_eq!(plan.status.code(), Some(0), "{}", text(&plan.stderr));
+    let bad_clock = cloudcost(&with(&hourly, &["--plan"]))
+        .env("CLOUDCOST_TODAY", "June")
+        .output()
+        .expect("run");
+    assert_eq!(bad_clock.status.code(), Some(1));
+    assert!(text(&bad_clock.stderr).contains("CLOUDCOST_TODAY: expected a date YYYY-MM-DD"));
+}

@@ -255,7 +255,11 @@ impl ClientCore {
         op: &'static OperationMeta,
         input: &I,
     ) -> Result<(), Error<E>> {
-        input.validate().map_err(|errors| Error::Validation {
+        let checked = match self.config.date_rules_day() {
+            Some(today) => input.validate_at(today),
+            None => input.validate(),
+        };
+        checked.map_err(|errors| Error::Validation {
             operation: op.name,
             errors,
         })

@@ -32,6 +32,53 @@ pub struct Config {
     pub(crate) max_error_body_bytes: u64,
     pub(crate) max_pages: usize,
     pub(crate) page_stream_deadline: Option<Duration>,
+    pub(crate) date_rules: DateRules,
+}
+
+/// Whether requests are checked against the spec's rules about today (how far back a
+/// period may start for each granularity, that it does not start in the future: the
+/// `lookback` and `notFuture` rules), and on which day.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum DateRules {
+    /// The default: against the system clock (UTC) when calling the service's own
+    /// endpoint; not with an [`ConfigBuilder::endpoint_url`] (a mock or a proxy may hold
+    /// any dates).
+    #[default]
+    Auto,
+    /// Against this day (a clock for tests and reruns), whatever the endpoint.
+    At(cloudcost_types::chrono::NaiveDate),
+    /// Against the system clock, whatever the endpoint.
+    SystemClock,
+    /// Not checked.
+    Off,
+}
+
+impl Config {
+    /// A builder holding these settings, to change some of them.
+    pub fn into_builder(self) -> ConfigBuilder {
+        ConfigBuilder(self)
+    }
+
+    /// The day requests are checked against, if they are ([`DateRules`]).
+    pub fn date_rules_day(&self) -> Option<cloudcost_types::chrono::NaiveDate> {
+        match self.date_rules {
+            DateRules::Off => None,
+            DateRules::At(day) => Some(day),
+            DateRules::Auto if self.endpoint_url.is_some() => None,
+            DateRules::Auto | DateRules::SystemClock => Some(system_today()),
+        }
+    }
+}
+
+/// Today in UTC from the system clock (chrono's own clock is not compiled in).
+fn system_today() -> cloudcost_types::chrono::NaiveDate {
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX));
+    cloudcost_types::chrono::DateTime::from_timestamp(secs, 0)
+        .map(|t| t.date_naive())
+        .unwrap_or_default()
 }
 
 /// Default [`ConfigBuilder::max_response_bytes`]: 128 MiB. The largest real pages are tens
@@ -64,6 +111,7 @@ impl fmt::Debug for Config {
             .field("max_error_body_bytes", &self.max_error_body_bytes)
             .field("max_pages", &self.max_pages)
             .field("page_stream_deadline", &self.page_stream_deadline)
+            .field("date_rules", &self.date_rules)
             .finish_non_exhaustive()
     }
 }
@@ -90,6 +138,7 @@ impl Default for Config {
             max_error_body_bytes: DEFAULT_MAX_ERROR_BODY_BYTES,
             max_pages: DEFAULT_MAX_PAGES,
             page_stream_deadline: None,
+            date_rules: DateRules::Auto,
         }
     }
 }
@@ -238,8 +287,45 @@ impl ConfigBuilder {
         self
     }
 
+    /// Whether and against which day requests are checked for the spec's rules about
+    /// today (default [`DateRules::Auto`]: the system clock, unless an endpoint URL is set).
+    pub fn date_rules(mut self, rules: DateRules) -> Self {
+        self.0.date_rules = rules;
+        self
+    }
+
     /// The configuration.
     pub fn build(self) -> Config {
         self.0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use cloudcost_types::chrono::NaiveDate;
+
+    #[test]
+    fn date_rules_follow_the_endpoint_unless_told() {
+        let day = NaiveDate::from_ymd_opt(2024, 6, 10).unwrap();
+        assert!(Config::builder().build().date_rules_day().is_some());
+        let custom = || Config::builder().endpoint_url("http://127.0.0.1:1");
+        assert_eq!(custom().build().date_rules_day(), None);
+        let at = custom().date_rules(DateRules::At(day)).build();
+        assert_eq!(at.date_rules_day(), Some(day));
+        assert!(custom()
+            .date_rules(DateRules::SystemClock)
+            .build()
+            .date_rules_day()
+            .is_some());
+        assert_eq!(
+            Config::builder()
+                .date_rules(DateRules::Off)
+                .build()
+                .date_rules_day(),
+            None
+        );
+        let rebuilt = at.into_builder().region("eu-west-1").build();
+        assert_eq!(rebuilt.date_rules_day(), Some(day));
     }
 }

@@ -83,7 +83,7 @@ pub use retry::{
 pub use scp::{ScpCredentials, ScpCredentialsError, ScpSigner};
 
 pub use client::{BuildError, ClientCore};
-pub use config::{Config, ConfigBuilder};
+pub use config::{Config, ConfigBuilder, DateRules};
 pub use error::{header_value, report, BoxError, Error, ErrorMeta, OperationError, TimeoutKind};
 pub use meta::{
     AuthMeta, EndpointVariable, ErrorBodyMeta, ErrorCodeSource, ModeledError, OperationMeta,

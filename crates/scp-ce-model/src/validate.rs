@@ -137,4 +137,13 @@ impl ListUsagesRequest {
     ) -> ::std::result::Result<(), ::cloudcost_types::ValidationErrors> {
         ::cloudcost_types::Validate::validate(self)
     }
+    /// As `validate()`, and the spec's rules about today (how far back a period
+    /// may start, that it does not start in the future) against `today`, the
+    /// caller's clock (a UTC date).
+    pub fn validate_at(
+        &self,
+        today: ::cloudcost_types::chrono::NaiveDate,
+    ) -> ::std::result::Result<(), ::cloudcost_types::ValidationErrors> {
+        ::cloudcost_types::Validate::validate_at(self, today)
+    }
 }

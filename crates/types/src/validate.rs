@@ -7,6 +7,7 @@
 use std::fmt;
 use std::sync::OnceLock;
 
+use chrono::{Datelike, Days, Months, NaiveDate};
 use regex_lite::Regex;
 use rust_decimal::Decimal;
 
@@ -61,11 +62,48 @@ pub trait Validate {
     /// Checks this value's constraints, reporting into `v` at its current path.
     fn validate_into(&self, v: &mut Validator);
 
-    /// Checks every constraint and returns all violations.
+    /// Checks every constraint and returns all violations. Rules about today (how far
+    /// back a period may start) need a clock and are checked by [`Validate::validate_at`].
     fn validate(&self) -> Result<(), ValidationErrors> {
         let mut v = Validator::default();
         self.validate_into(&mut v);
         v.finish()
+    }
+
+    /// As [`Validate::validate`], and the rules about today (the spec's `lookback` and
+    /// `notFuture` rules) against `today`, the caller's clock (a UTC date).
+    fn validate_at(&self, today: NaiveDate) -> Result<(), ValidationErrors> {
+        let mut v = Validator::at(today);
+        self.validate_into(&mut v);
+        v.finish()
+    }
+}
+
+/// How far from today a date may lie (the spec's `lookback` and `notFuture` rules).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Reach {
+    /// No earlier than today minus this many days.
+    Days(u32),
+    /// No earlier than the first day of the month this many months before the current
+    /// one ("the current month and up to the previous N months").
+    Months(u32),
+    /// No later than today.
+    NotFuture,
+}
+
+impl Reach {
+    /// Whether `date` lies within reach of `today`.
+    pub fn admits(self, today: NaiveDate, date: NaiveDate) -> bool {
+        match self {
+            Reach::Days(days) => today
+                .checked_sub_days(Days::new(u64::from(days)))
+                .is_none_or(|earliest| date >= earliest),
+            Reach::Months(months) => today
+                .with_day(1)
+                .and_then(|first| first.checked_sub_months(Months::new(months)))
+                .is_none_or(|earliest| date >= earliest),
+            Reach::NotFuture => date <= today,
+        }
     }
 }
 
@@ -123,9 +161,23 @@ pub struct Validator {
     path: String,
     depth: usize,
     errors: Vec<ValidationError>,
+    today: Option<NaiveDate>,
 }
 
 impl Validator {
+    /// A validator that also checks the rules about today, against `today`.
+    pub fn at(today: NaiveDate) -> Validator {
+        Validator {
+            today: Some(today),
+            ..Validator::default()
+        }
+    }
+
+    /// The clock's date, when this validator checks the rules about today.
+    pub fn today(&self) -> Option<NaiveDate> {
+        self.today
+    }
+
     /// Runs `f` with `.name` appended to the path.
     pub fn field(&mut self, name: &str, f: impl FnOnce(&mut Self)) {
         let len = self.path.len();
@@ -237,6 +289,23 @@ impl Validator {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn reaches_count_days_months_and_today() {
+        let day = |t: &str| NaiveDate::parse_from_str(t, "%Y-%m-%d").unwrap();
+        let today = day("2024-03-15");
+        assert!(Reach::Days(14).admits(today, day("2024-03-01")));
+        assert!(!Reach::Days(14).admits(today, day("2024-02-29")));
+        // The current month and the previous 13: from the first of February a year before.
+        assert!(Reach::Months(13).admits(today, day("2023-02-01")));
+        assert!(!Reach::Months(13).admits(today, day("2023-01-31")));
+        assert!(Reach::NotFuture.admits(today, today));
+        assert!(!Reach::NotFuture.admits(today, day("2024-03-16")));
+        let mut v = Validator::at(today);
+        assert_eq!(v.today(), Some(today));
+        v.fail("x");
+        assert!(Validator::default().today().is_none());
+    }
 
     static DIGITS: Pattern = Pattern::new("[0-9]{12}");
 
