@@ -40,6 +40,23 @@ pub fn price(service: &ServiceDef) -> Result<Option<Price>, String> {
 /// The request member that holds the operation's time period (the spec's
 /// `x-cloudcost-query` role `period`), if it has one.
 pub fn period_member(service: &ServiceDef, op: &OperationDef) -> Option<&'static str> {
+    query_member(service, op, "period")
+}
+
+/// The request member of a role of the spec's `x-cloudcost-query`, if it names one.
+pub fn query_member(service: &ServiceDef, op: &OperationDef, role: &str) -> Option<&'static str> {
+    query(service, op)?.member(role)
+}
+
+/// The spec's `x-cloudcost-query` kind of the operation (`costAndUsage`), if any.
+pub fn query_kind(service: &ServiceDef, op: &OperationDef) -> Option<&'static str> {
+    Some(query(service, op)?.kind)
+}
+
+fn query(
+    service: &ServiceDef,
+    op: &OperationDef,
+) -> Option<&'static cloudcost_mock::spec::QuerySpec> {
     cloudcost_mock::services()
         .iter()
         .find(|s| s.family == service.family)?
@@ -47,8 +64,7 @@ pub fn period_member(service: &ServiceDef, op: &OperationDef) -> Option<&'static
         .iter()
         .find(|o| o.name == op.name)?
         .query
-        .as_ref()?
-        .member("period")
+        .as_ref()
 }
 
 /// The flags of this room for an operation: `--plan` and the budget on every operation,

@@ -10,6 +10,7 @@ use crate::budget;
 use crate::call::{AuthMeta, Call, CallError, OperationDef, ServiceDef};
 use crate::command::{member_flags, member_id, negated_id};
 use crate::exit::{fail, EXIT_API_ERROR, EXIT_BUDGET, EXIT_FAILURE, EXIT_OK, EXIT_USAGE};
+use crate::groups;
 use crate::json::Json;
 use crate::mock::embedded;
 use crate::output::{self, Format};
@@ -107,11 +108,29 @@ pub async fn operation(
         Ok(s) => s,
         Err(e) => return fail(EXIT_USAGE, &e),
     };
+    // More than two groupings: a discovery request and one per value of the extra keys.
+    let split = match groups::split(service, op, &request) {
+        Ok(split) => split,
+        Err(e) => return fail(EXIT_USAGE, &e),
+    };
+    if let Some((s, _)) = &split {
+        let p = &spending.plan;
+        spending.plan = cloudcost_planner::Plan::split(
+            &p.operation,
+            p.price.clone(),
+            p.budget.clone(),
+            p.requests[0].period.clone(),
+            &s.extra_keys(),
+        );
+    }
     if m.try_get_one::<bool>("plan").ok().flatten() == Some(&true) {
         // Decoded and validated as the call would be (every constraint, through the
         // operation's own function), with a client that has nowhere to go and no one's
         // credentials; its stream is dropped unpolled, so nothing is sent.
         let custom = globals.mock || globals.endpoint_url.is_some();
+        // A split query's requests group by the first two keys: check one of those.
+        let mut request = request.clone();
+        groups::set_aside(service, op, &mut request);
         let unsent = budget::date_rules(custom).and_then(|rules| {
             embedded::client_config("http://127.0.0.1:9".into(), None).map(|config| {
                 (op.run)(Call {
@@ -172,6 +191,23 @@ pub async fn operation(
             }
         },
     };
+    if let Some((s, roles)) = &split {
+        let result = groups::run(op, s, *roles, &request, &config, &mut spending.meter).await;
+        embedded::stop(mock).await;
+        return match result {
+            Ok(joined) => match groups::print(
+                &joined,
+                globals.format,
+                response_schema.as_ref(),
+                pagination,
+            ) {
+                Ok(()) => EXIT_OK,
+                Err(e) => fail(EXIT_FAILURE, &e),
+            },
+            Err(groups::Stop::Call(e)) => report(&e),
+            Err(groups::Stop::Budget) => fail(EXIT_BUDGET, &groups::stopped(&spending)),
+        };
+    }
     // JSON keeps the merged document (one JSON value cannot be printed before its end);
     // table and CSV rows are written page by page, keeping nothing of the pages.
     let mut merger = output::Merger::new(
@@ -319,8 +355,13 @@ fn build_request(
     if !problems.is_empty() {
         return Err(CallError::InvalidRequest(problems));
     }
+    // Groupings past the second are split into requests of two (`groups`): check one.
+    let all_groups = groups::set_aside(service, op, &mut request);
     let found = schema::check(&request, schema.root());
     if found.is_empty() {
+        if let (Some(all), Some(roles)) = (all_groups, groups::roles(service, op)) {
+            request.set(roles.group_by, all);
+        }
         return Ok(request);
     }
     Err(CallError::InvalidRequest(

@@ -12,6 +12,8 @@
 //!   budget.
 //! - [`Plan`]: the requests a query will send, each with its [`Pages`] (at least, at most
 //!   when known) and [`Period`], and their cost bounds.
+//! - [`groups`]: queries with more than two groupings, split into requests of two and
+//!   joined back into rows carrying every key;
 //! - [`period`]: date presets (`last-month`, `month-to-date`, `last-7-days`,
 //!   `last-N-days`, `this-year`) resolved against a [`Clock`], to periods whose end is
 //!   exclusive, as every cost API's is.
@@ -23,6 +25,7 @@
 #![forbid(unsafe_code)]
 
 mod budget;
+pub mod groups;
 pub mod period;
 mod plan;
 

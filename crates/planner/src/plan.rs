@@ -35,6 +35,9 @@ impl Pages {
 /// One request the plan sends (with its pages).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct PlannedRequest {
+    /// What the request is for, when the plan has several kinds (a split query's
+    /// discovery request, its requests per value).
+    pub what: Option<String>,
     /// The request member that holds the period, and the period asked for, if the
     /// operation has one (the spec's `x-cloudcost-query` role `period`).
     pub period: Option<(String, Period)>,
@@ -69,6 +72,7 @@ impl Plan {
             price,
             budget,
             requests: vec![PlannedRequest {
+                what: None,
                 period,
                 pages: if follow_pages {
                     Pages::FOLLOWED
@@ -76,6 +80,41 @@ impl Plan {
                     Pages::ONE
                 },
             }],
+        }
+    }
+
+    /// The plan of a query past two groupings ([`crate::groups`]): a discovery request
+    /// grouped by `extra_keys`, then one request per combination of their values, which
+    /// only the discovery answer tells (zero or more, each one page or more).
+    pub fn split(
+        operation: &str,
+        price: Option<Price>,
+        budget: Budget,
+        period: Option<(String, Period)>,
+        extra_keys: &[String],
+    ) -> Plan {
+        let keys = extra_keys.join(" and ");
+        Plan {
+            operation: operation.to_string(),
+            price,
+            budget,
+            requests: vec![
+                PlannedRequest {
+                    what: Some(format!("the values of {keys}, grouped by them")),
+                    period: period.clone(),
+                    pages: Pages::FOLLOWED,
+                },
+                PlannedRequest {
+                    what: Some(format!(
+                        "one per value of {keys} found, grouped by the first two keys and filtered to that value"
+                    )),
+                    period,
+                    pages: Pages {
+                        at_least: 0,
+                        at_most: None,
+                    },
+                },
+            ],
         }
     }
 
@@ -122,6 +161,9 @@ impl fmt::Display for Plan {
         }
         for (i, r) in self.requests.iter().enumerate() {
             write!(f, "request {}:", i + 1)?;
+            if let Some(what) = &r.what {
+                write!(f, " {what};")?;
+            }
             if let Some((member, period)) = &r.period {
                 write!(f, " {member} {period};")?;
             }
@@ -210,5 +252,31 @@ mod tests {
         );
         let followed = Plan::single("ListUsageTotals", None, Budget::unlimited(), None, true);
         assert_eq!(followed.requests_at_most(), None);
+    }
+
+    #[test]
+    fn a_split_query_plans_its_discovery_and_its_requests_per_value() {
+        let price = Price::from_spec("0.01", "USD").unwrap();
+        let budget = Budget::default_for(Some(&price));
+        let plan = Plan::split(
+            "GetCostAndUsage",
+            Some(price),
+            budget,
+            None,
+            &["LINKED_ACCOUNT".into()],
+        );
+        assert_eq!(plan.requests_at_least(), 1);
+        assert_eq!(plan.requests_at_most(), Some(100));
+        let text = plan.to_string();
+        assert!(
+            text.contains(
+                "request 1: the values of LINKED_ACCOUNT, grouped by them; pages: at least 1"
+            ),
+            "{text}"
+        );
+        assert!(
+            text.contains("request 2: one per value of LINKED_ACCOUNT found"),
+            "{text}"
+        );
     }
 }
