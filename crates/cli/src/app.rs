@@ -52,6 +52,9 @@ where
     if name == "focus" {
         return runtime.block_on(crate::focus::run(&matches, sub));
     }
+    if name == "cache" {
+        return crate::cache::serve(sub);
+    }
     let Some(service) = SERVICES.iter().find(|s| s.cli_name == name) else {
         return fail(EXIT_USAGE, &format!("unknown service `{name}`"));
     };

@@ -27,6 +27,9 @@ const GLOBAL_FLAGS: &[&str] = &[
     "max-requests",
     "max-cost",
     "period",
+    // The cache room's.
+    "no-cache",
+    "refresh",
     "help",
     "version",
 ];
@@ -152,7 +155,8 @@ fn operation_command(service: &ServiceDef, op: &OperationDef) -> Command {
     };
     cmd = cmd
         .long_about(long_about)
-        .args(crate::budget::args(service, op));
+        .args(crate::budget::args(service, op))
+        .args(crate::cache::args(service, op));
     // The table embeds the schemas the generator wrote; one that does not parse leaves the
     // operation with --input-json only rather than failing every command.
     if let Ok(schema) = Schema::parse(op.request_schema) {
@@ -240,6 +244,7 @@ pub fn command() -> Command {
         cmd = cmd.subcommand(sub);
     }
     cmd.subcommand(crate::mock::command())
+        .subcommand(crate::cache::command())
         .subcommand(crate::focus::command())
 }
 

@@ -95,7 +95,7 @@ pub async fn run(
 }
 
 /// Every page of one request, within the budget.
-async fn pages(
+pub(crate) async fn pages(
     op: &OperationDef,
     request: &serde_json::Value,
     config: &cloudcost_runtime::Config,

@@ -18,7 +18,7 @@
 //! - [`output`]: merging pages, and flattening responses into table/CSV rows;
 //! - [`resume`]: `NextToken` / `--starting-token` after `--max-items`;
 //! - [`budget`]: `--plan`, `--max-requests`, `--max-cost` and `--period`, over the
-//!   library's planner (`cloudcost_planner`); [`groups`]: `--group-by` more than twice;
+//!   library's planner (`cloudcost_planner`); [`groups`]: `--group-by` more than twice; [`cache`]: the cache of closed periods;
 //! - [`json`]: an ordered JSON tree that keeps numbers exact;
 //! - [`command`]: the clap command tree; [`app`]: the entry that hands a command to its room;
 //!   `run`: one operation's request, client and printing; `pages`: following pages;
@@ -27,12 +27,13 @@
 //! - [`focus`]: `cloudcost focus export`, over the library `cloudcost_focus`.
 //!
 //! The rooms import downwards only: `app` uses `command`, `run` and `mock`; `run` uses
-//! `pages`, `groups`, `budget`, `output` and `mock::embedded`; `groups` and `command` use `budget`; `mock` uses only `exit`.
+//! `pages`, `groups`, `budget`, `output` and `mock::embedded`; `groups`, `cache` and `command` use `budget`; `cache` uses `groups`; `mock` uses only `exit`.
 
 #![forbid(unsafe_code)]
 
 pub mod app;
 pub mod budget;
+pub mod cache;
 pub mod call;
 pub mod command;
 pub mod exit;

@@ -7,6 +7,7 @@ use clap::parser::ValueSource;
 use clap::ArgMatches;
 
 use crate::budget;
+use crate::cache;
 use crate::call::{AuthMeta, Call, CallError, OperationDef, ServiceDef};
 use crate::command::{member_flags, member_id, negated_id};
 use crate::exit::{fail, EXIT_API_ERROR, EXIT_BUDGET, EXIT_FAILURE, EXIT_OK, EXIT_USAGE};
@@ -100,6 +101,8 @@ pub async fn operation(
         && (max_items.is_some()
             || start != Resume::default()
             || m.try_get_one::<bool>("all-pages").ok().flatten() == Some(&true));
+    // Every page, from the first: what a cached answer stands for.
+    let every_page = all_pages && max_items.is_none() && start == Resume::default();
     match budget::date_rules_day(globals.mock || globals.endpoint_url.is_some()) {
         Ok(day) => crate::call::check_dates_at(day),
         Err(e) => return fail(EXIT_FAILURE, &e),
@@ -206,6 +209,35 @@ pub async fn operation(
             },
             Err(groups::Stop::Call(e)) => report(&e),
             Err(groups::Stop::Budget) => fail(EXIT_BUDGET, &groups::stopped(&spending)),
+        };
+    }
+    let endpoint = match (&globals.endpoint_url, globals.mock) {
+        (Some(url), _) => Some(url.as_str()),
+        (None, true) => Some("mock"),
+        (None, false) => None,
+    };
+    let cached = cache::setup(
+        service,
+        op,
+        m,
+        &request,
+        every_page && split.is_none(),
+        endpoint,
+        globals.region.as_deref(),
+        globals.profile.as_deref(),
+    );
+    if let Some(u) = &cached {
+        let result = cache::run(op, u, &request, &config, &mut spending.meter).await;
+        embedded::stop(mock).await;
+        return match result {
+            Ok(doc) => {
+                match groups::print(&doc, globals.format, response_schema.as_ref(), pagination) {
+                    Ok(()) => EXIT_OK,
+                    Err(e) => fail(EXIT_FAILURE, &e),
+                }
+            }
+            Err(groups::Stop::Call(e)) => report(&e),
+            Err(groups::Stop::Budget) => fail(EXIT_BUDGET, &cache::stopped(&spending)),
         };
     }
     // JSON keeps the merged document (one JSON value cannot be printed before its end);

@@ -1,6 +1,7 @@
 //! Know the bill before you pay it: what a cost query will send and cost, and a budget
-//! that stops a billable run at its limit. No HTTP, no I/O: the CLI (and any program)
-//! hands it the facts of the spec and the request, and asks it before each request.
+//! that stops a billable run at its limit. No HTTP, and no I/O outside [`cache`]: the CLI
+//! (and any program) hands it the facts of the spec and the request, and asks it before
+//! each request.
 //!
 //! - [`Price`]: what one request costs, read from the spec's
 //!   `x-cloudcost-service.billing` (Cost Explorer: `0.01` USD; free services have none).
@@ -12,6 +13,7 @@
 //!   budget.
 //! - [`Plan`]: the requests a query will send, each with its [`Pages`] (at least, at most
 //!   when known) and [`Period`], and their cost bounds.
+//! - [`cache`]: a store of closed periods on disk (the one module here that does I/O);
 //! - [`groups`]: queries with more than two groupings, split into requests of two and
 //!   joined back into rows carrying every key;
 //! - [`period`]: date presets (`last-month`, `month-to-date`, `last-7-days`,
@@ -25,6 +27,7 @@
 #![forbid(unsafe_code)]
 
 mod budget;
+pub mod cache;
 pub mod groups;
 pub mod period;
 mod plan;
