@@ -56,7 +56,15 @@ def check(name, ok, detail=""):
 
 
 def duck_sums(directory):
-    """{(by, key): (billed, effective)} from DuckDB, by ServiceName and by SubAccountId."""
+    """{(by, key): (billed, effective)} from DuckDB, by ServiceName and by SubAccountId, or
+    the exception that stopped it."""
+    try:
+        return _duck_sums(directory)
+    except Exception as e:  # noqa: BLE001
+        return e
+
+
+def _duck_sums(directory):
     out = {}
     for by in ("ServiceName", "SubAccountId"):
         rows = duckdb.sql(
@@ -95,7 +103,9 @@ def scp_page_sums(pages, sums):
 
 
 def same(name, got, want):
-    if got == want:
+    if isinstance(got, Exception):
+        check(name, False, f"DuckDB could not read the export: {got}")
+    elif got == want:
         check(name, True)
     else:
         diff = {k: (got.get(k), want.get(k)) for k in set(got) | set(want) if got.get(k) != want.get(k)}
@@ -119,9 +129,13 @@ def expected_gaps():
 def validate(name, directory, want):
     """Runs focus-validator on the directory (merged into one file by DuckDB)."""
     merged = Path(directory).parent / (Path(directory).name + ".parquet")
-    duckdb.sql(
-        f"COPY (SELECT * FROM read_parquet('{directory}/**/*.parquet')) TO '{merged}' (FORMAT parquet)"
-    )
+    try:
+        duckdb.sql(
+            f"COPY (SELECT * FROM read_parquet('{directory}/**/*.parquet')) TO '{merged}' (FORMAT parquet)"
+        )
+    except Exception as e:  # noqa: BLE001
+        check(name, False, f"DuckDB could not read the export: {e}")
+        return
     xml = Path(directory).parent / (Path(directory).name + ".xml")
     package_dir = Path(focus_validator.__file__).parent.parent
     cmd = [

@@ -293,14 +293,11 @@ async fn export_aws(
             sent += 1;
             let page =
                 page.map_err(|e| Failed(EXIT_API_ERROR, format!("request {sent}: {e:#}")))?;
-            let mut converted = aws::convert_page(page_no, &page, &ctx, o.on_gap)
+            let converted = aws::convert_page(page_no, &page, &ctx, o.on_gap)
                 .map_err(|e| Failed(EXIT_FAILURE, e.to_string()))?;
             page_no += 1;
             gaps += converted.gaps;
             // A page's rows by billing period (stable), so a period's file is opened once a page.
-            converted
-                .rows
-                .sort_by(|a, b| a.billing_period.cmp(&b.billing_period));
             for row in converted.rows {
                 o.ds.write(row)
                     .map_err(|e| Failed(EXIT_FAILURE, e.to_string()))?;
@@ -330,13 +327,9 @@ async fn export_scp(
         let page_no = sent as usize;
         sent += 1;
         let page = page.map_err(|e| Failed(EXIT_API_ERROR, format!("request {sent}: {e:#}")))?;
-        let mut converted = scp::convert_page(page_no, &page, currency, o.on_gap)
+        let converted = scp::convert_page(page_no, &page, currency, o.on_gap)
             .map_err(|e| Failed(EXIT_FAILURE, e.to_string()))?;
         gaps += converted.gaps;
-        // A page's rows by billing period (stable), so a period's file is opened once a page.
-        converted
-            .rows
-            .sort_by(|a, b| a.billing_period.cmp(&b.billing_period));
         for row in converted.rows {
             o.ds.write(row)
                 .map_err(|e| Failed(EXIT_FAILURE, e.to_string()))?;

@@ -29,7 +29,7 @@ pub mod scp;
 pub mod tables;
 
 pub use csv_out::{cell_text, CsvWriter};
-pub use dataset::{Dataset, DatasetError, Format};
+pub use dataset::{Dataset, DatasetError, Format, MAX_OPEN};
 pub use error::{ConvertError, Converted, OnGap};
 #[cfg(feature = "parquet")]
 pub use parquet_out::{unscaled, DecimalError, ParquetWriteError, ParquetWriter, PRECISION, SCALE};

@@ -14,9 +14,10 @@ use parquet::data_type::{
     ByteArray, ByteArrayType, FixedLenByteArray, FixedLenByteArrayType, Int64Type,
 };
 use parquet::errors::ParquetError;
-use parquet::file::properties::WriterProperties;
+use parquet::file::properties::{EnabledStatistics, WriterProperties};
 use parquet::file::writer::SerializedFileWriter;
 use parquet::schema::parser::parse_message_type;
+use parquet::schema::types::ColumnPath;
 
 use crate::row::{Cell, FocusRow, Kind, COLUMNS};
 
@@ -99,9 +100,17 @@ impl<W: Write + Send> ParquetWriter<W> {
     pub fn new(out: W, row_group_rows: usize) -> Result<Self, ParquetWriteError> {
         let schema = Arc::new(parse_message_type(&schema_text())?);
         let props = Arc::new(
-            WriterProperties::builder()
-                .set_compression(Compression::SNAPPY)
-                .set_created_by("cloudcost-focus".into())
+            COLUMNS
+                .iter()
+                .filter(|c| c.kind == Kind::Decimal)
+                .fold(
+                    WriterProperties::builder()
+                        .set_compression(Compression::SNAPPY)
+                        .set_statistics_enabled(EnabledStatistics::Chunk)
+                        .set_created_by("cloudcost-focus".into()),
+                    // Amounts rarely repeat: a dictionary would only cost hashing.
+                    |b, c| b.set_column_dictionary_enabled(ColumnPath::from(c.name), false),
+                )
                 .build(),
         );
         Ok(Self {
@@ -122,11 +131,20 @@ impl<W: Write + Send> ParquetWriter<W> {
 
     /// Writes the buffered rows as one row group.
     pub fn flush(&mut self) -> Result<(), ParquetWriteError> {
-        if self.buffer.is_empty() {
+        let buffer = std::mem::take(&mut self.buffer);
+        self.write_group(&buffer)?;
+        self.buffer = buffer;
+        self.buffer.clear();
+        Ok(())
+    }
+
+    /// Writes `rows` as one row group, past the buffer (which it leaves as it is).
+    pub fn write_group(&mut self, rows: &[FocusRow]) -> Result<(), ParquetWriteError> {
+        if rows.is_empty() {
             return Ok(());
         }
         // Check every decimal before the row group starts, so a bad value leaves no half group.
-        let cells: Vec<[Cell<'_>; 30]> = self.buffer.iter().map(FocusRow::cells).collect();
+        let cells: Vec<[Cell<'_>; 30]> = rows.iter().map(FocusRow::cells).collect();
         let mut unscaled_cols: Vec<Vec<Option<i128>>> = Vec::new();
         for (i, c) in COLUMNS.iter().enumerate() {
             if c.kind == Kind::Decimal {
@@ -150,23 +168,27 @@ impl<W: Write + Send> ParquetWriter<W> {
             let def_levels = c.nullable.then_some(defs.as_slice());
             match c.kind {
                 Kind::Text => {
-                    let v: Vec<ByteArray> = cells
-                        .iter()
-                        .filter_map(|r| match r[i] {
-                            Cell::Text(Some(t)) => Some(ByteArray::from(t.as_bytes().to_vec())),
-                            _ => None,
-                        })
-                        .collect();
+                    // One buffer per column, each value a slice of it: no allocation a cell.
+                    let texts = cells.iter().filter_map(|r| match r[i] {
+                        Cell::Text(Some(t)) => Some(t.as_bytes()),
+                        _ => None,
+                    });
+                    let v = slices(texts);
+                    let v: Vec<ByteArray> = v.into_iter().map(ByteArray::from).collect();
                     w.typed::<ByteArrayType>()
                         .write_batch(&v, def_levels, None)?;
                 }
                 Kind::Decimal => {
-                    let v: Vec<FixedLenByteArray> = decimals
-                        .next()
-                        .unwrap_or_default()
+                    let column = decimals.next().unwrap_or_default();
+                    let bytes: Vec<[u8; 16]> = column
                         .into_iter()
                         .flatten()
-                        .map(|u| FixedLenByteArray::from(u.to_be_bytes().to_vec()))
+                        .map(i128::to_be_bytes)
+                        .collect();
+                    let v = slices(bytes.iter().map(|b| &b[..]));
+                    let v: Vec<FixedLenByteArray> = v
+                        .into_iter()
+                        .map(|b| FixedLenByteArray::from(ByteArray::from(b)))
                         .collect();
                     w.typed::<FixedLenByteArrayType>()
                         .write_batch(&v, def_levels, None)?;
@@ -185,8 +207,6 @@ impl<W: Write + Send> ParquetWriter<W> {
             w.close()?;
         }
         group.close()?;
-        drop(cells);
-        self.buffer.clear();
         Ok(())
     }
 
@@ -195,6 +215,26 @@ impl<W: Write + Send> ParquetWriter<W> {
         self.flush()?;
         Ok(self.inner.into_inner()?)
     }
+}
+
+/// The values copied into one shared buffer, each returned as its slice of it.
+fn slices<'a>(values: impl Iterator<Item = &'a [u8]> + Clone) -> Vec<bytes::Bytes> {
+    let total = values.clone().map(<[u8]>::len).sum();
+    let mut buffer = Vec::with_capacity(total);
+    let mut ends = Vec::new();
+    for v in values {
+        buffer.extend_from_slice(v);
+        ends.push(buffer.len());
+    }
+    let buffer = bytes::Bytes::from(buffer);
+    let mut start = 0;
+    ends.into_iter()
+        .map(|end| {
+            let s = buffer.slice(start..end);
+            start = end;
+            s
+        })
+        .collect()
 }
 
 fn is_null(cell: Cell<'_>) -> bool {

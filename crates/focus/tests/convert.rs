@@ -259,14 +259,19 @@ fn the_dataset_is_partitioned_and_appears_only_when_complete() {
         .staging()
         .join("billing_period=2024-08/part-0.csv")
         .exists());
-    assert_eq!(ds.finish().unwrap(), (4, 3));
+    assert_eq!(ds.finish().unwrap(), (4, 2), "one file per period");
     for f in [
         "billing_period=2024-08/part-0.csv",
         "billing_period=2024-09/part-0.csv",
-        "billing_period=2024-08/part-1.csv",
     ] {
         assert!(out.join(f).exists(), "{f}");
     }
+    let august = std::fs::read_to_string(out.join("billing_period=2024-08/part-0.csv")).unwrap();
+    assert_eq!(
+        august.lines().count(),
+        3,
+        "a header and the period's two rows: {august}"
+    );
     let err = Dataset::create(&out, Format::Csv, 100).err().unwrap();
     assert!(err.to_string().contains("exists and is not empty"), "{err}");
 }
@@ -283,4 +288,28 @@ fn the_committed_schema_is_the_rows() {
         want,
         "crates/focus/FocusRow.schema.json is stale: FOCUS_SCHEMA_WRITE=1 cargo test -p cloudcost-focus"
     );
+}
+
+#[test]
+fn at_most_max_open_files_are_open_and_a_closed_period_gets_its_next_part() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("costs");
+    let page = scp_page(&read("crates/focus/tests/data/scp-usages.json"));
+    let row = scp::convert_page(0, &page, scp::ScpCurrency::Krw, OnGap::Stop)
+        .unwrap()
+        .rows
+        .remove(0);
+    let mut ds = Dataset::create(&out, Format::Csv, 100).unwrap();
+    let periods: Vec<String> = (0..=cloudcost_focus::MAX_OPEN)
+        .map(|i| format!("20{:02}-01", i + 10))
+        .collect();
+    // Every period once (the 13th closes the first), then the first again.
+    for p in periods.iter().chain(&periods[..1]) {
+        let mut r = row.clone();
+        r.billing_period = p.as_str().into();
+        ds.write(r).unwrap();
+    }
+    assert_eq!(ds.finish().unwrap(), (14, 14));
+    assert!(out.join("billing_period=2010-01/part-1.csv").exists());
+    assert!(out.join("billing_period=2022-01/part-0.csv").exists());
 }

@@ -61,3 +61,30 @@ fn a_value_that_does_not_fit_is_an_error() {
         "EffectiveCost: 0.00000000001 does not fit DECIMAL(38, 10) (more than 10 fraction digits); it is not rounded"
     );
 }
+
+#[test]
+fn periods_arriving_apart_share_one_file_and_the_buffer_is_one_row_group() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("costs");
+    let rows = rows();
+    let mut ds =
+        cloudcost_focus::Dataset::create(&out, cloudcost_focus::Format::Parquet, 2).unwrap();
+    // August, September, September, August again, August (rows() is 08, 09, 09).
+    for r in rows.iter().chain(&rows[..1]).chain(&rows[..1]).cloned() {
+        ds.write(r).unwrap();
+    }
+    assert_eq!(ds.finish().unwrap(), (5, 2));
+    let count = |period: &str| {
+        let file = std::fs::File::open(out.join(format!("billing_period={period}/part-0.parquet")))
+            .unwrap();
+        let reader = SerializedFileReader::new(file).unwrap();
+        let m = reader.metadata();
+        (m.file_metadata().num_rows(), m.num_row_groups())
+    };
+    assert_eq!(count("2024-08").0, 3);
+    assert_eq!(count("2024-09").0, 2);
+    assert!(
+        count("2024-08").1 >= 2,
+        "flushed in row groups as the buffer filled"
+    );
+}
