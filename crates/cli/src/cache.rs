@@ -302,3 +302,54 @@ pub fn stopped(s: &budget::Spending) -> String {
         s.plan.budget.describe(s.plan.price.as_ref()),
     )
 }
+
+/// The plan of a call over the cache: the closed months it holds (read, not fetched) and
+/// one request per gap between them, at the price and budget of `plain`.
+pub fn plan(u: &Use, plain: &cloudcost_planner::Plan) -> cloudcost_planner::Plan {
+    let pieces = pieces(u.period);
+    let held: Vec<bool> = pieces
+        .iter()
+        .map(|p| {
+            let key = format!("{}|{}|{}", u.prefix, p.start, p.end);
+            if !p.whole || u.refresh {
+                return false;
+            }
+            match u.store.get(&key) {
+                Lookup::Hit(_) => true,
+                Lookup::Miss => false,
+                Lookup::Corrupt(why) => {
+                    warn(&format!("{why}; discarded, fetching it again"));
+                    false
+                }
+            }
+        })
+        .collect();
+    let mut gaps = Vec::new();
+    let mut cached = Vec::new();
+    let mut i = 0;
+    while i < pieces.len() {
+        let span = |a: usize, b: usize| Period {
+            start: pieces[a].start,
+            end: pieces[b].end,
+        };
+        if held[i] {
+            cached.push(span(i, i));
+            i += 1;
+            continue;
+        }
+        let mut j = i;
+        while j + 1 < pieces.len() && !held[j + 1] {
+            j += 1;
+        }
+        gaps.push(span(i, j));
+        i = j + 1;
+    }
+    cloudcost_planner::Plan::over_cache(
+        &plain.operation,
+        plain.price.clone(),
+        plain.budget.clone(),
+        u.member,
+        gaps,
+        cached,
+    )
+}

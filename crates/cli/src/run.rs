@@ -126,6 +126,25 @@ pub async fn operation(
             &s.extra_keys(),
         );
     }
+    let endpoint = match (&globals.endpoint_url, globals.mock) {
+        (Some(url), _) => Some(url.as_str()),
+        (None, true) => Some("mock"),
+        (None, false) => None,
+    };
+    let cached = cache::setup(
+        service,
+        op,
+        m,
+        &request,
+        every_page && split.is_none(),
+        endpoint,
+        globals.region.as_deref(),
+        globals.profile.as_deref(),
+    );
+    if let Some(u) = &cached {
+        // What the cache holds is free: the plan counts only the gaps.
+        spending.plan = cache::plan(u, &spending.plan);
+    }
     if m.try_get_one::<bool>("plan").ok().flatten() == Some(&true) {
         // Decoded and validated as the call would be (every constraint, through the
         // operation's own function), with a client that has nowhere to go and no one's
@@ -151,7 +170,7 @@ pub async fn operation(
         print!("{}", budget::plan_text(&spending));
         return EXIT_OK;
     }
-    if spending.plan.requests_at_least() == 0 {
+    if spending.meter.allowed() == Some(0) {
         return fail(
             EXIT_BUDGET,
             &format!(
@@ -211,21 +230,6 @@ pub async fn operation(
             Err(groups::Stop::Budget) => fail(EXIT_BUDGET, &groups::stopped(&spending)),
         };
     }
-    let endpoint = match (&globals.endpoint_url, globals.mock) {
-        (Some(url), _) => Some(url.as_str()),
-        (None, true) => Some("mock"),
-        (None, false) => None,
-    };
-    let cached = cache::setup(
-        service,
-        op,
-        m,
-        &request,
-        every_page && split.is_none(),
-        endpoint,
-        globals.region.as_deref(),
-        globals.profile.as_deref(),
-    );
     if let Some(u) = &cached {
         let result = cache::run(op, u, &request, &config, &mut spending.meter).await;
         embedded::stop(mock).await;

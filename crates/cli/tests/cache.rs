@@ -157,6 +157,14 @@ fn a_closed_year_is_paid_for_once_and_printed_the_same() {
     let (again, repaid) = mock.run(&cache, &[]);
     assert_eq!(ok(&again), "");
     assert_eq!(repaid, 0, "a closed year was paid for twice");
+    // The plan knows what the cache holds.
+    let (plan, planned) = mock.run(&cache, &["--plan"]);
+    let plan = String::from_utf8_lossy(&plan.stdout).into_owned();
+    assert_eq!(planned, 0);
+    assert!(
+        plan.contains("cached: 12 closed months of TimePeriod from 2024-01-01 to 2025-01-01, read from the cache (free)\nrequests: 0\ncost: 0 USD\n"),
+        "{plan}"
+    );
     same(&again, &first);
     // Tables too, from the same cache.
     let (table, _) = mock.run(&cache, &["--output", "csv"]);
@@ -231,6 +239,13 @@ fn an_open_month_is_the_only_one_fetched_again() {
     ok(&first);
     assert!(paid > 0);
     assert_eq!(entries(&cache).len(), 11, "December is open: not cached");
+    let (plan, _) = mock.run(&cache, &["--plan"]);
+    let plan = String::from_utf8_lossy(&plan.stdout).into_owned();
+    assert!(
+        plan.contains("request 1: not in the cache; TimePeriod 2024-12-01 to 2025-01-01 (end exclusive: the last day is 2024-12-31); pages: at least 1,"),
+        "{plan}"
+    );
+    assert!(plan.contains("cached: 11 closed months"), "{plan}");
     let (again, repaid) = mock.run(&cache, &[]);
     ok(&again);
     assert_eq!(repaid, 1, "only December (one page) is fetched again");

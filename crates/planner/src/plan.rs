@@ -56,6 +56,8 @@ pub struct Plan {
     pub budget: Budget,
     /// The requests, in the order they are sent.
     pub requests: Vec<PlannedRequest>,
+    /// Periods answered from the cache, free: (their member, each period).
+    pub cached: Vec<(String, Period)>,
 }
 
 impl Plan {
@@ -71,6 +73,7 @@ impl Plan {
             operation: operation.to_string(),
             price,
             budget,
+            cached: Vec::new(),
             requests: vec![PlannedRequest {
                 what: None,
                 period,
@@ -98,6 +101,7 @@ impl Plan {
             operation: operation.to_string(),
             price,
             budget,
+            cached: Vec::new(),
             requests: vec![
                 PlannedRequest {
                     what: Some(format!("the values of {keys}, grouped by them")),
@@ -115,6 +119,35 @@ impl Plan {
                     },
                 },
             ],
+        }
+    }
+
+    /// The plan of a query over the cache of closed periods: the months it holds are
+    /// read for free, each gap between them is one request (following its pages).
+    pub fn over_cache(
+        operation: &str,
+        price: Option<Price>,
+        budget: Budget,
+        member: &str,
+        gaps: Vec<Period>,
+        cached: Vec<Period>,
+    ) -> Plan {
+        Plan {
+            operation: operation.to_string(),
+            price,
+            budget,
+            requests: gaps
+                .into_iter()
+                .map(|p| PlannedRequest {
+                    what: Some("not in the cache".into()),
+                    period: Some((member.to_string(), p)),
+                    pages: Pages::FOLLOWED,
+                })
+                .collect(),
+            cached: cached
+                .into_iter()
+                .map(|p| (member.to_string(), p))
+                .collect(),
         }
     }
 
@@ -176,6 +209,18 @@ impl fmt::Display for Plan {
                     r.pages.at_least
                 )?,
             }
+        }
+        if !self.cached.is_empty() {
+            let months = self.cached.len();
+            let (first, last) = (&self.cached[0], &self.cached[months - 1]);
+            writeln!(
+                f,
+                "cached: {months} closed month{} of {} from {} to {}, read from the cache (free)",
+                if months == 1 { "" } else { "s" },
+                first.0,
+                first.1.start,
+                last.1.end
+            )?;
         }
         let least = self.requests_at_least();
         match self.requests_at_most() {
@@ -252,6 +297,43 @@ mod tests {
         );
         let followed = Plan::single("ListUsageTotals", None, Budget::unlimited(), None, true);
         assert_eq!(followed.requests_at_most(), None);
+    }
+
+    #[test]
+    fn a_plan_over_the_cache_counts_only_its_gaps() {
+        let day = |m| NaiveDate::from_ymd_opt(2024, m, 1).unwrap();
+        let month = |m| Period {
+            start: day(m),
+            end: day(m + 1),
+        };
+        let price = Price::from_spec("0.01", "USD").unwrap();
+        let all = Plan::over_cache(
+            "Q",
+            Some(price.clone()),
+            Budget::unlimited(),
+            "TimePeriod",
+            vec![],
+            vec![month(1), month(2)],
+        );
+        assert_eq!(
+            (all.requests_at_least(), all.requests_at_most()),
+            (0, Some(0))
+        );
+        assert!(all
+            .to_string()
+            .contains("cached: 2 closed months of TimePeriod from 2024-01-01 to 2024-03-01"));
+        let gap = Plan::over_cache(
+            "Q",
+            Some(price),
+            Budget::unlimited(),
+            "TimePeriod",
+            vec![month(3)],
+            vec![month(1)],
+        );
+        assert_eq!((gap.requests_at_least(), gap.requests_at_most()), (1, None));
+        assert!(gap
+            .to_string()
+            .contains("request 1: not in the cache; TimePeriod 2024-03-01 to 2024-04-01"));
     }
 
     #[test]
