@@ -312,3 +312,43 @@ fn two_writers_at_once_and_an_unwritable_directory_cost_nothing_but_a_warning() 
         std::fs::set_permissions(&ro, std::fs::Permissions::from_mode(0o700)).expect("chmod");
     }
 }
+
+/// Processes killed (SIGKILL) at moments spread over a whole run, writes included: no
+/// entry they leave is ever torn (the next run warns of nothing and prints the reference
+/// answer), whatever the moment.
+#[cfg(unix)]
+#[test]
+fn a_writer_killed_at_any_moment_leaves_no_torn_entry() {
+    let mock = Mock::start(day(2025, 1, 1));
+    let dir = tempfile::tempdir().expect("tempdir");
+    let reference = {
+        let (out, _) = mock.run(&dir.path().join("reference"), &[]);
+        ok(&out);
+        out
+    };
+    // How long a whole run takes here, so the kills spread over it.
+    let started = std::time::Instant::now();
+    let (_, _) = mock.run(&dir.path().join("timing"), &[]);
+    let whole = started.elapsed();
+    // Kills land before, during and after the writes (here, some runs leave 1 or 5 of
+    // the 12 entries: killed between or inside them).
+    for step in 0..20u32 {
+        let cache = dir.path().join(format!("killed-{step}"));
+        let mut child = mock
+            .command(&cache, &[])
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("spawn");
+        std::thread::sleep(whole * step / 16);
+        let _ = child.kill();
+        let _ = child.wait();
+        let (after, _) = mock.run(&cache, &[]);
+        assert_eq!(
+            ok(&after),
+            "",
+            "killed at step {step}: a torn entry was found"
+        );
+        same(&after, &reference);
+    }
+}
