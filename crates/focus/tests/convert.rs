@@ -313,3 +313,18 @@ fn at_most_max_open_files_are_open_and_a_closed_period_gets_its_next_part() {
     assert!(out.join("billing_period=2010-01/part-1.csv").exists());
     assert!(out.join("billing_period=2022-01/part-0.csv").exists());
 }
+
+#[test]
+fn scp_in_usd_and_an_empty_page() {
+    let page = scp_page(&read("crates/focus/tests/data/scp-usages.json"));
+    let out = scp::convert_page(0, &page, scp::ScpCurrency::Usd, OnGap::Stop).unwrap();
+    let billed: Vec<String> = out.rows.iter().map(|r| r.billed_cost.to_string()).collect();
+    assert_eq!(billed, ["0.9", "0", "-0.07"]);
+    assert!(out
+        .rows
+        .iter()
+        .all(|r| r.billing_currency.as_deref() == Some("USD")));
+    let empty = scp_page(r#"{"timezone": "Asia/Seoul", "count": 0, "usages": []}"#);
+    let out = scp::convert_page(1, &empty, scp::ScpCurrency::Krw, OnGap::Stop).unwrap();
+    assert_eq!((out.rows.len(), out.gaps), (0, 0));
+}
