@@ -4,9 +4,10 @@
 //! of paying for it again.
 //!
 //! The store is plain files, no database: each entry is written to a temporary file in the
-//! same directory (mode 0600; the directory 0700), flushed to disk and renamed over its
+//! same directory (mode 0600; the directory 0700) and renamed over its
 //! name, so a reader sees the old entry or the new one, never a torn one, and two writers
-//! of one entry each rename a whole file (the last one wins). An entry starts with a
+//! of one entry each rename a whole file (the last one wins); entries are not synced to
+//! disk (what a power cut might tear, the checksum finds). An entry starts with a
 //! header line `cloudcost-cache 1 <fnv64 hex> <length>` and holds its own key, so a
 //! flipped byte, a truncated file or another key's file is found, reported as a warning,
 //! deleted and refetched. Any failure to write (a full or read-only disk) is a warning:
@@ -113,7 +114,10 @@ impl Store {
         let written = (|| {
             let mut f = open_private(&tmp)?;
             f.write_all(text.as_bytes())?;
-            f.sync_all()?;
+            // Not synced: a killed process cannot tear an entry (the rename is atomic), and
+            // what a power cut might tear, the checksum finds; a sync per entry cost more
+            // than the fetch it saves (ARCHITECTURE.md).
+            drop(f);
             fs::rename(&tmp, self.path(key))
         })();
         if let Err(e) = written {
