@@ -5,82 +5,14 @@
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpListener;
-use std::process::{Command, Output};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
-use cloudcost_mock::cloudcost_ledger::{Ledger, Size};
-use cloudcost_mock::{Dataset, LedgerData, MockConfig, MockServer, TestKeys};
+use cloudcost_mock::cloudcost_ledger::Size;
 
-const BIN: &str = env!("CARGO_BIN_EXE_cloudcost");
+mod support;
 
-/// A ledger mock (seed 7, as README's cost job) paging `page_size` rows, on its own runtime.
-struct Mock {
-    server: Option<MockServer>,
-    runtime: tokio::runtime::Runtime,
-}
-
-impl Mock {
-    fn start(page_size: u32) -> Mock {
-        let runtime = tokio::runtime::Runtime::new().expect("a runtime");
-        let server = runtime
-            .block_on(MockServer::start(MockConfig {
-                dataset: Dataset::Ledger(LedgerData {
-                    ledger: Arc::new(Ledger::generate(7, Size::default())),
-                    page_size,
-                }),
-                ..MockConfig::default()
-            }))
-            .expect("the mock starts");
-        Mock {
-            server: Some(server),
-            runtime,
-        }
-    }
-
-    fn server(&self) -> &MockServer {
-        self.server.as_ref().expect("running")
-    }
-
-    fn requests(&self) -> u64 {
-        self.server().request_counts().billable_requests()
-    }
-
-    fn run(&self, args: &[&str]) -> Output {
-        let url = self.server().url();
-        let mut all = vec!["--endpoint-url", url.as_str()];
-        all.extend_from_slice(args);
-        cloudcost(&all).output().expect("run cloudcost")
-    }
-}
-
-impl Drop for Mock {
-    fn drop(&mut self) {
-        if let Some(server) = self.server.take() {
-            self.runtime.block_on(server.shutdown());
-        }
-    }
-}
-
-/// The binary with the mock's test keys and nothing of the machine's AWS setup.
-fn cloudcost(args: &[&str]) -> Command {
-    let keys = TestKeys::default();
-    let mut cmd = Command::new(BIN);
-    cmd.args(args)
-        .env_remove("AWS_PROFILE")
-        .env_remove("AWS_SESSION_TOKEN")
-        .env_remove("CLOUDCOST_TODAY")
-        .env("AWS_ACCESS_KEY_ID", &keys.aws_access_key_id)
-        .env("AWS_SECRET_ACCESS_KEY", &keys.aws_secret_access_key)
-        .env("AWS_REGION", "us-east-1")
-        .env("AWS_CONFIG_FILE", "/nonexistent/cloudcost-test/config")
-        .env(
-            "AWS_SHARED_CREDENTIALS_FILE",
-            "/nonexistent/cloudcost-test/credentials",
-        )
-        .env("AWS_EC2_METADATA_DISABLED", "true");
-    cmd
-}
+use support::{cloudcost, Mock};
 
 fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
@@ -125,7 +57,7 @@ fn plan_bounds(plan: &str) -> (u64, Option<u64>) {
 
 #[test]
 fn the_plan_sends_nothing_and_its_counts_hold_for_the_run() {
-    let mock = Mock::start(100);
+    let mock = Mock::start(Size::default(), 100);
     // One page, no following: the plan is exact.
     let monthly = [
         "ce",
@@ -195,7 +127,7 @@ fn the_plan_sends_nothing_and_its_counts_hold_for_the_run() {
 
 #[test]
 fn a_budget_stops_cleanly_and_its_continuation_resumes_exactly() {
-    let mock = Mock::start(50);
+    let mock = Mock::start(Size::default(), 50);
     let followed = with(&YEAR_BY_SERVICE, &["--all-pages"]);
     let whole = mock.run(&followed);
     assert_eq!(whole.status.code(), Some(0), "{}", text(&whole.stderr));
@@ -432,7 +364,7 @@ fn bad_budget_and_period_values_exit_2_naming_the_flag() {
 
 #[test]
 fn a_preset_s_dates_are_said_on_stderr_with_the_exclusive_end() {
-    let mock = Mock::start(500);
+    let mock = Mock::start(Size::default(), 500);
     let url = mock.server().url();
     let out = cloudcost(&[
         "--endpoint-url",

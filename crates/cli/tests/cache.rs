@@ -4,71 +4,35 @@
 //! processes writing at once, a directory that cannot be written, and what a writer killed
 //! mid-write leaves behind.
 
+use cloudcost_mock::cloudcost_ledger::Size;
+use cloudcost_types::chrono::NaiveDate;
 use std::path::Path;
 use std::process::{Command, Output};
-use std::sync::Arc;
 
-use cloudcost_mock::cloudcost_ledger::{Ledger, Size};
-use cloudcost_mock::{Dataset, LedgerData, MockConfig, MockServer, TestKeys};
-use cloudcost_types::chrono::NaiveDate;
+mod support;
 
-const BIN: &str = env!("CARGO_BIN_EXE_cloudcost");
-
-struct Mock {
-    server: Option<MockServer>,
-    runtime: tokio::runtime::Runtime,
-}
+/// The README's ledger (seed 7, 2024), closed up to `close`, 500 rows a page.
+struct Mock(support::Mock);
 
 impl Mock {
-    /// The README's ledger (seed 7, 2024), closed up to `close`.
     fn start(close: NaiveDate) -> Mock {
-        let runtime = tokio::runtime::Runtime::new().expect("runtime");
-        let size = Size {
-            close,
-            ..Size::default()
-        };
-        let server = runtime
-            .block_on(MockServer::start(MockConfig {
-                dataset: Dataset::Ledger(LedgerData {
-                    ledger: Arc::new(Ledger::generate(7, size)),
-                    page_size: 500,
-                }),
-                ..MockConfig::default()
-            }))
-            .expect("the mock starts");
-        Mock {
-            server: Some(server),
-            runtime,
-        }
+        Mock(support::Mock::start(
+            Size {
+                close,
+                ..Size::default()
+            },
+            500,
+        ))
     }
 
     fn requests(&self) -> u64 {
-        self.server
-            .as_ref()
-            .expect("running")
-            .request_counts()
-            .billable_requests()
+        self.0.requests()
     }
 
+    /// The year's query with `extra`, caching in `cache`.
     fn command(&self, cache: &Path, extra: &[&str]) -> Command {
-        let keys = TestKeys::default();
-        let url = self.server.as_ref().expect("running").url();
-        let mut cmd = Command::new(BIN);
-        cmd.args(["--endpoint-url", &url])
-            .args(YEAR)
-            .args(extra)
-            .env_remove("AWS_PROFILE")
-            .env_remove("CLOUDCOST_TODAY")
-            .env("CLOUDCOST_CACHE_DIR", cache)
-            .env("AWS_ACCESS_KEY_ID", &keys.aws_access_key_id)
-            .env("AWS_SECRET_ACCESS_KEY", &keys.aws_secret_access_key)
-            .env("AWS_REGION", "us-east-1")
-            .env("AWS_CONFIG_FILE", "/nonexistent/cloudcost-test/config")
-            .env(
-                "AWS_SHARED_CREDENTIALS_FILE",
-                "/nonexistent/cloudcost-test/credentials",
-            )
-            .env("AWS_EC2_METADATA_DISABLED", "true");
+        let mut cmd = self.0.command(&[YEAR.as_slice(), extra].concat());
+        cmd.env("CLOUDCOST_CACHE_DIR", cache);
         cmd
     }
 
@@ -77,14 +41,6 @@ impl Mock {
         let before = self.requests();
         let out = self.command(cache, extra).output().expect("run cloudcost");
         (out, self.requests() - before)
-    }
-}
-
-impl Drop for Mock {
-    fn drop(&mut self) {
-        if let Some(server) = self.server.take() {
-            self.runtime.block_on(server.shutdown());
-        }
     }
 }
 
@@ -205,7 +161,7 @@ fn a_closed_year_is_paid_for_once_and_printed_the_same() {
     assert_eq!(ok(&after_kill), "");
     assert_eq!(repaid, 0);
     same(&after_kill, &first);
-    let show = Command::new(BIN)
+    let show = Command::new(support::BIN)
         .args(["cache", "show"])
         .env("CLOUDCOST_CACHE_DIR", &cache)
         .output()
@@ -215,7 +171,7 @@ fn a_closed_year_is_paid_for_once_and_printed_the_same() {
         shown.contains(": 12 entries, ") && shown.contains("1 unfinished write"),
         "{shown}"
     );
-    let clear = Command::new(BIN)
+    let clear = Command::new(support::BIN)
         .args(["cache", "clear"])
         .env("CLOUDCOST_CACHE_DIR", &cache)
         .output()

@@ -2,32 +2,16 @@
 //! exactly to the two-key query's groups, every row carries three keys, the plan shows the
 //! discovery request and the requests per value, and its bounds hold for the run.
 
-use std::collections::BTreeMap;
-use std::process::{Command, Output};
-use std::sync::Arc;
-
-use cloudcost_mock::cloudcost_ledger::{Ledger, Size};
-use cloudcost_mock::{Dataset, LedgerData, MockConfig, MockServer, TestKeys};
+use cloudcost_mock::cloudcost_ledger::Size;
 use cloudcost_types::rust_decimal::Decimal;
+use std::collections::BTreeMap;
+use std::process::Output;
 
-const BIN: &str = env!("CARGO_BIN_EXE_cloudcost");
+mod support;
 
+/// `cloudcost --endpoint-url <url> <args>`, run to its end.
 fn run(url: &str, args: &[&str]) -> Output {
-    let keys = TestKeys::default();
-    Command::new(BIN)
-        .args(["--endpoint-url", url])
-        .args(args)
-        .env_remove("AWS_PROFILE")
-        .env_remove("CLOUDCOST_TODAY")
-        .env("AWS_ACCESS_KEY_ID", &keys.aws_access_key_id)
-        .env("AWS_SECRET_ACCESS_KEY", &keys.aws_secret_access_key)
-        .env("AWS_REGION", "us-east-1")
-        .env("AWS_CONFIG_FILE", "/nonexistent/cloudcost-test/config")
-        .env(
-            "AWS_SHARED_CREDENTIALS_FILE",
-            "/nonexistent/cloudcost-test/credentials",
-        )
-        .env("AWS_EC2_METADATA_DISABLED", "true")
+    support::cloudcost(&[&["--endpoint-url", url], args].concat())
         .output()
         .expect("run cloudcost")
 }
@@ -68,17 +52,8 @@ fn sums(out: &Output) -> (Sums, Vec<usize>) {
 
 #[test]
 fn three_groupings_sum_exactly_to_two() {
-    let runtime = tokio::runtime::Runtime::new().expect("runtime");
-    let server = runtime
-        .block_on(MockServer::start(MockConfig {
-            dataset: Dataset::Ledger(LedgerData {
-                ledger: Arc::new(Ledger::generate(7, Size::default())),
-                page_size: 500,
-            }),
-            ..MockConfig::default()
-        }))
-        .expect("the mock starts");
-    let url = server.url();
+    let mock = support::Mock::start(Size::default(), 500);
+    let url = mock.url();
     let base = [
         "ce",
         "get-cost-and-usage",
@@ -117,15 +92,15 @@ fn three_groupings_sum_exactly_to_two() {
         "{plan_text}"
     );
     assert_eq!(
-        server.request_counts().requests(),
+        mock.server().request_counts().requests(),
         0,
         "--plan sent a request"
     );
 
     let (two_sums, two_widths) = sums(&run(&url, &base));
-    let two_requests = server.request_counts().billable_requests();
+    let two_requests = mock.server().request_counts().billable_requests();
     let (three_sums, three_widths) = sums(&run(&url, &three));
-    let three_requests = server.request_counts().billable_requests() - two_requests;
+    let three_requests = mock.server().request_counts().billable_requests() - two_requests;
     assert!(two_widths.iter().all(|w| *w == 2));
     assert!(!three_widths.is_empty() && three_widths.iter().all(|w| *w == 3));
     assert!(
@@ -145,5 +120,4 @@ fn three_groupings_sum_exactly_to_two() {
     let out = run(&url, &tag);
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("--group-by: groups past the second"));
-    runtime.block_on(server.shutdown());
 }
