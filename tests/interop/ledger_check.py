@@ -602,8 +602,8 @@ def compare_answer(doc, items, pages, request):
 
 
 def check_attributes(n, doc, page, group_by):
-    """DimensionValueAttributes: each LINKED_ACCOUNT value of the page's groups, with the
-    account's name as its `description`."""
+    """DimensionValueAttributes: exactly the LINKED_ACCOUNT values of the page's groups,
+    each with the account's name as its `description`."""
     names = {a["id"]: a["name"] for a in [doc["payer"]] + doc["accounts"]}
     at = [i for i, g in enumerate(group_by) if g["Type"] == "DIMENSION" and g["Key"] == "LINKED_ACCOUNT"]
     attrs = page.get("DimensionValueAttributes")
@@ -617,11 +617,15 @@ def check_attributes(n, doc, page, group_by):
         listed[a["Value"]] = a.get("Attributes")
         if a.get("Attributes") != {"description": names.get(a["Value"])}:
             problems.append(f"page {n}: attributes of {a['Value']}: {a.get('Attributes')!r}, expected {{'description': {names.get(a['Value'])!r}}}")
+    on_page = set()
     for r in page.get("ResultsByTime", []):
         for g in r.get("Groups") or []:
             account = g["Keys"][at[0]]
+            on_page.add(account)
             if account not in listed:
                 problems.append(f"page {n}: account {account} grouped but not in DimensionValueAttributes")
+    for account in sorted(set(listed) - on_page):
+        problems.append(f"page {n}: account {account} in DimensionValueAttributes but in none of the page's groups")
     return problems
 
 

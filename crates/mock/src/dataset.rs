@@ -70,7 +70,7 @@ pub(crate) fn respond(
     caches: &Caches,
 ) -> Result<Vec<u8>, Refusal> {
     if let Dataset::Ledger(data) = dataset {
-        return match crate::ledger::respond(op, data, request, &caches.answers) {
+        return match crate::ledger::respond(op, data, request, &caches.answers, &caches.schemas) {
             Some(answer) => answer,
             None => respond(op, &Dataset::Examples, request, caches),
         };

@@ -20,6 +20,7 @@ use serde_json::{json, Map, Value};
 
 use crate::paging::{page_window, Refusal};
 use crate::spec::{OperationSpec, OutputToken, QuerySpec};
+use crate::synth::SchemaCache;
 
 /// A ledger and the page size of its lists (a request's own page-size member wins).
 #[derive(Clone)]
@@ -76,12 +77,13 @@ pub(crate) fn respond(
     data: &LedgerData,
     request: &Value,
     answers: &AnswerCache,
+    schemas: &SchemaCache,
 ) -> Option<Result<Vec<u8>, Refusal>> {
     let query = op.query.as_ref()?;
     // A documented request gets its documented response.
     for (i, example) in op.request_examples.iter().enumerate() {
-        let documented: Option<Value> = serde_json::from_str(example).ok();
-        if documented.as_ref() == Some(request) {
+        // Parsed once per server (the schema cache keeps any table text), not per request.
+        if *schemas.get(example) == *request {
             if let Some(response) = op.examples.get(i) {
                 return Some(Ok(response.as_bytes().to_vec()));
             }
@@ -355,7 +357,7 @@ fn cost_and_usage(
     let (window, next) = page_window(op, request, rows.len() as u64, page_size(op, data, request))?;
     let mut results: Vec<Value> = Vec::new();
     let mut current: Option<usize> = None;
-    for &(pi, gi) in &rows[window] {
+    for &(pi, gi) in &rows[window.clone()] {
         let p = &answer.periods[pi];
         if current != Some(pi) {
             current = Some(pi);
@@ -383,7 +385,8 @@ fn cost_and_usage(
         .iter()
         .any(|g| matches!(g, GroupKey::Dimension(d) if d == "LINKED_ACCOUNT"));
     if accounts {
-        let seen: std::collections::BTreeSet<&str> = rows
+        // The accounts of this page's groups, as the service lists them page by page.
+        let seen: std::collections::BTreeSet<&str> = rows[window]
             .iter()
             .filter_map(|(pi, gi)| gi.map(|g| (pi, g)))
             .filter_map(|(pi, g)| {

@@ -45,7 +45,7 @@ pub struct Synth<'a> {
 #[derive(Default)]
 pub struct PatternCache(Mutex<HashMap<String, Option<Regex>>>);
 
-/// The tables' JSON Schemas, each parsed once on first use. Keyed by the address and
+/// The tables' JSON texts (schemas, documented requests), each parsed once on first use. Keyed by the address and
 /// length of the `&'static str` the table holds, so a lookup never hashes the text.
 #[derive(Default)]
 pub struct SchemaCache(Mutex<HashMap<(usize, usize), Arc<Value>>>);
