@@ -292,12 +292,9 @@ impl Cx {
                 };
                 quote! {
                     (|| {
-                        let Some(today) = v.today() else { return; };
                         #gate
                         #bind
-                        if !#reach.admits(today, #date) {
-                            v.field(#wire, |v| v.field(#start, |v| v.fail(#message)));
-                        }
+                        v.reach(#reach, #date, #wire, #start, #message);
                     })();
                 }
             }

@@ -258,102 +258,53 @@ impl ::cloudcost_types::Validate for GetCostAndUsageRequest {
             }
         }
         (|| {
-            let Some(today) = v.today() else {
-                return;
-            };
             let period = &self.time_period;
-            if !::cloudcost_types::validate::Reach::NotFuture
-                .admits(today, period.start.date())
-            {
-                v.field(
-                    "TimePeriod",
-                    |v| v.field("Start", |v| v.fail("must not be after today (UTC)")),
-                );
-            }
+            v.reach(
+                ::cloudcost_types::validate::Reach::NotFuture,
+                period.start.date(),
+                "TimePeriod",
+                "Start",
+                "must not be after today (UTC)",
+            );
         })();
         (|| {
-            let Some(today) = v.today() else {
-                return;
-            };
             if self.granularity.as_str() != "HOURLY" {
                 return;
             }
             let period = &self.time_period;
-            if !::cloudcost_types::validate::Reach::Days(14u32)
-                .admits(today, period.start.date())
-            {
-                v.field(
-                    "TimePeriod",
-                    |v| {
-                        v
-                            .field(
-                                "Start",
-                                |v| {
-                                    v
-                                        .fail(
-                                            "HOURLY data reaches back 14 days only; start on or after today minus 14 days",
-                                        )
-                                },
-                            )
-                    },
-                );
-            }
+            v.reach(
+                ::cloudcost_types::validate::Reach::Days(14u32),
+                period.start.date(),
+                "TimePeriod",
+                "Start",
+                "HOURLY data reaches back 14 days only; start on or after today minus 14 days",
+            );
         })();
         (|| {
-            let Some(today) = v.today() else {
-                return;
-            };
             if self.granularity.as_str() != "DAILY" {
                 return;
             }
             let period = &self.time_period;
-            if !::cloudcost_types::validate::Reach::Months(13u32)
-                .admits(today, period.start.date())
-            {
-                v.field(
-                    "TimePeriod",
-                    |v| {
-                        v
-                            .field(
-                                "Start",
-                                |v| {
-                                    v
-                                        .fail(
-                                            "DAILY data reaches back to the first of the month 13 months before this one",
-                                        )
-                                },
-                            )
-                    },
-                );
-            }
+            v.reach(
+                ::cloudcost_types::validate::Reach::Months(13u32),
+                period.start.date(),
+                "TimePeriod",
+                "Start",
+                "DAILY data reaches back to the first of the month 13 months before this one",
+            );
         })();
         (|| {
-            let Some(today) = v.today() else {
-                return;
-            };
             if self.granularity.as_str() != "MONTHLY" {
                 return;
             }
             let period = &self.time_period;
-            if !::cloudcost_types::validate::Reach::Months(38u32)
-                .admits(today, period.start.date())
-            {
-                v.field(
-                    "TimePeriod",
-                    |v| {
-                        v
-                            .field(
-                                "Start",
-                                |v| {
-                                    v
-                                        .fail(
-                                            "MONTHLY data reaches back 38 months at most (with multi-year data enabled; 13 without)",
-                                        )
-                                },
-                            )
-                    },
-                );
-            }
+            v.reach(
+                ::cloudcost_types::validate::Reach::Months(38u32),
+                period.start.date(),
+                "TimePeriod",
+                "Start",
+                "MONTHLY data reaches back 38 months at most (with multi-year data enabled; 13 without)",
+            );
         })();
     }
 }

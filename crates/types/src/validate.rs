@@ -178,6 +178,25 @@ impl Validator {
         self.today
     }
 
+    /// The date rule of a request member (`x-cloudcost-rules` `lookback`, `notFuture`):
+    /// with a date to check against, fails `member.inner` with `message` when `date` is out
+    /// of `reach`; without one (plain `validate()`), checks nothing.
+    pub fn reach(
+        &mut self,
+        reach: Reach,
+        date: NaiveDate,
+        member: &str,
+        inner: &str,
+        message: &str,
+    ) {
+        let Some(today) = self.today else {
+            return;
+        };
+        if !reach.admits(today, date) {
+            self.field(member, |v| v.field(inner, |v| v.fail(message)));
+        }
+    }
+
     /// Runs `f` with `.name` appended to the path.
     pub fn field(&mut self, name: &str, f: impl FnOnce(&mut Self)) {
         let len = self.path.len();
