@@ -29,6 +29,8 @@ import yaml
 from botocore.config import Config
 from botocore.exceptions import ClientError
 
+from compare import normalised  # tests/interop/compare.py, beside this script
+
 ROOT = sys.argv[1] if len(sys.argv) > 1 else os.path.join(os.path.dirname(__file__), "..", "..")
 BINARY = sys.argv[2] if len(sys.argv) > 2 else os.path.join(ROOT, "target", "debug", "cloudcost")
 
@@ -129,28 +131,6 @@ def expected_status(protocol, shape):
     if protocol == "rest-json":
         return 400 if error.get("senderFault") else 500
     raise AssertionError(f"no status rule for the protocol {protocol!r} ({shape.name})")
-
-
-def normalised(value):
-    """A decoded response in one form for comparison: numbers as decimals (a float as the
-    shortest decimal that reads back to it, which is all botocore keeps of a number; an
-    exact decimal from our JSON rounded to that double too), timestamps as epoch seconds
-    (our CLI prints the wire's epoch seconds, botocore a datetime)."""
-    if isinstance(value, dict):
-        return {k: normalised(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [normalised(v) for v in value]
-    if value is None or isinstance(value, (bool, str)):
-        return value
-    if isinstance(value, datetime.datetime):
-        if value.tzinfo is None:
-            raise AssertionError(f"a timestamp without a time zone: {value!r}")
-        return Decimal(repr(value.timestamp()))
-    if isinstance(value, int):
-        return Decimal(value)
-    if isinstance(value, (float, Decimal)):
-        return Decimal(repr(float(value)))
-    raise AssertionError(f"a value of an unexpected type {type(value).__name__}: {value!r}")
 
 
 def items_in(page):
